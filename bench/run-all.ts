@@ -1,0 +1,4 @@
+/** `npm run bench`: every benchmark, each printing its figure next to its baseline from the same run. */
+import { runTranslateBench } from './translate/translate-bench.js';
+
+await runTranslateBench();

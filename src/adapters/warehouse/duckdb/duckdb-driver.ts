@@ -1,0 +1,100 @@
+/**
+ * The DuckDB warehouse driver: one DuckDB instance (a file, or :memory:) shared by all sessions of the
+ * process; one DuckDB connection per floe session, so transactions and the TimeZone setting are per session.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBMaterializedResult, type DuckDBValue } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { QueryResult, WarehouseCapabilities, WarehouseConnection, WarehouseDriver } from '../../../core/ports/warehouse.js';
+import type { FloeValue, ResultColumn } from '../../../core/result.js';
+import { duckDbDialect } from './duckdb-dialect.js';
+import { mapDuckDbError } from './duckdb-errors.js';
+import { DUCKDB_MACROS, DUCKDB_SETTINGS } from './duckdb-macros.js';
+import { sfResultTypeFromDuckDb } from './duckdb-types.js';
+import { toFloeValue } from './duckdb-values.js';
+
+const CAPABILITIES: WarehouseCapabilities = {
+  transactionalDdl: true,
+  lateralColumnAliases: true,
+  qualify: true,
+  rowIdentity: 'rowid',
+};
+
+class DuckDbConnection implements WarehouseConnection {
+  private timeZone = 'UTC';
+
+  constructor(private readonly con: DuckDBConnection) {}
+
+  async query(sql: string, params?: readonly FloeValue[]): Promise<QueryResult> {
+    let result: DuckDBMaterializedResult;
+    try {
+      result = await this.con.run(sql, params ? (params.map(toDuckDbParam) as DuckDBValue[]) : undefined);
+    } catch (e) {
+      throw mapDuckDbError(e);
+    }
+    const columns: ResultColumn[] = [];
+    for (let i = 0; i < result.columnCount; i++) {
+      const alias = result.columnLogicalType(i).alias;
+      const typeText = alias === 'JSON' ? 'JSON' : result.columnType(i).toString();
+      columns.push({ name: result.columnName(i), ...sfResultTypeFromDuckDb(typeText) });
+    }
+    const rows: FloeValue[][] = [];
+    const chunks = await result.fetchAllChunks();
+    for (const chunk of chunks) {
+      for (const raw of chunk.getRows()) rows.push(raw.map((v) => toFloeValue(v, this.timeZone)));
+    }
+    return { columns, rows, rowsChanged: result.rowsChanged };
+  }
+
+  async execute(sql: string): Promise<void> {
+    try {
+      await this.con.run(sql);
+    } catch (e) {
+      throw mapDuckDbError(e);
+    }
+  }
+
+  async setTimeZone(tz: string): Promise<void> {
+    await this.execute(`SET TimeZone = ${duckDbDialect.quoteString(tz)}`);
+    this.timeZone = tz;
+  }
+
+  async close(): Promise<void> {
+    this.con.closeSync();
+  }
+}
+
+function toDuckDbParam(v: FloeValue): DuckDBValue {
+  return v;
+}
+
+export class DuckDbDriver implements WarehouseDriver {
+  readonly capabilities = CAPABILITIES;
+  readonly dialect = duckDbDialect;
+
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  static async open(path: string): Promise<DuckDbDriver> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      return new DuckDbDriver(await DuckDBInstance.create(path));
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/lock/i.test(msg)) {
+        throw mapDuckDbError(new Error(`the warehouse ${path} is in use by another floe process (DuckDB allows one writer per file): ${msg}`));
+      }
+      throw mapDuckDbError(e);
+    }
+  }
+
+  async connect(): Promise<WarehouseConnection> {
+    const con = await this.instance.connect();
+    for (const sql of [...DUCKDB_SETTINGS, ...DUCKDB_MACROS]) await con.run(sql);
+    const c = new DuckDbConnection(con);
+    return c;
+  }
+
+  async close(): Promise<void> {
+    this.instance.closeSync();
+  }
+}

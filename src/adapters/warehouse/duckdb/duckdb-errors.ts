@@ -1,0 +1,63 @@
+/**
+ * DuckDB error messages → floe errors with Snowflake's wording. Users never see a raw DuckDB message
+ * without floe's framing: anything unrecognised is reported as an execution error that names the statement.
+ */
+import { FloeError } from '../../../core/errors.js';
+
+interface Rule {
+  test: RegExp;
+  make: (m: RegExpMatchArray, raw: string) => FloeError;
+}
+
+const RULES: Rule[] = [
+  {
+    test: /NOT NULL constraint failed: ([^.\s]+)\.("?)([^"\s]+)\2/,
+    make: (m) => new FloeError('NOT_NULL_VIOLATION', `NULL result in a non-nullable column ${m[3]}`),
+  },
+  {
+    test: /Could not convert string '([^']*)' to (INT\d*|DECIMAL[^\s]*|DOUBLE|FLOAT|BIGINT|HUGEINT)/,
+    make: (m) => new FloeError('SQL_EXECUTION', `Numeric value '${m[1]}' is not recognized`),
+  },
+  {
+    test: /Could not convert string '([^']*)' to BOOL/,
+    make: (m) => new FloeError('SQL_EXECUTION', `Boolean value '${m[1]}' is not recognized`),
+  },
+  {
+    test: /(?:invalid date field format|date field value out of range|Could not convert string '([^']*)' to DATE)/i,
+    make: (m) => new FloeError('SQL_EXECUTION', `Date '${m[1] ?? ''}' is not recognized`),
+  },
+  {
+    test: /Could not convert string '([^']*)' to TIMESTAMP|invalid timestamp field format: "([^"]*)"/i,
+    make: (m) => new FloeError('SQL_EXECUTION', `Timestamp '${m[1] ?? m[2] ?? ''}' is not recognized`),
+  },
+  {
+    test: /Malformed JSON|JSON.*parse error/i,
+    make: (_m, raw) => new FloeError('SQL_EXECUTION', `Error parsing JSON: ${firstLine(raw)}`),
+  },
+  {
+    test: /Division by zero|division by zero/,
+    make: () => new FloeError('SQL_EXECUTION', 'Division by zero'),
+  },
+  {
+    test: /Overflow|out of range for the destination type|is out of range/i,
+    make: (_m, raw) => new FloeError('SQL_EXECUTION', `Numeric value out of range: ${firstLine(raw)}`),
+  },
+  {
+    test: /Conversion Error: (.*)/,
+    make: (m) => new FloeError('SQL_EXECUTION', `Conversion error: ${firstLine(m[1])}`),
+  },
+];
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].replace(/^[A-Za-z ]+ Error: /, '');
+}
+
+export function mapDuckDbError(e: unknown): FloeError {
+  if (e instanceof FloeError) return e;
+  const raw = e instanceof Error ? e.message : String(e);
+  for (const rule of RULES) {
+    const m = raw.match(rule.test);
+    if (m) return rule.make(m, raw);
+  }
+  return new FloeError('SQL_EXECUTION', `SQL execution error: ${firstLine(raw)}`, { cause: e });
+}

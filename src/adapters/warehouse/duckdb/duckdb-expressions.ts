@@ -1,0 +1,156 @@
+/**
+ * Snowflake → DuckDB expression translation over the polyglot AST, in place. Only expressions change:
+ * identifiers keep their case and quoting (normalized later by the statement layer), and statement
+ * structure, table references and DDL column names are left alone.
+ */
+import { compilationError, unsupported } from '../../../core/errors.js';
+import { nodeKind, transform, type AstNode } from '../../../sql/ast/ast-node.js';
+import {
+  castTo, datePartArg, fn, isNumberLiteral, isStringLiteral, wordArg, type ExpressionContext, type FunctionTranslator,
+} from './duckdb-expr-build.js';
+import { CONVERSION_FUNCTIONS, toNumber, translateCast } from './duckdb-casts.js';
+import { COMMON_FUNCTIONS, coalesce, listAgg } from './duckdb-functions-common.js';
+import { DATETIME_FUNCTIONS, dateDiff, extractPart, lastDay } from './duckdb-functions-datetime.js';
+import {
+  VARIANT_FUNCTIONS, getElement, isVariantNode, jsonExtract, parseJson, snowflakePathToJsonPath,
+} from './duckdb-functions-variant.js';
+import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
+
+export type { ExpressionContext } from './duckdb-expr-build.js';
+
+const FUNCTIONS: Record<string, FunctionTranslator> = {
+  ...COMMON_FUNCTIONS,
+  ...CONVERSION_FUNCTIONS,
+  ...DATETIME_FUNCTIONS,
+  ...VARIANT_FUNCTIONS,
+};
+
+const wordNode = (word: string): AstNode => ({ var: { this: word } });
+
+/** Node kinds polyglot gives dedicated shapes to, when their printed Snowflake form is not DuckDB's. */
+const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) => AstNode | undefined> = {
+  if_func: (b) => fn('if', b.condition, b.true_value, b.false_value ?? { null: null }),
+  nvl: (b) => coalesce([b.this, b.expression]),
+  nvl2: (b) => fn('floe_nvl2', b.this, b.true_value, b.false_value),
+  date_diff: (b) => dateDiff(wordNode(String(b.unit ?? 'day')), b.expression, b.this, 'DATEDIFF'),
+  last_day: (b) => lastDay(b.this, b.unit ? wordNode(String(b.unit)) : undefined),
+  to_number: (b) => {
+    if (b.format) throw unsupported('TO_NUMBER with a format');
+    return toNumber(b.this, [b.precision, b.scale].filter((x) => x), Boolean(b.safe?.boolean?.value));
+  },
+  cast: (b, ctx) => translateCast(b, ctx, false),
+  try_cast: (b, ctx) => translateCast(b, ctx, true),
+  safe_cast: (b, ctx) => translateCast(b, ctx, true),
+  j_s_o_n_extract: (b) => {
+    if (!isStringLiteral(b.expression)) throw unsupported('semi-structured path that is not a literal');
+    return jsonExtract(b.this, snowflakePathToJsonPath(String(b.expression.literal.value)));
+  },
+  subscript: (b) => getElement(b.this, b.index),
+  parse_json: (b) => parseJson(b.this),
+  array_size: (b) => fn('floe_array_size', b.this),
+  typeof: (b) => fn('floe_typeof', b.this),
+  within_group: (b) => {
+    // Children are translated first: the LISTAGG inside is already a string_agg.
+    if (nodeKind(b.this) === 'string_agg') {
+      b.this.string_agg.order_by = b.order_by;
+      return b.this;
+    }
+    throw unsupported(`${nodeKind(b.this)?.toUpperCase() ?? 'aggregate'} WITHIN GROUP`);
+  },
+  list_agg: (b) => listAgg(b, null),
+  regexp_like: (b) => {
+    if (b.flags) throw unsupported('REGEXP_LIKE with parameters');
+    return fn('regexp_full_match', b.this, b.pattern);
+  },
+  ends_with: (b) => fn('ends_with', b.this, b.expression),
+  starts_with: (b) => fn('starts_with', b.this, b.expression),
+  day_of_week_iso: (b) => extractPart('dayofweekiso', b.this),
+  week_of_year: (b) => fn('weekofyear', b.this),
+  str_position: (b) => {
+    if (b.position) throw unsupported('POSITION with a start position');
+    return fn('instr', b.this, b.substr);
+  },
+  aggregate_function: (b, ctx) => translateFunction(b, ctx),
+  extract: (b) => {
+    const field: string | undefined = typeof b.field === 'string' ? b.field : b.field?.Custom ?? wordArg(b.field);
+    if (field === undefined) throw unsupported('EXTRACT with this date part');
+    if (STANDARD_EXTRACT_FIELDS.has(field.toLowerCase())) return undefined;
+    return extractPart(datePartArg(wordNode(field), 'EXTRACT'), b.this);
+  },
+};
+
+/** Dedicated node kinds for Snowflake functions floe does not translate. */
+const UNSUPPORTED_NODES = new Set([
+  'add_months', 'months_between', 'initcap', 'array_contains', 'array_append', 'array_prepend', 'array_cat',
+  'array_compact', 'array_distinct', 'array_slice', 'array_to_string', 'random', 'rand', 'object_keys', 'next_day',
+  'convert_timezone', 'base64_encode', 'base64_decode', 'hex_encode', 'strtok', 'editdistance', 'soundex',
+]);
+
+const STANDARD_EXTRACT_FIELDS = new Set(['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second']);
+
+const COMPARISONS = new Set(['eq', 'neq', 'lt', 'lte', 'gt', 'gte']);
+
+/**
+ * Snowflake compares a VARIANT with a literal by the VARIANT's value (`v:status = 'x'` matches the JSON
+ * string "x"); DuckDB would compare the JSON text. Unwrap the variant side when the other is a literal.
+ */
+function unwrapVariantComparison(body: AstNode): void {
+  for (const [side, other] of [['left', 'right'], ['right', 'left']] as const) {
+    if (!isVariantNode(body[side])) continue;
+    const o = body[other];
+    if (isStringLiteral(o)) body[side] = fn('floe_json_text', body[side]);
+    else if (isNumberLiteral(o)) body[side] = castTo(fn('floe_json_text', body[side]), 'DOUBLE');
+    else if (nodeKind(o) === 'boolean') body[side] = fn('floe_to_boolean', body[side]);
+  }
+}
+
+/** Function nodes that are table functions (FROM TABLE(...), LATERAL FLATTEN) belong to the statement layer. */
+function collectTableFunctions(root: unknown, skip: WeakSet<object>): void {
+  const visit = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach(visit);
+    const obj = v as AstNode;
+    const kind = nodeKind(obj);
+    if (kind === 'function' && String(obj.function.name).toLowerCase() === 'table') {
+      skip.add(obj);
+      for (const a of obj.function.args ?? []) if (nodeKind(a) === 'function') skip.add(a);
+    }
+    if (kind === 'lateral' && nodeKind(obj.lateral.this) === 'function') skip.add(obj.lateral.this);
+    for (const child of Object.values(obj)) visit(child);
+  };
+  visit(root);
+}
+
+function translateFunction(body: AstNode, ctx: ExpressionContext): AstNode | undefined {
+  const name = String(body.name);
+  const lower = name.toLowerCase();
+  const args: AstNode[] = body.args ?? [];
+  if (body.quoted || lower.includes('$') || lower.includes('.') || STATEMENT_LAYER.has(lower)) return undefined;
+  const translator = FUNCTIONS[lower];
+  if (translator) {
+    if (body.distinct && lower !== 'listagg') throw unsupported(`${name.toUpperCase()}(DISTINCT …)`);
+    const out = translator(args, ctx, lower);
+    if (body.distinct && nodeKind(out) === 'string_agg') out.string_agg.distinct = true;
+    return out;
+  }
+  if (PASS_THROUGH.has(lower)) return undefined;
+  if (KNOWN_UNSUPPORTED.has(lower)) throw unsupported(`function ${name.toUpperCase()}`);
+  throw compilationError(`Unknown function ${name.toUpperCase()}`);
+}
+
+/** Rewrites every Snowflake expression construct inside a parsed statement into DuckDB-valid nodes, in place. */
+export function rewriteExpressions(statementAst: AstNode, ctx: ExpressionContext = {}): void {
+  const skip = new WeakSet<object>();
+  collectTableFunctions(statementAst, skip);
+  transform(statementAst, (node, kind) => {
+    if (skip.has(node)) return undefined;
+    if (kind === 'function') return translateFunction(node.function, ctx);
+    if (COMPARISONS.has(kind)) {
+      unwrapVariantComparison(node[kind]);
+      return undefined;
+    }
+    if (UNSUPPORTED_NODES.has(kind)) throw unsupported(`function ${kind.toUpperCase()}`);
+    const translator = NODE_TRANSLATORS[kind];
+    return translator ? translator(node[kind], ctx) : undefined;
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * DuckDB macros the expression translation relies on. The driver must run every statement on each new
+ * connection (they are TEMP macros) before any translated SQL.
+ *
+ * Macros are expanded at bind time, and DuckDB folds `typeof(x)` to a constant and prunes the dead CASE
+ * branches, so the `typeof` dispatch below costs nothing per row. Dead branches must still *bind* for
+ * every argument type, which is why they cast through VARCHAR / TIMESTAMP where a direct call would not.
+ */
+
+const NUMERIC_TYPES =
+  "('TINYINT','SMALLINT','INTEGER','BIGINT','HUGEINT','UTINYINT','USMALLINT','UINTEGER','UBIGINT','UHUGEINT','FLOAT','DOUBLE')";
+const isNumeric = (x: string) => `(typeof(${x}) IN ${NUMERIC_TYPES} OR typeof(${x}) LIKE 'DECIMAL%')`;
+
+/** Session settings the translation assumes (run before the macros). */
+export const DUCKDB_SETTINGS: readonly string[] = [
+  // Snowflake compares a VARCHAR with a number by converting the string to a number; DuckDB only does so
+  // with this setting (without it the comparison is a binder error).
+  'SET old_implicit_casting = true',
+];
+
+const macro = (signature: string, body: string) => `CREATE OR REPLACE TEMP MACRO ${signature} AS ${body}`;
+
+export const DUCKDB_MACROS: readonly string[] = [
+  macro('floe_nvl2(a, b, c)', 'CASE WHEN a IS NOT NULL THEN b ELSE c END'),
+  macro('floe_decode_step(e, s, r, rest)', 'CASE WHEN e IS NOT DISTINCT FROM s THEN r ELSE rest END'),
+  // Snowflake's GREATEST/LEAST return NULL when any argument is NULL; DuckDB's skip NULLs.
+  macro('floe_greatest(a, b)', 'CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE greatest(a, b) END'),
+  macro('floe_least(a, b)', 'CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE least(a, b) END'),
+
+  // --- text conversion -------------------------------------------------------------------------
+  // A VARIANT string converts to its text without quotes; other VARIANTs to their JSON text.
+  macro('floe_json_text(j)', "json_extract_string(CAST(j AS JSON), '$')"),
+  macro(
+    'floe_format_offset(m)',
+    "CASE WHEN m < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, '0') || lpad(CAST(abs(m) % 60 AS VARCHAR), 2, '0')",
+  ),
+  // The session time zone's offset at instant x, as Snowflake's TZHTZM prints it (+0100).
+  macro(
+    'floe_tz_offset(x)',
+    'floe_format_offset(CAST(round((epoch(CAST(CAST(x AS TIMESTAMPTZ) AS TIMESTAMP)) - epoch(CAST(x AS TIMESTAMPTZ))) / 60) AS BIGINT))',
+  ),
+  // Default output formats of Snowflake: TIMESTAMP_NTZ 'YYYY-MM-DD HH24:MI:SS.FF3',
+  // TIMESTAMP_LTZ 'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM', BINARY as upper-case hex.
+  macro(
+    'floe_to_varchar(x)',
+    `CASE WHEN x IS NULL THEN NULL
+      WHEN typeof(x) = 'JSON' THEN floe_json_text(x)
+      WHEN typeof(x) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S')
+        THEN strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')
+      WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE'
+        THEN strftime(CAST(x AS TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S.%g ') || floe_tz_offset(x)
+      WHEN typeof(x) = 'BLOB' THEN hex(CAST(x AS BLOB))
+      ELSE CAST(x AS VARCHAR) END`,
+  ),
+  macro(
+    'floe_to_boolean(x)',
+    `CASE WHEN typeof(x) = 'VARCHAR' AND lower(trim(CAST(x AS VARCHAR))) = 'on' THEN true
+      WHEN typeof(x) = 'VARCHAR' AND lower(trim(CAST(x AS VARCHAR))) = 'off' THEN false
+      WHEN typeof(x) = 'JSON' THEN CAST(floe_json_text(x) AS BOOLEAN)
+      ELSE CAST(x AS BOOLEAN) END`,
+  ),
+  macro(
+    'floe_try_to_boolean(x)',
+    `CASE WHEN typeof(x) = 'VARCHAR' AND lower(trim(CAST(x AS VARCHAR))) = 'on' THEN true
+      WHEN typeof(x) = 'VARCHAR' AND lower(trim(CAST(x AS VARCHAR))) = 'off' THEN false
+      ELSE TRY_CAST(CAST(x AS VARCHAR) AS BOOLEAN) END`,
+  ),
+  // A number is seconds since the epoch; anything else is parsed/converted as a timestamp.
+  macro(
+    'floe_to_timestamp_ntz(x)',
+    `CASE WHEN ${isNumeric('x')} THEN CAST(timezone('UTC', to_timestamp(CAST(x AS DOUBLE))) AS TIMESTAMP)
+      ELSE CAST(x AS TIMESTAMP) END`,
+  ),
+  macro(
+    'floe_try_to_timestamp_ntz(x)',
+    `CASE WHEN ${isNumeric('x')} THEN CAST(timezone('UTC', to_timestamp(CAST(x AS DOUBLE))) AS TIMESTAMP)
+      ELSE TRY_CAST(x AS TIMESTAMP) END`,
+  ),
+  macro(
+    'floe_to_timestamp_ltz(x)',
+    `CASE WHEN ${isNumeric('x')} THEN to_timestamp(CAST(x AS DOUBLE)) ELSE CAST(x AS TIMESTAMPTZ) END`,
+  ),
+  macro(
+    'floe_try_to_timestamp_ltz(x)',
+    `CASE WHEN ${isNumeric('x')} THEN to_timestamp(CAST(x AS DOUBLE)) ELSE TRY_CAST(x AS TIMESTAMPTZ) END`,
+  ),
+
+  // Snowflake reads a string as hex (BINARY_INPUT_FORMAT = HEX).
+  macro('floe_to_binary(x)', "CASE WHEN typeof(x) = 'VARCHAR' THEN unhex(CAST(x AS VARCHAR)) ELSE CAST(x AS BLOB) END"),
+  macro(
+    'floe_try_to_binary(x)',
+    "CASE WHEN typeof(x) = 'VARCHAR' THEN CASE WHEN regexp_full_match(CAST(x AS VARCHAR), '([0-9A-Fa-f]{2})*') THEN unhex(CAST(x AS VARCHAR)) END ELSE TRY_CAST(x AS BLOB) END",
+  ),
+
+  // --- dates ----------------------------------------------------------------------------------
+  // Snowflake counts week boundaries crossed (weeks start on Monday); DuckDB counts whole weeks.
+  macro('floe_datediff_week(a, b)', "date_diff('day', date_trunc('week', a), date_trunc('week', b)) // 7"),
+  macro('floe_last_day_year(d)', "CAST(date_trunc('year', d) + INTERVAL 1 YEAR - INTERVAL 1 DAY AS DATE)"),
+  macro('floe_last_day_quarter(d)', "CAST(date_trunc('quarter', d) + INTERVAL 3 MONTH - INTERVAL 1 DAY AS DATE)"),
+  macro('floe_last_day_week(d)', "CAST(date_trunc('week', d) + INTERVAL 6 DAY AS DATE)"),
+
+  // --- hashing --------------------------------------------------------------------------------
+  // Equal numbers hash equal whatever their type (10 = 10.000 = 10e0), and differently from strings.
+  macro(
+    'floe_hash_norm(x)',
+    `CASE WHEN x IS NULL THEN NULL
+      WHEN ${isNumeric('x')} THEN 'N:' || CASE WHEN contains(CAST(x AS VARCHAR), '.') AND NOT contains(lower(CAST(x AS VARCHAR)), 'e')
+        THEN rtrim(rtrim(CAST(x AS VARCHAR), '0'), '.') ELSE CAST(x AS VARCHAR) END
+      WHEN typeof(x) = 'JSON' THEN 'J:' || CAST(x AS VARCHAR)
+      ELSE typeof(x) || ':' || CAST(x AS VARCHAR) END`,
+  ),
+  // DuckDB's hash is an unsigned 64-bit value; Snowflake's HASH is signed.
+  macro(
+    'floe_hash_signed(h)',
+    `CAST(CASE WHEN h >= CAST('9223372036854775808' AS UBIGINT)
+      THEN CAST(h AS HUGEINT) - CAST('18446744073709551616' AS HUGEINT) ELSE CAST(h AS HUGEINT) END AS BIGINT)`,
+  ),
+
+  // --- strings --------------------------------------------------------------------------------
+  macro('floe_split_part(s, d, n)', 'split_part(s, d, CASE WHEN n = 0 THEN 1 ELSE n END)'),
+  macro('floe_regexp_substr(s, p)', 'CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p) END'),
+
+  // --- semi-structured ------------------------------------------------------------------------
+  macro('floe_try_parse_json(s)', 'CASE WHEN json_valid(s) THEN CAST(s AS JSON) END'),
+  macro('floe_object_entry(k, v)', "CASE WHEN v IS NULL THEN NULL ELSE {'key': CAST(k AS VARCHAR), 'value': to_json(v)} END"),
+  macro('floe_object_from_entries(l)', 'to_json(map_from_entries(list_filter(l, e -> e IS NOT NULL)))'),
+  // ARRAY_AGG skips NULLs and returns [] (not NULL) over no rows.
+  macro('floe_array_agg_finish(l)', "coalesce(to_json(list_filter(l, e -> e IS NOT NULL)), CAST('[]' AS JSON))"),
+  macro('floe_array_size(j)', "CASE WHEN json_type(CAST(j AS JSON)) = 'ARRAY' THEN json_array_length(CAST(j AS JSON)) END"),
+  macro(
+    'floe_get(j, k)',
+    `CASE WHEN ${isNumeric('k')} THEN json_extract(CAST(j AS JSON), '$[' || CAST(k AS VARCHAR) || ']')
+      ELSE json_extract(CAST(j AS JSON), '$."' || replace(CAST(k AS VARCHAR), '"', '\\"') || '"') END`,
+  ),
+  macro(
+    'floe_typeof(j)',
+    `CASE WHEN j IS NULL THEN NULL ELSE CASE json_type(CAST(j AS JSON)) WHEN 'VARCHAR' THEN 'VARCHAR' WHEN 'BIGINT' THEN 'INTEGER'
+      WHEN 'UBIGINT' THEN 'INTEGER' WHEN 'DOUBLE' THEN 'DOUBLE' WHEN 'BOOLEAN' THEN 'BOOLEAN' WHEN 'ARRAY' THEN 'ARRAY'
+      WHEN 'OBJECT' THEN 'OBJECT' WHEN 'NULL' THEN 'NULL_VALUE' ELSE json_type(CAST(j AS JSON)) END END`,
+  ),
+];

@@ -1,0 +1,89 @@
+/**
+ * Snowflake datetime format strings (TO_VARCHAR / TO_CHAR / TO_DATE / TO_TIMESTAMP) → DuckDB
+ * strftime/strptime patterns. Elements are matched case-insensitively, longest first; text in double
+ * quotes is literal. An element DuckDB cannot render faithfully is refused, never approximated.
+ */
+import { unsupported } from '../../../core/errors.js';
+
+// Longest spellings first so that e.g. MMMM wins over MM and HH24 over HH.
+const ELEMENTS: ReadonlyArray<[string, string]> = [
+  ['YYYY', '%Y'],
+  ['MMMM', '%B'],
+  ['HH24', '%H'],
+  ['HH12', '%I'],
+  ['TZH:TZM', '%z'],
+  ['FF9', '%f000'],
+  ['FF6', '%f'],
+  ['FF3', '%g'],
+  ['FF0', ''],
+  ['MON', '%b'],
+  ['DY', '%a'],
+  ['YY', '%y'],
+  ['MM', '%m'],
+  ['DD', '%d'],
+  ['HH', '%H'],
+  ['MI', '%M'],
+  ['SS', '%S'],
+  // Snowflake's FF without digits means the session precision (9).
+  ['FF', '%f000'],
+  ['AM', '%p'],
+  ['PM', '%p'],
+];
+
+const PARSE_OVERRIDES: Record<string, string> = {
+  // strptime reads up to 9 fractional digits with %n; a literal "000" would not match arbitrary digits.
+  FF9: '%n',
+  FF: '%n',
+};
+
+export interface TimeFormatOptions {
+  /** Produce a strptime pattern (parsing) rather than a strftime one. */
+  parse?: boolean;
+}
+
+/** Translate a Snowflake datetime format to a DuckDB strftime/strptime pattern. */
+export function snowflakeTimeFormatToDuckDb(format: string, options: TimeFormatOptions = {}): string {
+  let out = '';
+  let i = 0;
+  const upper = format.toUpperCase();
+  while (i < format.length) {
+    const ch = format[i];
+    if (ch === '"') {
+      const end = format.indexOf('"', i + 1);
+      if (end < 0) throw unsupported(`date format '${format}' (unterminated quoted text)`);
+      out += escapePercent(format.slice(i + 1, end));
+      i = end + 1;
+      continue;
+    }
+    const element = ELEMENTS.find(([e]) => upper.startsWith(e, i));
+    if (element) {
+      const [name, pattern] = element;
+      if ((name === 'TZH:TZM') && !options.parse) {
+        throw unsupported(`date format element TZH:TZM in '${format}'`);
+      }
+      out += options.parse ? (PARSE_OVERRIDES[name] ?? pattern) : pattern;
+      i += name.length;
+      continue;
+    }
+    if (/[A-Za-z]/.test(ch)) {
+      // A T between date and time (ISO 8601) is literal; other letters are unknown elements.
+      const beforeElement = ELEMENTS.some(([e]) => upper.startsWith(e, i + 1));
+      if ((ch === 'T' || ch === 't') && (beforeElement || !/[A-Za-z]/.test(format[i + 1] ?? ''))) {
+        out += ch;
+        i++;
+        continue;
+      }
+      throw unsupported(`date format element '${format.slice(i).match(/^[A-Za-z0-9]+/)?.[0] ?? ch}' in '${format}'`);
+    }
+    out += escapePercent(ch);
+    i++;
+  }
+  return out;
+}
+
+const escapePercent = (s: string) => s.replace(/%/g, '%%');
+
+/** True when the text looks like a datetime format rather than a numeric one (`999,990.00`, `FM9999`). */
+export function isNumericFormat(format: string): boolean {
+  return /^\s*(FM)?[\s$90,.DGSMIBXx+-]*\s*$/i.test(format) && /[90]/.test(format);
+}

@@ -1,0 +1,90 @@
+/**
+ * `floe sql`: resolve the warehouse, read every input before running anything (a missing -f file is a usage
+ * error, not a half-run script), then run inputs in command-line order or start the interactive shell.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { FloeError } from '../../core/errors.js';
+import type { Engine, Session } from '../../engine/engine-api.js';
+import { createFormatter } from '../format/formatters.js';
+import { readAll, type CliIo } from '../io.js';
+import { runRepl } from '../repl/repl.js';
+import { executeScript } from './execute.js';
+import { inputName, resolveDatabase, STDIN_NAME, type SqlOptions } from './sql-options.js';
+
+export const EXIT_OK = 0;
+export const EXIT_STATEMENT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+interface Script {
+  text: string;
+  file?: string;
+}
+
+export async function runSql(options: SqlOptions, io: CliIo): Promise<number> {
+  const target = resolveDatabase(options, io);
+  const interactive = options.inputs.length === 0 && io.stdin.isTTY === true;
+  const scripts = interactive ? [] : await readScripts(options, io);
+  if (target.stateDir !== undefined) fs.mkdirSync(target.stateDir, { recursive: true });
+
+  let engine: Engine;
+  try {
+    engine = await io.openEngine({ database: target.database });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new FloeError('CONFIG', `cannot open warehouse ${target.database}: ${reason}`, { cause: error });
+  }
+  let session: Session | undefined;
+  try {
+    session = await engine.session();
+    const formatter = createFormatter(options.format, io);
+    if (interactive) {
+      await runRepl({
+        session,
+        input: io.stdin,
+        output: io.stdout,
+        formatter,
+        terminal: true,
+        historyFile: target.historyFile,
+        banner: `floe SQL shell on ${target.database}. End statements with ';'. !quit or Ctrl-D to leave.`,
+      });
+      return EXIT_OK;
+    }
+    let nextStatement = 1;
+    let failures = 0;
+    for (const script of scripts) {
+      const summary = await executeScript(session, script.text, formatter, {
+        file: script.file,
+        continueOnError: options.continueOnError,
+        firstStatement: nextStatement,
+      });
+      nextStatement = summary.nextStatement;
+      failures += summary.failures;
+      if (summary.stopped) break;
+    }
+    return failures > 0 ? EXIT_STATEMENT_FAILED : EXIT_OK;
+  } finally {
+    await session?.close().catch(() => undefined);
+    await engine.close();
+  }
+}
+
+async function readScripts(options: SqlOptions, io: CliIo): Promise<Script[]> {
+  if (options.inputs.length === 0) return [{ text: await readAll(io.stdin), file: STDIN_NAME }];
+  const scripts: Script[] = [];
+  for (const input of options.inputs) {
+    if (input.kind === 'query') scripts.push({ text: input.sql });
+    else if (input.path === '-') scripts.push({ text: await readAll(io.stdin), file: STDIN_NAME });
+    else scripts.push({ text: readScriptFile(input.path, io.cwd), file: inputName(input) });
+  }
+  return scripts;
+}
+
+function readScriptFile(file: string, cwd: string): string {
+  try {
+    return fs.readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new FloeError('CONFIG', `cannot read SQL file ${file}: ${reason}`, { cause: error });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The catalog's objects as Snowflake describes them. The engine persists these in the warehouse's internal
+ * schema so they survive restarts; the backend only holds the physical tables.
+ */
+import type { SfType } from '../types/snowflake-type.js';
+
+export interface ColumnDef {
+  name: string;
+  type: SfType;
+  nullable: boolean;
+  /** Default expression as written in Snowflake SQL (shown by DESCRIBE / SHOW COLUMNS). */
+  default?: string;
+  primaryKey?: boolean;
+  unique?: boolean;
+  comment?: string;
+}
+
+export interface ConstraintDef {
+  kind: 'PRIMARY KEY' | 'UNIQUE' | 'FOREIGN KEY';
+  name?: string;
+  columns: string[];
+  references?: { table: string; columns: string[] };
+}
+
+interface Owned {
+  createdOn: string; // ISO instant
+  owner: string;
+  comment?: string;
+}
+
+export interface DatabaseDef extends Owned {
+  name: string;
+  retentionTime: number;
+}
+
+export interface SchemaDef extends Owned {
+  database: string;
+  name: string;
+  retentionTime: number;
+}
+
+export interface TableDef extends Owned {
+  kind: 'TABLE' | 'VIEW';
+  database: string;
+  schema: string;
+  name: string;
+  columns: ColumnDef[];
+  constraints: ConstraintDef[];
+  /** VIEW: the Snowflake text of the CREATE VIEW statement (SHOW VIEWS `text`). */
+  text?: string;
+  transient?: boolean;
+  changeTracking: boolean;
+  retentionTime: number;
+}
+
+/** Account-level objects floe records (and SHOW shows) but does not enforce in embedded mode. */
+export interface AccountObjectDef extends Owned {
+  kind: 'ROLE' | 'WAREHOUSE' | 'USER';
+  name: string;
+  properties: Record<string, string>;
+}
+
+export interface GrantDef {
+  createdOn: string;
+  privilege: string;
+  grantedOn: string;
+  name: string;
+  grantedTo: 'ROLE' | 'USER';
+  granteeName: string;
+  grantOption: boolean;
+  grantedBy: string;
+}
+
+export type CatalogEntry =
+  | { kind: 'DATABASE'; def: DatabaseDef }
+  | { kind: 'SCHEMA'; def: SchemaDef }
+  | { kind: 'TABLE'; def: TableDef }
+  | { kind: 'ACCOUNT_OBJECT'; def: AccountObjectDef }
+  | { kind: 'GRANT'; def: GrantDef };

@@ -1,0 +1,75 @@
+/**
+ * The warehouse port: what the engine needs from a SQL backend. Each backend (DuckDB now; PostgreSQL and
+ * Snowflake later) provides a driver (connections, values) and a dialect (how to spell things), and
+ * answers capability questions — the engine never asks which backend it is talking to.
+ */
+import type { FloeValue, ResultColumn } from '../result.js';
+import type { SfType } from '../types/snowflake-type.js';
+
+export interface QueryResult {
+  columns: ResultColumn[];
+  rows: FloeValue[][];
+  /** Rows changed by a DML statement, when the backend reports it. */
+  rowsChanged?: number;
+}
+
+export interface WarehouseConnection {
+  /** Run one backend statement and return its rows (converted to floe values). */
+  query(sql: string, params?: readonly FloeValue[]): Promise<QueryResult>;
+  /** Run backend statements whose results are not needed. */
+  execute(sql: string): Promise<void>;
+  /** Set the time zone in which LTZ values are computed and rendered. */
+  setTimeZone(tz: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WarehouseCapabilities {
+  /** DDL can run inside a transaction and roll back with it. */
+  transactionalDdl: boolean;
+  /** SELECT-list aliases are visible to later items and clauses natively (Snowflake's lateral aliases). */
+  lateralColumnAliases: boolean;
+  /** QUALIFY is supported natively. */
+  qualify: boolean;
+  /** A physical row identity expression usable in a join (e.g. DuckDB `rowid`), or undefined. */
+  rowIdentity: string | undefined;
+}
+
+export interface ColumnSpec {
+  name: string;
+  type: SfType;
+  nullable: boolean;
+  /** Backend SQL of the default expression, already translated. */
+  defaultSql?: string;
+}
+
+export interface ExpressionOptions {
+  timestampTypeMapping?: 'TIMESTAMP_NTZ' | 'TIMESTAMP_LTZ' | 'TIMESTAMP_TZ';
+}
+
+/** How a backend spells the things the engine generates itself (catalog-driven DDL, metadata). */
+export interface WarehouseDialect {
+  /**
+   * Rewrite Snowflake expressions (functions, casts, operators, VARIANT access) inside a parsed statement
+   * into constructs the backend runs, in place. The AST is the SQL front end's (opaque to the core).
+   */
+  rewriteExpressions(statementAst: unknown, options: ExpressionOptions): void;
+  /** Statements that (re)create the INFORMATION_SCHEMA views of one database over the metadata table. */
+  informationSchemaViews(database: string, metadataTable: string): string[];
+  quoteIdent(name: string): string;
+  quoteString(value: string): string;
+  /** The backend schema that holds Snowflake schema `database.schema` (quoted, ready to use). */
+  physicalSchema(database: string, schema: string): string;
+  /** Fully qualified, quoted backend name of a table or view. */
+  physicalTable(database: string, schema: string, name: string): string;
+  typeFor(type: SfType): string;
+  createSchema(physicalSchema: string): string;
+  dropSchema(physicalSchema: string): string;
+  createTable(physicalName: string, columns: readonly ColumnSpec[], replace: boolean): string;
+}
+
+export interface WarehouseDriver {
+  readonly capabilities: WarehouseCapabilities;
+  readonly dialect: WarehouseDialect;
+  connect(): Promise<WarehouseConnection>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,37 @@
+/**
+ * The application-service surface the front ends (CLI, HTTP, JS procedures, tests) use. Front ends parse
+ * their input, call these, and format the outcomes; they never talk to a backend directly.
+ */
+import type { FloeError } from '../core/errors.js';
+import type { StatementResult } from '../core/result.js';
+
+export type StatementOutcome =
+  | { ok: true; result: StatementResult }
+  | { ok: false; statement: number; sql: string; error: FloeError };
+
+export interface RunOptions {
+  /** Source file name, for error locations. */
+  file?: string;
+  /** Keep going after a failed statement (the failure is still yielded). */
+  continueOnError?: boolean;
+  /** Number of the first statement (default 1), so several -q/-f inputs number statements continuously. */
+  firstStatement?: number;
+}
+
+export interface Session {
+  /** Split the script into statements and run them in order, yielding one outcome per statement. */
+  run(script: string, options?: RunOptions): AsyncGenerator<StatementOutcome>;
+  /** Convenience for tests and procedures: run one script, throw the first error, return all results. */
+  query(script: string): Promise<StatementResult[]>;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** A DuckDB file path, or ':memory:'. */
+  database: string;
+}
+
+export interface Engine {
+  session(): Promise<Session>;
+  close(): Promise<void>;
+}

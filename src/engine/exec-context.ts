@@ -1,0 +1,84 @@
+/**
+ * What a statement handler sees: the engine's shared parts, the session's state, and the statement.
+ * Handlers return rows; the session turns them into StatementResults.
+ */
+import type { Catalog, CatalogChange } from '../core/catalog/catalog.js';
+import type { WarehouseConnection, WarehouseDriver } from '../core/ports/warehouse.js';
+import type { FloeValue, ResultColumn } from '../core/result.js';
+import type { Token } from '../sql/lexer.js';
+import type { MetadataStore } from './metadata-store.js';
+import type { SessionParameters } from './session-parameters.js';
+
+export interface EngineCore {
+  driver: WarehouseDriver;
+  catalog: Catalog;
+  metadata: MetadataStore;
+  /** Runs catalog-changing work one at a time across sessions. */
+  serialize<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export interface SessionState {
+  database: string | undefined;
+  schema: string | undefined;
+  role: string;
+  warehouse: string | undefined;
+  user: string;
+  params: SessionParameters;
+  inTransaction: boolean;
+  conn: WarehouseConnection;
+  lastQueryId: string | undefined;
+}
+
+export interface StatementInput {
+  sql: string;
+  tokens: Token[];
+  /** Script line of the statement's first token (for error positions inside the statement). */
+  line: number;
+}
+
+export interface HandlerResult {
+  columns: ResultColumn[];
+  rows: FloeValue[][];
+  rowsAffected?: number;
+}
+
+export interface ExecContext {
+  engine: EngineCore;
+  session: SessionState;
+  stmt: StatementInput;
+}
+
+export const statusResult = (message: string): HandlerResult => ({
+  columns: [{ name: 'status', type: 'TEXT' }],
+  rows: [[message]],
+});
+
+export const countsResult = (counts: [string, number][]): HandlerResult => ({
+  columns: counts.map(([name]) => ({ name, type: 'NUMBER', precision: 38, scale: 0 })),
+  rows: [counts.map(([, n]) => n)],
+  rowsAffected: counts.reduce((a, [, n]) => a + n, 0),
+});
+
+/**
+ * DDL in Snowflake commits any open transaction and then runs in its own transaction. floe also commits
+ * the catalog change with the physical DDL, so a crash leaves both or neither.
+ */
+export async function commitDdl(ctx: ExecContext, physical: readonly string[], change: CatalogChange): Promise<void> {
+  const { session, engine } = ctx;
+  await engine.serialize(async () => {
+    if (session.inTransaction) {
+      await session.conn.execute('COMMIT');
+      session.inTransaction = false;
+    }
+    await session.conn.execute('BEGIN TRANSACTION');
+    try {
+      for (const sql of physical) await session.conn.execute(sql);
+      await engine.metadata.persist(session.conn, change);
+      await session.conn.execute('COMMIT');
+    } catch (e) {
+      await session.conn.execute('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+    engine.catalog.apply(change);
+  });
+}

@@ -1,0 +1,295 @@
+/**
+ * CREATE TABLE (columns or AS SELECT), CREATE VIEW, ALTER TABLE, DROP TABLE/VIEW, TRUNCATE. The catalog
+ * holds the Snowflake definition; the backend gets a physical table built from it, never the user's DDL text.
+ */
+import { alreadyExists, compilationError, notFound, unsupported } from '../../core/errors.js';
+import { displayIdent, displayName, resolveIdent } from '../../core/catalog/identifiers.js';
+import { keys } from '../../core/catalog/catalog.js';
+import type { ColumnDef, TableDef } from '../../core/catalog/catalog-model.js';
+import type { ColumnSpec } from '../../core/ports/warehouse.js';
+import { sfTypeFromResult } from '../../core/types/result-to-sf-type.js';
+import { nodeKind, type AstNode, type Ident } from '../../sql/ast/ast-node.js';
+import { objectNameOf } from '../../sql/translate/bind-statement.js';
+import { TokenCursor } from '../../sql/token-cursor.js';
+import { commitDdl, statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
+import { addSnowflakeOutputNames } from '../output-names.js';
+import { findTable, qualify, requireSchema } from '../resolve-names.js';
+import { parseStatement, prepareForBackend, print } from '../translate.js';
+import { parseColumn, parseTableConstraints } from './column-defs.js';
+import { parseProperties } from './properties.js';
+
+const ident = (i: Ident): string => resolveIdent(i.name, i.quoted);
+const title = (k: string): string => k[0] + k.slice(1).toLowerCase();
+
+function tableComment(body: AstNode): string | undefined {
+  for (const opt of (body.mysql_table_options ?? []) as [string, string][]) {
+    if (String(opt[0]).toUpperCase() === 'COMMENT') return String(opt[1]).replace(/^'(.*)'$/s, '$1').replace(/''/g, "'");
+  }
+  return typeof body.comment === 'string' ? body.comment : undefined;
+}
+
+/** Run a query with LIMIT 0 to learn its result columns (names and types) without reading data. */
+async function probeColumns(ctx: ExecContext, querySql: string): Promise<ColumnSpec[]> {
+  const r = await ctx.session.conn.query(`SELECT * FROM (${querySql}) AS floe_probe LIMIT 0`);
+  return r.columns.map((c) => ({ name: c.name, type: sfTypeFromResult(c), nullable: true }));
+}
+
+export async function handleCreateTableOrView(ctx: ExecContext): Promise<HandlerResult> {
+  const ast = parseStatement(ctx);
+  const kind = nodeKind(ast);
+  if (kind === 'create_table') return createTable(ctx, ast.create_table);
+  if (kind === 'create_view') return createView(ctx, ast.create_view);
+  throw unsupported(`CREATE statement '${kind}'`);
+}
+
+async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResult> {
+  const name = objectNameOf(body.name);
+  const full = qualify(ctx, name, 'CREATE TABLE');
+  requireSchema(ctx, full.database, full.schema);
+  if (body.or_replace && body.if_not_exists) throw compilationError('OR REPLACE and IF NOT EXISTS are incompatible.');
+  if (body.clone_source) throw unsupported('CREATE TABLE … CLONE');
+  const { catalog, driver } = ctx.engine;
+  const d = driver.dialect;
+  const existing = catalog.table(full.database, full.schema, full.name);
+  if (existing && body.if_not_exists) return statusResult(`${displayIdent(full.name)} already exists, statement succeeded.`);
+  if (existing && !body.or_replace) throw alreadyExists('Table', displayIdent(full.name));
+  if (existing && existing.kind !== 'TABLE') throw compilationError(`Object found is of type '${existing.kind}', not specified type 'TABLE'.`);
+  const phys = d.physicalTable(full.database, full.schema, full.name);
+
+  const columns: ColumnDef[] = [];
+  let specs: ColumnSpec[] = [];
+  for (const c of (body.columns ?? []) as AstNode[]) {
+    const p = parseColumn(ctx, c);
+    if (columns.some((x) => x.name === p.def.name)) throw compilationError(`duplicate column name '${p.def.name}'`);
+    columns.push(p.def);
+    specs.push(p.spec);
+  }
+  const physical: string[] = [];
+  let querySql: string | undefined;
+  if (body.as_select) {
+    addSnowflakeOutputNames(body.as_select);
+    prepareForBackend(ctx, body.as_select);
+    querySql = print(body.as_select);
+    const probed = await probeColumns(ctx, querySql);
+    if (specs.length === 0) {
+      specs = probed;
+      for (const s of probed) columns.push({ name: s.name, type: s.type, nullable: true });
+    } else if (specs.length !== probed.length) {
+      throw compilationError(`Invalid column definition list: expected ${probed.length} columns, got ${specs.length}.`);
+    }
+  }
+  if (columns.length === 0) throw compilationError('Table must have at least one column.');
+  const constraints = parseTableConstraints(body.constraints);
+  for (const c of constraints) {
+    for (const col of c.columns) if (!columns.some((x) => x.name === col)) throw compilationError(`invalid identifier '${col}'`);
+    if (c.kind === 'PRIMARY KEY') for (const col of c.columns) {
+      const cd = columns.find((x) => x.name === col) as ColumnDef;
+      cd.nullable = false;
+      const sp = specs.find((x) => x.name === col);
+      if (sp) sp.nullable = false;
+    }
+  }
+  physical.push(d.createTable(phys, specs, existing !== undefined));
+  if (querySql !== undefined) physical.push(`INSERT INTO ${phys} SELECT * FROM (${querySql}) AS floe_ctas`);
+  const props = parseRawProperties(body);
+  const comment = tableComment(body);
+  const def: TableDef = {
+    kind: 'TABLE',
+    database: full.database,
+    schema: full.schema,
+    name: full.name,
+    columns,
+    constraints,
+    createdOn: new Date().toISOString(),
+    owner: ctx.session.role,
+    changeTracking: /^TRUE$/i.test(props.CHANGE_TRACKING ?? ''),
+    retentionTime: Number(props.DATA_RETENTION_TIME_IN_DAYS ?? 1),
+    ...(String(body.table_modifier ?? '').toUpperCase() === 'TRANSIENT' ? { transient: true } : {}),
+    ...(comment !== undefined ? { comment } : {}),
+  };
+  await commitDdl(ctx, physical, { remove: [], put: [{ kind: 'TABLE', def }] });
+  return statusResult(`Table ${displayIdent(full.name)} successfully created.`);
+}
+
+/** Table properties polyglot leaves raw (`DATA_RETENTION_TIME_IN_DAYS=3`). */
+function parseRawProperties(body: AstNode): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of (body.properties ?? []) as AstNode[]) {
+    const raw = p?.raw?.sql;
+    if (typeof raw !== 'string') continue;
+    const m = raw.match(/^\s*([A-Za-z_]+)\s*=\s*'?([^']*)'?\s*$/);
+    if (m) out[m[1].toUpperCase()] = m[2];
+  }
+  return out;
+}
+
+async function createView(ctx: ExecContext, body: AstNode): Promise<HandlerResult> {
+  const name = objectNameOf(body.name);
+  const full = qualify(ctx, name, 'CREATE VIEW');
+  requireSchema(ctx, full.database, full.schema);
+  if (body.materialized) throw unsupported('CREATE MATERIALIZED VIEW');
+  const { catalog, driver } = ctx.engine;
+  const existing = catalog.table(full.database, full.schema, full.name);
+  if (existing && body.if_not_exists) return statusResult(`${displayIdent(full.name)} already exists, statement succeeded.`);
+  if (existing && !body.or_replace) throw alreadyExists('View', displayIdent(full.name));
+  if (existing && existing.kind !== 'VIEW') throw compilationError(`Object found is of type '${existing.kind}', not specified type 'VIEW'.`);
+  const text = ctx.stmt.sql;
+  addSnowflakeOutputNames(body.query);
+  prepareForBackend(ctx, body.query);
+  const querySql = print(body.query);
+  let specs = await probeColumns(ctx, querySql);
+  const given = ((body.columns ?? []) as AstNode[]).map((c) => ident((c.name ?? c) as Ident));
+  if (given.length > 0) {
+    if (given.length !== specs.length) throw compilationError(`Invalid column definition list: expected ${specs.length} columns, got ${given.length}.`);
+    specs = specs.map((s, i) => ({ ...s, name: given[i] }));
+  }
+  const d = driver.dialect;
+  const phys = d.physicalTable(full.database, full.schema, full.name);
+  const colList = given.length > 0 ? ` (${given.map(d.quoteIdent).join(', ')})` : '';
+  const physical = [`CREATE ${existing ? 'OR REPLACE ' : ''}VIEW ${phys}${colList} AS ${querySql}`];
+  const def: TableDef = {
+    kind: 'VIEW',
+    database: full.database,
+    schema: full.schema,
+    name: full.name,
+    columns: specs.map((s) => ({ name: s.name, type: s.type, nullable: true })),
+    constraints: [],
+    text,
+    createdOn: new Date().toISOString(),
+    owner: ctx.session.role,
+    changeTracking: false,
+    retentionTime: 1,
+    ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
+  };
+  await commitDdl(ctx, physical, { remove: [], put: [{ kind: 'TABLE', def }] });
+  return statusResult(`View ${displayIdent(full.name)} successfully created.`);
+}
+
+export async function handleDropTableOrView(ctx: ExecContext): Promise<HandlerResult> {
+  const cur = new TokenCursor(ctx.stmt.tokens);
+  cur.expectWords('DROP');
+  const kind = cur.next().value as 'TABLE' | 'VIEW';
+  const ifExists = cur.acceptWords('IF', 'EXISTS');
+  const name = cur.objectName();
+  cur.acceptWords('CASCADE') || cur.acceptWords('RESTRICT');
+  cur.expectEnd();
+  const full = qualify(ctx, name, `DROP ${kind}`);
+  const def = ctx.engine.catalog.table(full.database, full.schema, full.name);
+  if (!def) {
+    if (ifExists) return statusResult(`Drop statement executed successfully (${displayIdent(full.name)} already dropped).`);
+    throw notFound(title(kind), displayName(name));
+  }
+  if (def.kind !== kind) throw compilationError(`Object found is of type '${def.kind}', not specified type '${kind}'.`);
+  const phys = ctx.engine.driver.dialect.physicalTable(full.database, full.schema, full.name);
+  await commitDdl(ctx, [`DROP ${kind} ${phys}`], { remove: [keys.table(full.database, full.schema, full.name)], put: [] });
+  return statusResult(`${displayIdent(full.name)} successfully dropped.`);
+}
+
+export async function handleTruncate(ctx: ExecContext): Promise<HandlerResult> {
+  const cur = new TokenCursor(ctx.stmt.tokens);
+  cur.expectWords('TRUNCATE');
+  cur.acceptWords('TABLE');
+  const ifExists = cur.acceptWords('IF', 'EXISTS');
+  const name = cur.objectName();
+  cur.expectEnd();
+  const full = qualify(ctx, name, 'TRUNCATE');
+  const def = ctx.engine.catalog.table(full.database, full.schema, full.name);
+  if (!def) {
+    if (ifExists) return statusResult('Statement executed successfully.');
+    throw notFound('Table', displayName(name));
+  }
+  if (def.kind !== 'TABLE') throw compilationError(`Object found is of type '${def.kind}', not specified type 'TABLE'.`);
+  await ctx.session.conn.execute(`DELETE FROM ${ctx.engine.driver.dialect.physicalTable(full.database, full.schema, full.name)}`);
+  return statusResult('Statement executed successfully.');
+}
+
+export async function handleAlterTable(ctx: ExecContext): Promise<HandlerResult> {
+  const cur = new TokenCursor(ctx.stmt.tokens);
+  cur.expectWords('ALTER', 'TABLE');
+  const ifExists = cur.acceptWords('IF', 'EXISTS');
+  const name = cur.objectName();
+  const full = qualify(ctx, name, 'ALTER TABLE');
+  const def = ctx.engine.catalog.table(full.database, full.schema, full.name);
+  if (!def) {
+    if (ifExists) return statusResult('Statement executed successfully.');
+    throw notFound('Table', displayName(name));
+  }
+  if (def.kind !== 'TABLE') throw compilationError(`Object found is of type '${def.kind}', not specified type 'TABLE'.`);
+  // Property changes are floe's own (comment, change tracking, retention); column changes go through the parser.
+  if (cur.isWord('SET', 'UNSET')) return alterTableProperties(ctx, cur, def);
+  return alterTableStructure(ctx, def);
+}
+
+async function alterTableProperties(ctx: ExecContext, cur: TokenCursor, def: TableDef): Promise<HandlerResult> {
+  const set = cur.acceptWords('SET');
+  if (!set) cur.expectWords('UNSET');
+  const next: TableDef = { ...def };
+  const props = set ? parseProperties(cur) : Object.fromEntries(cur.rest().filter((t) => t.type === 'word').map((t) => [t.value, '']));
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'COMMENT') {
+      if (set) next.comment = v;
+      else delete next.comment;
+    } else if (k === 'CHANGE_TRACKING') next.changeTracking = set && /^TRUE$/i.test(v);
+    else if (k === 'DATA_RETENTION_TIME_IN_DAYS') next.retentionTime = set ? Number(v) : 1;
+    else if (k !== 'MAX_DATA_EXTENSION_TIME_IN_DAYS' && k !== 'ENABLE_SCHEMA_EVOLUTION') throw unsupported(`ALTER TABLE … ${set ? 'SET' : 'UNSET'} ${k}`);
+  }
+  await commitDdl(ctx, [], { remove: [], put: [{ kind: 'TABLE', def: next }] });
+  return statusResult('Statement executed successfully.');
+}
+
+async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<HandlerResult> {
+  const ast = parseStatement(ctx);
+  if (nodeKind(ast) !== 'alter_table') throw unsupported('this ALTER TABLE form');
+  const d = ctx.engine.driver.dialect;
+  const phys = d.physicalTable(def.database, def.schema, def.name);
+  const next: TableDef = { ...def, columns: def.columns.map((c) => ({ ...c })) };
+  const physical: string[] = [];
+  const remove = [];
+  for (const action of ast.alter_table.actions as AstNode[]) {
+    const [kind] = Object.keys(action);
+    const a = action[kind] as AstNode;
+    if (kind === 'AddColumn') {
+      const p = (parseColumnLater(ctx, a.column));
+      if (next.columns.some((c) => c.name === p.def.name)) {
+        if (a.if_not_exists) continue;
+        throw compilationError(`column '${p.def.name}' already exists`);
+      }
+      next.columns.push(p.def);
+      let sql = `ALTER TABLE ${phys} ADD COLUMN ${d.quoteIdent(p.spec.name)} ${d.typeFor(p.spec.type)}`;
+      if (p.spec.defaultSql !== undefined) sql += ` DEFAULT ${p.spec.defaultSql}`;
+      physical.push(sql);
+      if (!p.spec.nullable) physical.push(`ALTER TABLE ${phys} ALTER COLUMN ${d.quoteIdent(p.spec.name)} SET NOT NULL`);
+    } else if (kind === 'DropColumn') {
+      const col = ident(a.name);
+      if (!next.columns.some((c) => c.name === col)) {
+        if (a.if_exists) continue;
+        throw compilationError(`invalid identifier '${col}'`);
+      }
+      if (next.columns.length === 1) throw compilationError('Cannot drop the only column of a table.');
+      next.columns = next.columns.filter((c) => c.name !== col);
+      physical.push(`ALTER TABLE ${phys} DROP COLUMN ${d.quoteIdent(col)}`);
+    } else if (kind === 'RenameColumn') {
+      const from = ident(a.old_name);
+      const to = ident(a.new_name);
+      const c = next.columns.find((x) => x.name === from);
+      if (!c) throw compilationError(`invalid identifier '${from}'`);
+      if (next.columns.some((x) => x.name === to)) throw compilationError(`column '${to}' already exists`);
+      c.name = to;
+      physical.push(`ALTER TABLE ${phys} RENAME COLUMN ${d.quoteIdent(from)} TO ${d.quoteIdent(to)}`);
+    } else if (kind === 'RenameTable') {
+      const target = objectNameOf(a.name);
+      const full = qualify(ctx, { database: target.database ?? def.database, schema: target.schema ?? def.schema, name: target.name });
+      if (full.database !== def.database || full.schema !== def.schema) throw unsupported('ALTER TABLE … RENAME TO another schema');
+      if (ctx.engine.catalog.table(full.database, full.schema, full.name)) throw alreadyExists('Table', displayIdent(full.name));
+      remove.push(keys.table(def.database, def.schema, def.name));
+      next.name = full.name;
+      physical.push(`ALTER TABLE ${phys} RENAME TO ${d.quoteIdent(full.name)}`);
+    } else {
+      throw unsupported(`ALTER TABLE action ${kind}`);
+    }
+  }
+  await commitDdl(ctx, physical, { remove, put: [{ kind: 'TABLE', def: next }] });
+  return statusResult('Statement executed successfully.');
+}
+
+const parseColumnLater = parseColumn;

@@ -1,0 +1,100 @@
+/**
+ * A floe session: Snowflake's session state (current database/schema/role/warehouse, parameters,
+ * transaction) over one backend connection. Runs scripts statement by statement.
+ */
+import { randomUUID } from 'node:crypto';
+import { FloeError, isFloeError } from '../core/errors.js';
+import type { StatementResult } from '../core/result.js';
+import { splitScript } from '../sql/split-script.js';
+import type { RunOptions, Session, StatementOutcome } from './engine-api.js';
+import type { EngineCore, ExecContext, SessionState } from './exec-context.js';
+import { SessionParameters } from './session-parameters.js';
+import { routeStatement } from './statement-router.js';
+import type { WarehouseConnection } from '../core/ports/warehouse.js';
+
+export interface SessionDefaults {
+  database?: string;
+  schema?: string;
+}
+
+export class SessionImpl implements Session {
+  readonly state: SessionState;
+
+  constructor(
+    private readonly engine: EngineCore,
+    conn: WarehouseConnection,
+    defaults: SessionDefaults,
+  ) {
+    this.state = {
+      database: defaults.database,
+      schema: defaults.schema,
+      role: 'ACCOUNTADMIN',
+      warehouse: undefined,
+      user: 'FLOE',
+      params: new SessionParameters(),
+      inTransaction: false,
+      conn,
+      lastQueryId: undefined,
+    };
+  }
+
+  async init(): Promise<void> {
+    await this.state.conn.setTimeZone(this.state.params.get('TIMEZONE'));
+  }
+
+  async *run(script: string, options: RunOptions = {}): AsyncGenerator<StatementOutcome> {
+    let number = options.firstStatement ?? 1;
+    let statements;
+    try {
+      statements = splitScript(script);
+    } catch (e) {
+      yield { ok: false, statement: number, sql: script.trim(), error: withFile(toFloeError(e), options.file, number) };
+      return;
+    }
+    for (const st of statements) {
+      const ctx: ExecContext = { engine: this.engine, session: this.state, stmt: { sql: st.sql, tokens: st.tokens, line: st.line } };
+      try {
+        const r = await routeStatement(ctx);
+        const queryId = randomUUID();
+        this.state.lastQueryId = queryId;
+        const result: StatementResult = { statement: number, sql: st.sql, columns: r.columns, rows: r.rows, queryId };
+        if (r.rowsAffected !== undefined) result.rowsAffected = r.rowsAffected;
+        yield { ok: true, result };
+      } catch (e) {
+        const error = withFile(toFloeError(e), options.file, number);
+        if (error.location?.line === undefined) error.location = { ...error.location, line: st.line, column: st.column };
+        yield { ok: false, statement: number, sql: st.sql, error };
+        if (!options.continueOnError) return;
+      }
+      number++;
+    }
+  }
+
+  async query(script: string): Promise<StatementResult[]> {
+    const out: StatementResult[] = [];
+    for await (const o of this.run(script)) {
+      if (!o.ok) throw o.error;
+      out.push(o.result);
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.state.inTransaction) {
+      // Snowflake rolls back an open transaction when the session ends without COMMIT.
+      await this.state.conn.execute('ROLLBACK').catch(() => undefined);
+      this.state.inTransaction = false;
+    }
+    await this.state.conn.close();
+  }
+}
+
+function toFloeError(e: unknown): FloeError {
+  if (isFloeError(e)) return e;
+  return new FloeError('INTERNAL', `internal error: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+}
+
+function withFile(e: FloeError, file: string | undefined, statement: number): FloeError {
+  e.location = { ...e.location, statement, ...(file !== undefined ? { file } : {}) };
+  return e;
+}

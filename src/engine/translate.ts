@@ -1,0 +1,52 @@
+/**
+ * The translation pipeline for statements the backend runs: parse (Snowflake) → expression rewrites
+ * (backend dialect) → name binding (Snowflake semantics, via the catalog) → print.
+ */
+import { notFound } from '../core/errors.js';
+import { displayName, type ObjectName } from '../core/catalog/identifiers.js';
+import type { AstNode } from '../sql/ast/ast-node.js';
+import { parseSnowflake, printSql } from '../sql/ast/polyglot.js';
+import { bindStatement, type PhysicalName } from '../sql/translate/bind-statement.js';
+import { INFORMATION_SCHEMA } from './information-schema.js';
+import type { ExecContext } from './exec-context.js';
+import { qualify } from './resolve-names.js';
+
+/** Parse one statement; syntax error positions are shifted to the script's line numbers. */
+export function parseStatement(ctx: ExecContext): AstNode {
+  try {
+    const asts = parseSnowflake(ctx.stmt.sql);
+    return asts[0];
+  } catch (e) {
+    const err = e as { location?: { line?: number }; message: string };
+    if (err.location?.line !== undefined && ctx.stmt.line > 1) {
+      const scriptLine = err.location.line + ctx.stmt.line - 1;
+      err.message = err.message.replace(/line \d+/, `line ${scriptLine}`);
+      err.location.line = scriptLine;
+    }
+    throw e;
+  }
+}
+
+export function tableResolver(ctx: ExecContext): (n: ObjectName) => PhysicalName {
+  const { catalog } = ctx.engine;
+  return (n) => {
+    if (n.schema === INFORMATION_SCHEMA) {
+      const db = n.database ?? ctx.session.database;
+      if (db !== undefined && catalog.database(db)) return { schema: `${db}.${INFORMATION_SCHEMA}`, name: n.name };
+    }
+    const full = qualify(ctx, n, 'query');
+    const def = catalog.table(full.database, full.schema, full.name);
+    if (!def) throw notFound('Object', displayName(n));
+    return { schema: `${full.database}.${full.schema}`, name: full.name };
+  };
+}
+
+/** Rewrite expressions for the backend and bind names, in place. */
+export function prepareForBackend(ctx: ExecContext, ast: AstNode): void {
+  ctx.engine.driver.dialect.rewriteExpressions(ast, {
+    timestampTypeMapping: ctx.session.params.get('TIMESTAMP_TYPE_MAPPING') as 'TIMESTAMP_NTZ',
+  });
+  bindStatement(ast, tableResolver(ctx));
+}
+
+export const print = (ast: AstNode | AstNode[]): string => printSql(ast);

@@ -1,0 +1,41 @@
+/**
+ * The one place that talks to @polyglot-sql/sdk. floe parses Snowflake SQL with it, transforms the AST
+ * itself, and prints with polyglot's Snowflake generator — a faithful printer of the nodes floe built
+ * (it is also ~6x faster than the DuckDB generator, whose own rewrites floe does not want).
+ */
+import { parse as pgParse, generate as pgGenerate, generateDataType, Dialect } from '@polyglot-sql/sdk';
+import { syntaxError, FloeError } from '../../core/errors.js';
+import type { AstNode } from './ast-node.js';
+
+/** Parse one statement of Snowflake SQL. Throws a Snowflake-style syntax error with line/column. */
+export function parseSnowflake(sql: string): AstNode[] {
+  const r = pgParse(sql, Dialect.Snowflake) as {
+    success: boolean;
+    ast: AstNode[] | null;
+    error?: string | null;
+    errorLine?: number;
+    errorColumn?: number;
+  };
+  if (!r.success || !r.ast) {
+    const line = r.errorLine ?? 1;
+    const col = r.errorColumn ?? 1;
+    const detail = (r.error ?? 'parse error').replace(/^Parse error at line \d+, column \d+:\s*/, '');
+    throw syntaxError(`Syntax error line ${line} at position ${Math.max(0, col - 1)}: ${detail}`, line, col);
+  }
+  return r.ast;
+}
+
+/** Print AST nodes (statements or expressions) back to SQL text. */
+export function printSql(nodes: AstNode | AstNode[]): string {
+  const list = Array.isArray(nodes) ? nodes : [nodes];
+  const r = pgGenerate(list, Dialect.Snowflake) as { success: boolean; sql: string[] | null; error?: string | null };
+  if (!r.success || !r.sql) throw new FloeError('INTERNAL', `could not print SQL: ${r.error ?? 'unknown error'}`);
+  return r.sql.join(';\n');
+}
+
+/** Print a polyglot data type node as Snowflake type text (e.g. `NUMBER(10, 2)`, `VARCHAR(20)`). */
+export function printDataType(dataType: AstNode): string {
+  const r = generateDataType(dataType as never, Dialect.Snowflake) as { success: boolean; sql?: string | null; error?: string | null };
+  if (!r.success || !r.sql) throw new FloeError('INTERNAL', `could not print data type: ${r.error ?? 'unknown'}`);
+  return r.sql;
+}

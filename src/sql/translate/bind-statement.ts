@@ -1,0 +1,114 @@
+/**
+ * Snowflake name semantics on a parsed statement: table references are resolved to the backend's physical
+ * names through a resolver (which knows the catalog and the session), CTE names stay local, and every
+ * remaining identifier becomes what Snowflake resolves it to (unquoted → upper case), quoted so the
+ * backend sees exactly that name.
+ */
+import { resolveIdent, type ObjectName } from '../../core/catalog/identifiers.js';
+import { isIdent, make, transform, type AstNode, type Ident } from '../ast/ast-node.js';
+import { printSql } from '../ast/polyglot.js';
+
+export interface PhysicalName {
+  /** Unquoted physical schema and table names; the binder quotes them. */
+  schema: string;
+  name: string;
+}
+
+export type TableResolver = (name: ObjectName) => PhysicalName;
+
+const identName = (i: Ident | null | undefined): string | undefined => (i ? resolveIdent(i.name, i.quoted) : undefined);
+
+/** A TableRef is polyglot's `{ name: Ident, schema?: Ident, catalog?: Ident, alias?, … }`. */
+function isTableRef(v: unknown): v is AstNode {
+  return v !== null && typeof v === 'object' && isIdent((v as AstNode).name);
+}
+
+export function objectNameOf(ref: AstNode): ObjectName {
+  return { database: identName(ref.catalog), schema: identName(ref.schema), name: identName(ref.name) as string };
+}
+
+function collectCteNames(ast: unknown): Set<string> {
+  const names = new Set<string>();
+  transform(ast, (node, kind) => {
+    if (kind === 'select' || kind === 'union' || kind === 'insert') {
+      const w = (node[kind] as AstNode).with;
+      for (const cte of w?.ctes ?? []) if (isIdent(cte.alias)) names.add(resolveIdent(cte.alias.name, cte.alias.quoted));
+    }
+  });
+  return names;
+}
+
+function bindRef(ref: AstNode, resolve: TableResolver, ctes: Set<string>): void {
+  const n = objectNameOf(ref);
+  if (n.database === undefined && n.schema === undefined && ctes.has(n.name)) {
+    ref.name = { ...ref.name, name: n.name, quoted: true };
+    return;
+  }
+  const p = resolve(n);
+  ref.catalog = null;
+  ref.schema = { name: p.schema, quoted: true };
+  ref.name = { ...ref.name, name: p.name, quoted: true };
+}
+
+/** Statement positions where polyglot puts a bare TableRef rather than a `{ table: … }` node. */
+function bareTableRefs(stmt: AstNode): AstNode[] {
+  const out: AstNode[] = [];
+  const add = (v: unknown): void => {
+    if (isTableRef(v)) out.push(v);
+  };
+  if (stmt.insert) add(stmt.insert.table);
+  if (stmt.update) add(stmt.update.table);
+  if (stmt.delete) {
+    add(stmt.delete.table);
+    for (const u of stmt.delete.using ?? []) add(u);
+  }
+  if (stmt.truncate) add(stmt.truncate.table);
+  return out;
+}
+
+/**
+ * Snowflake names `VALUES` columns COLUMN1, COLUMN2, …; DuckDB needs `(VALUES …) AS t(c1, …)`.
+ */
+function valuesToDerivedTable(node: AstNode): AstNode {
+  const v = node.values as AstNode;
+  const rows: AstNode[] = v.expressions ?? [];
+  const width = rows[0]?.expressions?.length ?? 0;
+  const rowSql = rows.map((r) => `(${(r.expressions as AstNode[]).map((e) => printSql(e)).join(', ')})`).join(', ');
+  const alias = isIdent(v.alias) ? resolveIdent(v.alias.name, v.alias.quoted) : 'VALUES';
+  const given: Ident[] = v.column_aliases ?? [];
+  const cols = Array.from({ length: width }, (_, i) => (given[i] ? resolveIdent(given[i].name, given[i].quoted) : `COLUMN${i + 1}`));
+  const q = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  return make.raw(`(VALUES ${rowSql}) AS ${q(alias)}(${cols.map(q).join(', ')})`);
+}
+
+export function bindStatement(stmt: AstNode, resolve: TableResolver): void {
+  const ctes = collectCteNames(stmt);
+  for (const ref of bareTableRefs(stmt)) bindRef(ref, resolve, ctes);
+  transform(stmt, (node, kind) => {
+    if (kind === 'table' && isTableRef(node.table)) bindRef(node.table, resolve, ctes);
+    else if (kind === 'values' && node.values.expressions?.[0]?.expressions) return valuesToDerivedTable(node);
+    return undefined;
+  });
+  normalizeIdentifiers(stmt);
+}
+
+/** Every identifier not yet bound: unquoted → upper case; then quote all so the backend cannot re-case them. */
+export function normalizeIdentifiers(root: unknown): void {
+  const visit = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x);
+      return;
+    }
+    const o = v as AstNode;
+    if (isIdent(o) && !o.quoted) {
+      o.name = o.name.toUpperCase();
+      o.quoted = true;
+    }
+    for (const k of Object.keys(o)) {
+      const c = o[k];
+      if (c !== null && typeof c === 'object') visit(c);
+    }
+  };
+  visit(root);
+}
