@@ -8,6 +8,7 @@ import type { FloeValue, ResultColumn } from '../core/result.js';
 import type { Token } from '../sql/lexer.js';
 import type { MetadataStore } from './metadata-store.js';
 import type { SessionParameters } from './session-parameters.js';
+import type { RememberedResult } from './result-scan.js';
 
 export interface EngineCore {
   driver: WarehouseDriver;
@@ -27,6 +28,8 @@ export interface SessionState {
   inTransaction: boolean;
   conn: WarehouseConnection;
   lastQueryId: string | undefined;
+  /** Recent results by query id, oldest first (RESULT_SCAN). */
+  results: Map<string, RememberedResult>;
 }
 
 export interface StatementInput {

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { FloeError, isFloeError } from '../core/errors.js';
-import type { StatementResult } from '../core/result.js';
+import type { FloeValue, ResultColumn, StatementResult } from '../core/result.js';
+import { REMEMBERED_RESULTS } from './result-scan.js';
 import { splitScript } from '../sql/split-script.js';
 import type { RunOptions, Session, StatementOutcome } from './engine-api.js';
 import type { EngineCore, ExecContext, SessionState } from './exec-context.js';
@@ -35,6 +36,7 @@ export class SessionImpl implements Session {
       inTransaction: false,
       conn,
       lastQueryId: undefined,
+      results: new Map(),
     };
   }
 
@@ -57,6 +59,7 @@ export class SessionImpl implements Session {
         const r = await routeStatement(ctx);
         const queryId = randomUUID();
         this.state.lastQueryId = queryId;
+        this.remember(queryId, r.columns, r.rows);
         const result: StatementResult = { statement: number, sql: st.sql, columns: r.columns, rows: r.rows, queryId };
         if (r.rowsAffected !== undefined) result.rowsAffected = r.rowsAffected;
         yield { ok: true, result };
@@ -68,6 +71,12 @@ export class SessionImpl implements Session {
       }
       number++;
     }
+  }
+
+  private remember(queryId: string, columns: ResultColumn[], rows: FloeValue[][]): void {
+    const results = this.state.results;
+    results.set(queryId, { columns, rows });
+    while (results.size > REMEMBERED_RESULTS) results.delete(results.keys().next().value as string);
   }
 
   async query(script: string): Promise<StatementResult[]> {

@@ -6,6 +6,7 @@ import { countsResult, type ExecContext, type HandlerResult } from '../exec-cont
 import { addSnowflakeOutputNames } from '../output-names.js';
 import { parseStatement, prepareForBackend, print } from '../translate.js';
 import { unsupported } from '../../core/errors.js';
+import { bindResultScans } from '../result-scan.js';
 
 const QUERY_KINDS = new Set(['select', 'union', 'intersect', 'except', 'subquery', 'paren', 'values']);
 
@@ -17,8 +18,9 @@ export async function handleQueryOrDml(ctx: ExecContext): Promise<HandlerResult>
 export async function runTranslated(ctx: ExecContext, ast: AstNode): Promise<HandlerResult> {
   const kind = nodeKind(ast) ?? '';
   const conn = ctx.session.conn;
+  if (QUERY_KINDS.has(kind)) addSnowflakeOutputNames(ast);
+  await bindResultScans(ctx, ast);
   if (QUERY_KINDS.has(kind)) {
-    addSnowflakeOutputNames(ast);
     prepareForBackend(ctx, ast);
     const r = await conn.query(print(ast));
     return { columns: r.columns, rows: r.rows };

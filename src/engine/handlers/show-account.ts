@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { AccountObjectDef } from '../../core/catalog/catalog-model.js';
 import type { TokenCursor } from '../../sql/token-cursor.js';
 import type { ExecContext, HandlerResult } from '../exec-context.js';
+import { isRoleGrant } from './show-grants.js';
 import { binaryCompare, ltz, parseShowOptions, showResult, type ColumnSpecs, type Row } from './show-common.js';
 
 /** The system roles have no creation record; floe dates them to when this process started. */
@@ -48,7 +49,7 @@ function defaultRole(ctx: ExecContext): string {
 
 export async function showRoles(ctx: ExecContext, cur: TokenCursor, terse: boolean): Promise<HandlerResult> {
   const opts = parseShowOptions(cur, terse);
-  const grants = ctx.engine.catalog.grants().filter((g) => g.grantedOn === 'ROLE');
+  const grants = ctx.engine.catalog.grants().filter(isRoleGrant);
   const edges: [string, string][] = [...SYSTEM_ROLE_EDGES, ...grants.filter((g) => g.grantedTo === 'ROLE').map((g): [string, string] => [g.name, g.granteeName])];
   // Roles the current role inherits: everything reachable down the hierarchy, plus PUBLIC.
   const inherited = new Set<string>(['PUBLIC']);

@@ -75,9 +75,19 @@ function grantObjectName(ctx: ExecContext, kind: string, n: ObjectName): string 
   return displayName(qualify(ctx, n));
 }
 
-/** Grant names may be stored resolved-and-dotted or in display form; compare in display form. */
-const sameName = (stored: string, shown: string): boolean =>
-  stored === shown || stored.split('.').map(displayIdent).join('.') === shown;
+/**
+ * GRANT records the object name as written, possibly unqualified; it matches when its parts equal the
+ * trailing parts of the resolved name.
+ */
+function sameName(stored: string, shown: string): boolean {
+  if (stored === shown) return true;
+  const a = stored.split('.').map(displayIdent);
+  const b = shown.split('.');
+  return a.length <= b.length && a.every((p, i) => p === b[b.length - a.length + i]);
+}
+
+/** A grant of a role (GRANT ROLE r TO …), as opposed to a privilege on the role object. */
+export const isRoleGrant = (g: GrantDef): boolean => g.grantedOn === 'ROLE' && g.privilege === 'USAGE';
 
 const grantRow = (ctx: ExecContext, g: GrantDef): Row => ({
   created_on: ltz(ctx, g.createdOn),
@@ -97,19 +107,21 @@ const byPrivilege = (a: GrantDef, b: GrantDef): number =>
 export async function showGrants(ctx: ExecContext, cur: TokenCursor): Promise<HandlerResult> {
   let filter: (g: GrantDef) => boolean;
   let columns = GRANT_COLUMNS;
+  // ON <object>: rows show the resolved name even when GRANT recorded it unqualified.
+  let shownName: string | undefined;
   if (cur.acceptWords('TO')) {
     const to = cur.next();
     const grantee = cur.identifier().name;
     if (to.value === 'ROLE') filter = (g) => g.grantedTo === 'ROLE' && g.granteeName === grantee;
     else if (to.value === 'USER') {
-      filter = (g) => g.grantedTo === 'USER' && g.grantedOn === 'ROLE' && g.granteeName === grantee;
+      filter = (g) => isRoleGrant(g) && g.grantedTo === 'USER' && g.granteeName === grantee;
       columns = ROLE_GRANT_COLUMNS;
     } else throw unsupported(`SHOW GRANTS TO ${to.value}`);
   } else if (cur.acceptWords('OF')) {
     const of = cur.next();
     if (of.value !== 'ROLE') throw unsupported(`SHOW GRANTS OF ${of.value}`);
     const role = cur.identifier().name;
-    filter = (g) => g.grantedOn === 'ROLE' && g.name === role;
+    filter = (g) => isRoleGrant(g) && g.name === role;
     columns = ROLE_GRANT_COLUMNS;
   } else if (cur.acceptWords('ON', 'ACCOUNT')) {
     filter = (g) => g.grantedOn === 'ACCOUNT';
@@ -121,17 +133,24 @@ export async function showGrants(ctx: ExecContext, cur: TokenCursor): Promise<Ha
     }
     const name = grantObjectName(ctx, kind, cur.objectName());
     filter = (g) => g.grantedOn === kind && sameName(g.name, name);
+    shownName = name;
   } else if (cur.isWord('FUTURE')) {
     throw unsupported('SHOW FUTURE GRANTS');
   } else {
     // Bare SHOW GRANTS lists the roles granted to the current user.
-    filter = (g) => g.grantedTo === 'USER' && g.grantedOn === 'ROLE' && g.granteeName === ctx.session.user;
+    filter = (g) => isRoleGrant(g) && g.grantedTo === 'USER' && g.granteeName === ctx.session.user;
     columns = ROLE_GRANT_COLUMNS;
   }
   let limit: number | undefined;
   if (cur.acceptWords('LIMIT')) limit = Number(cur.value());
   cur.expectEnd();
-  const rows = allGrants(ctx).filter(filter).sort(byPrivilege).map((g) => grantRow(ctx, g));
+  // GRANT SELECT, INSERT ON … records one grant; Snowflake shows one row per privilege.
+  const grants = allGrants(ctx).flatMap((g) => g.privilege.split(',').map((privilege) => ({ ...g, privilege: privilege.trim() })));
+  const rows = grants
+    .filter(filter)
+    .map((g) => (shownName === undefined ? g : { ...g, name: shownName }))
+    .sort(byPrivilege)
+    .map((g) => grantRow(ctx, g));
   return showResult(columns, rows, limit === undefined ? {} : { limit });
 }
 

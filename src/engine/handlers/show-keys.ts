@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConstraintDef, TableDef } from '../../core/catalog/catalog-model.js';
-import type { TokenCursor } from '../../sql/token-cursor.js';
+import type { ObjectName } from '../../core/catalog/identifiers.js';
+import { tokenize } from '../../sql/lexer.js';
+import { TokenCursor } from '../../sql/token-cursor.js';
 import type { ExecContext, HandlerResult } from '../exec-context.js';
 import type { ShowHandler } from './show.js';
 import { ltz, parseShowOptions, resolveScope, showResult, tablesInScope, type ColumnSpecs, type Row } from './show-common.js';
@@ -68,13 +70,15 @@ export function tableConstraints(t: TableDef): { def: ConstraintDef; name: strin
   return out;
 }
 
-/** The referenced table of a foreign key, resolved relative to the referencing table. */
+/** The referenced table of a foreign key (stored as written), resolved relative to the referencing table. */
 function referencedTable(t: TableDef, ref: string): { database: string; schema: string; name: string } {
-  const parts = ref.split('.');
-  const name = parts[parts.length - 1];
-  const schema = parts.length >= 2 ? parts[parts.length - 2] : t.schema;
-  const database = parts.length >= 3 ? parts[parts.length - 3] : t.database;
-  return { database, schema, name };
+  let n: ObjectName = { name: ref };
+  try {
+    n = new TokenCursor(tokenize(ref)).objectName();
+  } catch {
+    // Keep the raw text: the row still shows which table the key points at.
+  }
+  return { database: n.database ?? t.database, schema: n.schema ?? t.schema, name: n.name };
 }
 
 export function showKeys(which: 'PRIMARY' | 'UNIQUE' | 'IMPORTED'): ShowHandler {

@@ -16,6 +16,8 @@ export interface TestDb {
   row(sql: string, ctx?: ExpressionContext): Promise<unknown[]>;
   /** Translate and run; returns the first row's first value. */
   value(sql: string, ctx?: ExpressionContext): Promise<unknown>;
+  /** Translate and run; the first row with every value as DuckDB's VARCHAR text (NULL stays null). */
+  texts(sql: string, ctx?: ExpressionContext): Promise<(string | null)[]>;
   /** Result types of the translated query. */
   types(sql: string, ctx?: ExpressionContext): Promise<SfResultType[]>;
   run(duckSql: string): Promise<void>;
@@ -27,8 +29,9 @@ export async function openTestDb(timeZone = 'UTC'): Promise<TestDb> {
   const con = await inst.connect();
   for (const s of [...DUCKDB_SETTINGS, ...DUCKDB_MACROS]) await con.run(s);
   await con.run(`SET TimeZone='${timeZone}'`);
-  const read = async (sql: string, ctx?: ExpressionContext) => {
-    const duck = translate(sql, ctx);
+  const read = async (sql: string, ctx?: ExpressionContext, wrap = false) => {
+    const translated = translate(sql, ctx);
+    const duck = wrap ? `SELECT CAST(COLUMNS(*) AS VARCHAR) FROM (${translated})` : translated;
     try {
       return await con.runAndReadAll(duck);
     } catch (e) {
@@ -40,6 +43,7 @@ export async function openTestDb(timeZone = 'UTC'): Promise<TestDb> {
     run: async (duckSql) => void (await con.run(duckSql)),
     row: async (sql, ctx) => (await read(sql, ctx)).getRowsJS()[0] as unknown[],
     value: async (sql, ctx) => ((await read(sql, ctx)).getRowsJS()[0] as unknown[])[0],
+    texts: async (sql, ctx) => (await read(sql, ctx, true)).getRowsJS()[0] as (string | null)[],
     types: async (sql, ctx) => (await read(sql, ctx)).columnTypes().map((t) => sfResultTypeOfColumnType(t)),
   };
 }

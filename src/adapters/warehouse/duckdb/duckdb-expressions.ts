@@ -6,13 +6,13 @@
 import { compilationError, unsupported } from '../../../core/errors.js';
 import { nodeKind, transform, type AstNode } from '../../../sql/ast/ast-node.js';
 import {
-  castTo, datePartArg, fn, isNumberLiteral, isStringLiteral, wordArg, type ExpressionContext, type FunctionTranslator,
+  arity, castTo, datePartArg, fn, isNumberLiteral, isStringLiteral, wordArg, type ExpressionContext, type FunctionTranslator,
 } from './duckdb-expr-build.js';
 import { CONVERSION_FUNCTIONS, toNumber, translateCast } from './duckdb-casts.js';
 import { COMMON_FUNCTIONS, coalesce, listAgg } from './duckdb-functions-common.js';
 import { DATETIME_FUNCTIONS, dateDiff, extractPart, lastDay } from './duckdb-functions-datetime.js';
 import {
-  VARIANT_FUNCTIONS, getElement, isVariantNode, jsonExtract, parseJson, snowflakePathToJsonPath,
+  VARIANT_FUNCTIONS, getElement, isVariantNode, markVariant, jsonExtract, parseJson, snowflakePathToJsonPath,
 } from './duckdb-functions-variant.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
 
@@ -29,7 +29,11 @@ const wordNode = (word: string): AstNode => ({ var: { this: word } });
 
 /** Node kinds polyglot gives dedicated shapes to, when their printed Snowflake form is not DuckDB's. */
 const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) => AstNode | undefined> = {
-  if_func: (b) => fn('if', b.condition, b.true_value, b.false_value ?? { null: null }),
+  if_func: (b) => {
+    const args = [b.condition, b.true_value, b.false_value].filter((a) => a !== null && a !== undefined);
+    arity(String(b.original_name ?? 'IFF'), args, 3);
+    return fn('if', ...args);
+  },
   nvl: (b) => coalesce([b.this, b.expression]),
   nvl2: (b) => fn('floe_nvl2', b.this, b.true_value, b.false_value),
   date_diff: (b) => dateDiff(wordNode(String(b.unit ?? 'day')), b.expression, b.this, 'DATEDIFF'),
@@ -58,6 +62,11 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
     throw unsupported(`${nodeKind(b.this)?.toUpperCase() ?? 'aggregate'} WITHIN GROUP`);
   },
   list_agg: (b) => listAgg(b, null),
+  array_agg: (b) => {
+    const inner = fn('array_agg', b.this);
+    inner.function.distinct = Boolean(b.distinct);
+    return markVariant(fn('floe_array_agg_finish', inner));
+  },
   regexp_like: (b) => {
     if (b.flags) throw unsupported('REGEXP_LIKE with parameters');
     return fn('regexp_full_match', b.this, b.pattern);

@@ -123,6 +123,7 @@ const toTimestamp = (kind: TsKind | 'MAPPED', tryCast: boolean): FunctionTransla
   const macroBase = k === 'NTZ' ? 'to_timestamp_ntz' : 'to_timestamp_ltz';
   if (args.length === 2) {
     if (isStringLiteral(args[1])) return withFormat(args[0], args[1], duckType, tryCast, name);
+    if (!isNumberLiteral(args[1])) throw unsupported(`${name.toUpperCase()} with a format or scale that is not a literal`);
     // TO_TIMESTAMP(number, scale): the number counts 10^-scale seconds.
     const scaled = binary('div', castTo(args[0], 'DOUBLE'), fn('pow', num(10), args[1]));
     return fn(`floe_${macroBase}`, scaled);

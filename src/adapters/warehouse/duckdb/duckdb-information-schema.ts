@@ -7,41 +7,41 @@ const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 export function duckDbInformationSchemaViews(database: string, metadataTable: string): string[] {
   const schema = q(`${database}.INFORMATION_SCHEMA`);
-  const dbFilter = `kind = 'TABLE' AND body->>'$.database' = ${lit(database)}`;
+  const dbFilter = `kind = 'TABLE' AND json_extract_string(body, '$.database') = ${lit(database)}`;
   const tables = `CREATE OR REPLACE VIEW ${schema}."TABLES" AS SELECT
-      body->>'$.database' AS "TABLE_CATALOG", body->>'$.schema' AS "TABLE_SCHEMA", body->>'$.name' AS "TABLE_NAME",
-      body->>'$.owner' AS "TABLE_OWNER",
-      CASE body->>'$.kind' WHEN 'VIEW' THEN 'VIEW' ELSE 'BASE TABLE' END AS "TABLE_TYPE",
-      CASE WHEN coalesce((body->>'$.transient')::BOOLEAN, false) THEN 'YES' ELSE 'NO' END AS "IS_TRANSIENT",
+      json_extract_string(body, '$.database') AS "TABLE_CATALOG", json_extract_string(body, '$.schema') AS "TABLE_SCHEMA", json_extract_string(body, '$.name') AS "TABLE_NAME",
+      json_extract_string(body, '$.owner') AS "TABLE_OWNER",
+      CASE json_extract_string(body, '$.kind') WHEN 'VIEW' THEN 'VIEW' ELSE 'BASE TABLE' END AS "TABLE_TYPE",
+      CASE WHEN coalesce((json_extract_string(body, '$.transient'))::BOOLEAN, false) THEN 'YES' ELSE 'NO' END AS "IS_TRANSIENT",
       NULL::VARCHAR AS "CLUSTERING_KEY", NULL::BIGINT AS "ROW_COUNT", NULL::BIGINT AS "BYTES",
-      (body->>'$.retentionTime')::BIGINT AS "RETENTION_TIME",
-      (body->>'$.createdOn')::TIMESTAMPTZ AS "CREATED", (body->>'$.createdOn')::TIMESTAMPTZ AS "LAST_ALTERED",
-      body->>'$.comment' AS "COMMENT"
+      (json_extract_string(body, '$.retentionTime'))::BIGINT AS "RETENTION_TIME",
+      (json_extract_string(body, '$.createdOn'))::TIMESTAMPTZ AS "CREATED", (json_extract_string(body, '$.createdOn'))::TIMESTAMPTZ AS "LAST_ALTERED",
+      json_extract_string(body, '$.comment') AS "COMMENT"
     FROM ${metadataTable} WHERE ${dbFilter}`;
   const columns = `CREATE OR REPLACE VIEW ${schema}."COLUMNS" AS
     WITH t AS (SELECT body, unnest(CAST(json_extract(body, '$.columns') AS JSON[])) AS col,
                       generate_subscripts(CAST(json_extract(body, '$.columns') AS JSON[]), 1) AS ord
                FROM ${metadataTable} WHERE ${dbFilter})
-    SELECT body->>'$.database' AS "TABLE_CATALOG", body->>'$.schema' AS "TABLE_SCHEMA", body->>'$.name' AS "TABLE_NAME",
-      col->>'$.name' AS "COLUMN_NAME", ord::BIGINT AS "ORDINAL_POSITION", col->>'$.default' AS "COLUMN_DEFAULT",
-      CASE WHEN (col->>'$.nullable')::BOOLEAN THEN 'YES' ELSE 'NO' END AS "IS_NULLABLE",
-      CASE col->>'$.type.kind' WHEN 'VARCHAR' THEN 'TEXT' ELSE col->>'$.type.kind' END AS "DATA_TYPE",
-      CASE WHEN col->>'$.type.kind' IN ('VARCHAR', 'BINARY') THEN (col->>'$.type.length')::BIGINT END AS "CHARACTER_MAXIMUM_LENGTH",
-      CASE WHEN col->>'$.type.kind' = 'VARCHAR' THEN (col->>'$.type.length')::BIGINT * 4 END AS "CHARACTER_OCTET_LENGTH",
-      CASE WHEN col->>'$.type.kind' = 'NUMBER' THEN (col->>'$.type.precision')::BIGINT WHEN col->>'$.type.kind' = 'FLOAT' THEN 53 END AS "NUMERIC_PRECISION",
-      CASE WHEN col->>'$.type.kind' = 'NUMBER' THEN 10 WHEN col->>'$.type.kind' = 'FLOAT' THEN 2 END AS "NUMERIC_PRECISION_RADIX",
-      CASE WHEN col->>'$.type.kind' = 'NUMBER' THEN (col->>'$.type.scale')::BIGINT END AS "NUMERIC_SCALE",
-      CASE WHEN col->>'$.type.kind' IN ('TIME', 'TIMESTAMP_NTZ', 'TIMESTAMP_LTZ', 'TIMESTAMP_TZ') THEN (col->>'$.type.precision')::BIGINT END AS "DATETIME_PRECISION",
-      col->>'$.comment' AS "COMMENT"
+    SELECT json_extract_string(body, '$.database') AS "TABLE_CATALOG", json_extract_string(body, '$.schema') AS "TABLE_SCHEMA", json_extract_string(body, '$.name') AS "TABLE_NAME",
+      json_extract_string(col, '$.name') AS "COLUMN_NAME", ord::BIGINT AS "ORDINAL_POSITION", json_extract_string(col, '$.default') AS "COLUMN_DEFAULT",
+      CASE WHEN (json_extract_string(col, '$.nullable'))::BOOLEAN THEN 'YES' ELSE 'NO' END AS "IS_NULLABLE",
+      CASE json_extract_string(col, '$.type.kind') WHEN 'VARCHAR' THEN 'TEXT' ELSE json_extract_string(col, '$.type.kind') END AS "DATA_TYPE",
+      CASE WHEN json_extract_string(col, '$.type.kind') IN ('VARCHAR', 'BINARY') THEN (json_extract_string(col, '$.type.length'))::BIGINT END AS "CHARACTER_MAXIMUM_LENGTH",
+      CASE WHEN json_extract_string(col, '$.type.kind') = 'VARCHAR' THEN (json_extract_string(col, '$.type.length'))::BIGINT * 4 END AS "CHARACTER_OCTET_LENGTH",
+      CASE WHEN json_extract_string(col, '$.type.kind') = 'NUMBER' THEN (json_extract_string(col, '$.type.precision'))::BIGINT WHEN json_extract_string(col, '$.type.kind') = 'FLOAT' THEN 53 END AS "NUMERIC_PRECISION",
+      CASE WHEN json_extract_string(col, '$.type.kind') = 'NUMBER' THEN 10 WHEN json_extract_string(col, '$.type.kind') = 'FLOAT' THEN 2 END AS "NUMERIC_PRECISION_RADIX",
+      CASE WHEN json_extract_string(col, '$.type.kind') = 'NUMBER' THEN (json_extract_string(col, '$.type.scale'))::BIGINT END AS "NUMERIC_SCALE",
+      CASE WHEN json_extract_string(col, '$.type.kind') IN ('TIME', 'TIMESTAMP_NTZ', 'TIMESTAMP_LTZ', 'TIMESTAMP_TZ') THEN (json_extract_string(col, '$.type.precision'))::BIGINT END AS "DATETIME_PRECISION",
+      json_extract_string(col, '$.comment') AS "COMMENT"
     FROM t`;
   const schemata = `CREATE OR REPLACE VIEW ${schema}."SCHEMATA" AS SELECT
-      body->>'$.database' AS "CATALOG_NAME", body->>'$.name' AS "SCHEMA_NAME", body->>'$.owner' AS "SCHEMA_OWNER",
-      (body->>'$.createdOn')::TIMESTAMPTZ AS "CREATED", body->>'$.comment' AS "COMMENT"
-    FROM ${metadataTable} WHERE kind = 'SCHEMA' AND body->>'$.database' = ${lit(database)}
+      json_extract_string(body, '$.database') AS "CATALOG_NAME", json_extract_string(body, '$.name') AS "SCHEMA_NAME", json_extract_string(body, '$.owner') AS "SCHEMA_OWNER",
+      (json_extract_string(body, '$.createdOn'))::TIMESTAMPTZ AS "CREATED", json_extract_string(body, '$.comment') AS "COMMENT"
+    FROM ${metadataTable} WHERE kind = 'SCHEMA' AND json_extract_string(body, '$.database') = ${lit(database)}
     UNION ALL SELECT ${lit(database)}, 'INFORMATION_SCHEMA', '', NULL, 'Views describing the contents of schemas in this database'`;
   const views = `CREATE OR REPLACE VIEW ${schema}."VIEWS" AS SELECT
-      body->>'$.database' AS "TABLE_CATALOG", body->>'$.schema' AS "TABLE_SCHEMA", body->>'$.name' AS "TABLE_NAME",
-      body->>'$.owner' AS "TABLE_OWNER", body->>'$.text' AS "VIEW_DEFINITION", body->>'$.comment' AS "COMMENT"
-    FROM ${metadataTable} WHERE ${dbFilter} AND body->>'$.kind' = 'VIEW'`;
+      json_extract_string(body, '$.database') AS "TABLE_CATALOG", json_extract_string(body, '$.schema') AS "TABLE_SCHEMA", json_extract_string(body, '$.name') AS "TABLE_NAME",
+      json_extract_string(body, '$.owner') AS "TABLE_OWNER", json_extract_string(body, '$.text') AS "VIEW_DEFINITION", json_extract_string(body, '$.comment') AS "COMMENT"
+    FROM ${metadataTable} WHERE ${dbFilter} AND json_extract_string(body, '$.kind') = 'VIEW'`;
   return [`CREATE SCHEMA IF NOT EXISTS ${schema}`, tables, columns, schemata, views];
 }

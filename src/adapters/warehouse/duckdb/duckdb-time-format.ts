@@ -58,7 +58,10 @@ export function snowflakeTimeFormatToDuckDb(format: string, options: TimeFormatO
     const element = ELEMENTS.find(([e]) => upper.startsWith(e, i));
     if (element) {
       const [name, pattern] = element;
-      if ((name === 'TZH:TZM') && !options.parse) {
+      if (name === 'FF' && /\d/.test(format[i + 2] ?? '')) {
+        throw unsupported(`date format element FF${format[i + 2]} (only FF0, FF3, FF6 and FF9) in '${format}'`);
+      }
+      if (name === 'TZH:TZM' && !options.parse) {
         throw unsupported(`date format element TZH:TZM in '${format}'`);
       }
       out += options.parse ? (PARSE_OVERRIDES[name] ?? pattern) : pattern;
