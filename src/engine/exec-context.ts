@@ -8,7 +8,7 @@ import type { FloeValue, ResultColumn } from '../core/result.js';
 import type { Token } from '../sql/lexer.js';
 import type { MetadataStore } from './metadata-store.js';
 import type { SessionParameters } from './session-parameters.js';
-import type { RememberedResult } from './result-scan.js';
+import type { RememberedResult } from './session-functions.js';
 
 export interface EngineCore {
   driver: WarehouseDriver;

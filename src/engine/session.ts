@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { FloeError, isFloeError } from '../core/errors.js';
 import type { FloeValue, ResultColumn, StatementResult } from '../core/result.js';
-import { REMEMBERED_RESULTS } from './result-scan.js';
+import { REMEMBERED_RESULTS } from './session-functions.js';
 import { splitScript } from '../sql/split-script.js';
 import type { RunOptions, Session, StatementOutcome } from './engine-api.js';
 import type { EngineCore, ExecContext, SessionState } from './exec-context.js';

@@ -32,12 +32,12 @@ export function tableResolver(ctx: ExecContext): (n: ObjectName) => PhysicalName
   return (n) => {
     if (n.schema === INFORMATION_SCHEMA) {
       const db = n.database ?? ctx.session.database;
-      if (db !== undefined && catalog.database(db)) return { schema: `${db}.${INFORMATION_SCHEMA}`, name: n.name };
+      if (db !== undefined && catalog.database(db)) return ctx.engine.driver.dialect.physicalParts(db, INFORMATION_SCHEMA, n.name);
     }
     const full = qualify(ctx, n, 'query');
     const def = catalog.table(full.database, full.schema, full.name);
     if (!def) throw notFound('Object', displayName(n));
-    return { schema: `${full.database}.${full.schema}`, name: full.name };
+    return ctx.engine.driver.dialect.physicalParts(full.database, full.schema, full.name);
   };
 }
 

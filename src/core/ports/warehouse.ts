@@ -57,6 +57,8 @@ export interface WarehouseDialect {
   informationSchemaViews(database: string, metadataTable: string): string[];
   quoteIdent(name: string): string;
   quoteString(value: string): string;
+  /** Unquoted backend schema and object names of Snowflake object `database.schema.name`. */
+  physicalParts(database: string, schema: string, name: string): { schema: string; name: string };
   /** The backend schema that holds Snowflake schema `database.schema` (quoted, ready to use). */
   physicalSchema(database: string, schema: string): string;
   /** Fully qualified, quoted backend name of a table or view. */

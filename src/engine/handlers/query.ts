@@ -6,7 +6,7 @@ import { countsResult, type ExecContext, type HandlerResult } from '../exec-cont
 import { addSnowflakeOutputNames } from '../output-names.js';
 import { parseStatement, prepareForBackend, print } from '../translate.js';
 import { unsupported } from '../../core/errors.js';
-import { bindResultScans } from '../result-scan.js';
+import { bindSessionFunctions } from '../session-functions.js';
 
 const QUERY_KINDS = new Set(['select', 'union', 'intersect', 'except', 'subquery', 'paren', 'values']);
 
@@ -19,7 +19,7 @@ export async function runTranslated(ctx: ExecContext, ast: AstNode): Promise<Han
   const kind = nodeKind(ast) ?? '';
   const conn = ctx.session.conn;
   if (QUERY_KINDS.has(kind)) addSnowflakeOutputNames(ast);
-  await bindResultScans(ctx, ast);
+  await bindSessionFunctions(ctx, ast);
   if (QUERY_KINDS.has(kind)) {
     prepareForBackend(ctx, ast);
     const r = await conn.query(print(ast));

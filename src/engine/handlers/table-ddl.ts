@@ -277,13 +277,13 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
       c.name = to;
       physical.push(`ALTER TABLE ${phys} RENAME COLUMN ${d.quoteIdent(from)} TO ${d.quoteIdent(to)}`);
     } else if (kind === 'RenameTable') {
-      const target = objectNameOf(a.name);
+      const target = objectNameOf(a);
       const full = qualify(ctx, { database: target.database ?? def.database, schema: target.schema ?? def.schema, name: target.name });
       if (full.database !== def.database || full.schema !== def.schema) throw unsupported('ALTER TABLE … RENAME TO another schema');
       if (ctx.engine.catalog.table(full.database, full.schema, full.name)) throw alreadyExists('Table', displayIdent(full.name));
       remove.push(keys.table(def.database, def.schema, def.name));
       next.name = full.name;
-      physical.push(`ALTER TABLE ${phys} RENAME TO ${d.quoteIdent(full.name)}`);
+      physical.push(`ALTER TABLE ${phys} RENAME TO ${d.quoteIdent(d.physicalParts(full.database, full.schema, full.name).name)}`);
     } else {
       throw unsupported(`ALTER TABLE action ${kind}`);
     }

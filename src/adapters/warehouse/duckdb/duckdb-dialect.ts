@@ -9,15 +9,36 @@ import { duckDbInformationSchemaViews } from './duckdb-information-schema.js';
 import { duckDbTypeFor } from './duckdb-types.js';
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * DuckDB compares identifiers case-insensitively, Snowflake does not ("MixedCase" and MIXEDCASE are two
+ * tables). Names with lower-case letters get a suffix encoding which letters are lower case, so every
+ * Snowflake name has its own physical name. Upper-case names (the common case) stay readable.
+ */
+function physicalPart(name: string): string {
+  if (!/[a-z]/.test(name)) return name;
+  const bits = [...name].map((c) => (c !== c.toUpperCase() ? '1' : '0')).join('');
+  return `${name}~${BigInt('0b' + bits).toString(36)}`;
+}
+
+const physicalParts = (database: string, schema: string, name: string): { schema: string; name: string } => ({
+  schema: `${physicalPart(database)}.${physicalPart(schema)}`,
+  name: physicalPart(name),
+});
 const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
 export const duckDbDialect: WarehouseDialect = {
   quoteIdent,
   quoteString,
   rewriteExpressions: (ast, options) => rewriteExpressions(ast as never, options),
-  informationSchemaViews: duckDbInformationSchemaViews,
-  physicalSchema: (database, schema) => quoteIdent(`${database}.${schema}`),
-  physicalTable: (database, schema, name) => `${quoteIdent(`${database}.${schema}`)}.${quoteIdent(name)}`,
+  informationSchemaViews: (database, metadataTable) =>
+    duckDbInformationSchemaViews(database, quoteIdent(physicalParts(database, 'INFORMATION_SCHEMA', '').schema), metadataTable),
+  physicalParts,
+  physicalSchema: (database, schema) => quoteIdent(physicalParts(database, schema, '').schema),
+  physicalTable: (database, schema, name) => {
+    const p = physicalParts(database, schema, name);
+    return `${quoteIdent(p.schema)}.${quoteIdent(p.name)}`;
+  },
   typeFor: (type: SfType) => duckDbTypeFor(type),
   createSchema: (physicalSchema) => `CREATE SCHEMA IF NOT EXISTS ${physicalSchema}`,
   dropSchema: (physicalSchema) => `DROP SCHEMA IF EXISTS ${physicalSchema} CASCADE`,

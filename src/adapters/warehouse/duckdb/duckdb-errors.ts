@@ -11,6 +11,10 @@ interface Rule {
 
 const RULES: Rule[] = [
   {
+    test: /Referenced column "([^"]+)" not found|Values list "[^"]*" does not have a column named "([^"]+)"|Table "[^"]*" does not have a column named "([^"]+)"/,
+    make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\ninvalid identifier '${m[1] ?? m[2] ?? m[3]}'`),
+  },
+  {
     test: /NOT NULL constraint failed: ([^.\s]+)\.("?)([^"\s]+)\2/,
     make: (m) => new FloeError('NOT_NULL_VIOLATION', `NULL result in a non-nullable column ${m[3]}`),
   },

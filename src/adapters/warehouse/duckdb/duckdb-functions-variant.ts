@@ -108,9 +108,4 @@ export const VARIANT_FUNCTIONS: Record<string, FunctionTranslator> = {
   is_null_value: (args, _ctx, name) => (arity(name, args, 1), {
     eq: { left: fn('json_type', castTo(args[0], 'JSON')), right: str('NULL'), left_comments: [], operator_comments: [], trailing_comments: [] },
   }),
-  check_json: (args, _ctx, name) => (arity(name, args, 1), unsupportedFn(name)),
 };
-
-function unsupportedFn(name: string): never {
-  throw unsupported(`function ${name.toUpperCase()}`);
-}

@@ -5,8 +5,7 @@
 const q = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-export function duckDbInformationSchemaViews(database: string, metadataTable: string): string[] {
-  const schema = q(`${database}.INFORMATION_SCHEMA`);
+export function duckDbInformationSchemaViews(database: string, schema: string, metadataTable: string): string[] {
   const dbFilter = `kind = 'TABLE' AND json_extract_string(body, '$.database') = ${lit(database)}`;
   const tables = `CREATE OR REPLACE VIEW ${schema}."TABLES" AS SELECT
       json_extract_string(body, '$.database') AS "TABLE_CATALOG", json_extract_string(body, '$.schema') AS "TABLE_SCHEMA", json_extract_string(body, '$.name') AS "TABLE_NAME",

@@ -35,8 +35,22 @@ function lastQueryId(ctx: ExecContext, call: AstNode): string {
   return id;
 }
 
+/** Context functions answered from the session (Snowflake evaluates them at compile time too). */
+const SESSION_FUNCTIONS: Record<string, (ctx: ExecContext) => string | undefined> = {
+  CURRENT_DATABASE: (ctx) => ctx.session.database,
+  CURRENT_SCHEMA: (ctx) => ctx.session.schema,
+  CURRENT_ROLE: (ctx) => ctx.session.role,
+  CURRENT_WAREHOUSE: (ctx) => ctx.session.warehouse,
+  CURRENT_USER: (ctx) => ctx.session.user,
+  CURRENT_ACCOUNT: () => 'FLOE',
+  CURRENT_ACCOUNT_NAME: () => 'FLOE',
+  CURRENT_REGION: () => 'LOCAL',
+  CURRENT_VERSION: () => '0.1.0 (floe)',
+  CURRENT_SCHEMAS: (ctx) => JSON.stringify(ctx.session.database && ctx.session.schema ? [`${ctx.session.database}.${ctx.session.schema}`] : []),
+};
+
 /** Replace RESULT_SCAN table functions and LAST_QUERY_ID() calls; materialize scanned results. */
-export async function bindResultScans(ctx: ExecContext, ast: AstNode): Promise<void> {
+export async function bindSessionFunctions(ctx: ExecContext, ast: AstNode): Promise<void> {
   const scans: { node: AstNode; id: string }[] = [];
   transform(ast, (node) => {
     const name = fnName(node);
@@ -47,6 +61,10 @@ export async function bindResultScans(ctx: ExecContext, ast: AstNode): Promise<v
       return replacement;
     }
     if (name === 'LAST_QUERY_ID') return make.string(lastQueryId(ctx, node));
+    if (name !== undefined && name in SESSION_FUNCTIONS) {
+      const v = SESSION_FUNCTIONS[name](ctx);
+      return v === undefined ? make.raw('NULL') : make.string(v);
+    }
     return undefined;
   });
   for (const s of scans) s.node.var.this = await materialize(ctx, s.id);
