@@ -46,7 +46,7 @@ export function prepareForBackend(ctx: ExecContext, ast: AstNode): void {
   ctx.engine.driver.dialect.rewriteExpressions(ast, {
     timestampTypeMapping: ctx.session.params.get('TIMESTAMP_TYPE_MAPPING') as 'TIMESTAMP_NTZ',
   });
-  bindStatement(ast, tableResolver(ctx));
+  bindStatement(ast, { resolve: tableResolver(ctx), quoteString: ctx.engine.driver.dialect.quoteString });
 }
 
 export const print = (ast: AstNode | AstNode[]): string => printSql(ast);

@@ -10,6 +10,7 @@ import { parseSfType, type SfType } from '../../core/types/snowflake-type.js';
 import type { AstNode, Ident } from '../../sql/ast/ast-node.js';
 import { printDataType, printSql } from '../../sql/ast/polyglot.js';
 import { normalizeIdentifiers } from '../../sql/translate/bind-statement.js';
+import { make, transform } from '../../sql/ast/ast-node.js';
 import type { ExecContext } from '../exec-context.js';
 
 const ident = (i: Ident): string => resolveIdent(i.name, i.quoted);
@@ -46,7 +47,7 @@ export function parseColumn(ctx: ExecContext, col: AstNode): ParsedColumn {
     const wrapper = { expr: structuredClone(col.default) as AstNode };
     ctx.engine.driver.dialect.rewriteExpressions(wrapper, {});
     normalizeIdentifiers(wrapper);
-    spec.defaultSql = printSql(wrapper.expr);
+    spec.defaultSql = printBackendExpression(ctx, wrapper);
   }
   if (col.auto_increment) throw compilationError('AUTOINCREMENT / IDENTITY columns are not supported by floe yet.');
   return { def, spec };
@@ -68,4 +69,12 @@ export function parseTableConstraints(list: AstNode[] | undefined): ConstraintDe
     }
   }
   return out;
+}
+
+/** Print an expression for the backend: string literals in the backend's own quoting. */
+function printBackendExpression(ctx: ExecContext, wrapper: { expr: AstNode }): string {
+  transform(wrapper, (node, kind) =>
+    kind === 'literal' && node.literal.literal_type === 'string' ? make.raw(ctx.engine.driver.dialect.quoteString(String(node.literal.value))) : undefined,
+  );
+  return printSql(wrapper.expr);
 }

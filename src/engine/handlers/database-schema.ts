@@ -101,7 +101,7 @@ export async function handleDropDatabaseOrSchema(ctx: ExecContext): Promise<Hand
   const kind = cur.next().value as 'DATABASE' | 'SCHEMA';
   const ifExists = cur.acceptWords('IF', 'EXISTS');
   const name = cur.objectName();
-  cur.acceptWords('CASCADE') || cur.acceptWords('RESTRICT');
+  if (!cur.acceptWords('CASCADE')) cur.acceptWords('RESTRICT');
   cur.expectEnd();
   const { catalog } = ctx.engine;
   const d = ctx.engine.driver.dialect;

@@ -40,7 +40,7 @@ export async function handleTransaction(ctx: ExecContext): Promise<HandlerResult
   const cur = new TokenCursor(ctx.stmt.tokens);
   const { session } = ctx;
   if (cur.acceptWords('BEGIN') || cur.acceptWords('START', 'TRANSACTION')) {
-    cur.acceptWords('TRANSACTION') || cur.acceptWords('WORK');
+    if (!cur.acceptWords('TRANSACTION')) cur.acceptWords('WORK');
     if (cur.acceptWords('NAME')) cur.identifier();
     cur.expectEnd();
     if (session.inTransaction) {

@@ -13,7 +13,7 @@ import { objectNameOf } from '../../sql/translate/bind-statement.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { commitDdl, statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 import { addSnowflakeOutputNames } from '../output-names.js';
-import { findTable, qualify, requireSchema } from '../resolve-names.js';
+import { qualify, requireSchema } from '../resolve-names.js';
 import { parseStatement, prepareForBackend, print } from '../translate.js';
 import { parseColumn, parseTableConstraints } from './column-defs.js';
 import { parseProperties } from './properties.js';
@@ -58,7 +58,13 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
 
   const columns: ColumnDef[] = [];
   let specs: ColumnSpec[] = [];
+  const untypedNames: string[] = [];
   for (const c of (body.columns ?? []) as AstNode[]) {
+    // CTAS may list bare column names: `CREATE TABLE t (a, b) AS SELECT …`.
+    if (body.as_select && (!c.data_type || c.data_type.data_type === 'unknown' || c.no_type)) {
+      untypedNames.push(ident(c.name));
+      continue;
+    }
     const p = parseColumn(ctx, c);
     if (columns.some((x) => x.name === p.def.name)) throw compilationError(`duplicate column name '${p.def.name}'`);
     columns.push(p.def);
@@ -70,7 +76,11 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
     addSnowflakeOutputNames(body.as_select);
     prepareForBackend(ctx, body.as_select);
     querySql = print(body.as_select);
-    const probed = await probeColumns(ctx, querySql);
+    let probed = await probeColumns(ctx, querySql);
+    if (untypedNames.length > 0) {
+      if (untypedNames.length !== probed.length) throw compilationError(`Invalid column definition list: expected ${probed.length} columns, got ${untypedNames.length}.`);
+      probed = probed.map((p, i) => ({ ...p, name: untypedNames[i] }));
+    }
     if (specs.length === 0) {
       specs = probed;
       for (const s of probed) columns.push({ name: s.name, type: s.type, nullable: true });
@@ -171,7 +181,7 @@ export async function handleDropTableOrView(ctx: ExecContext): Promise<HandlerRe
   const kind = cur.next().value as 'TABLE' | 'VIEW';
   const ifExists = cur.acceptWords('IF', 'EXISTS');
   const name = cur.objectName();
-  cur.acceptWords('CASCADE') || cur.acceptWords('RESTRICT');
+  if (!cur.acceptWords('CASCADE')) cur.acceptWords('RESTRICT');
   cur.expectEnd();
   const full = qualify(ctx, name, `DROP ${kind}`);
   const def = ctx.engine.catalog.table(full.database, full.schema, full.name);

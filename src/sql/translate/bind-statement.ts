@@ -20,11 +20,15 @@ const identName = (i: Ident | null | undefined): string | undefined => (i ? reso
 
 /** A TableRef is polyglot's `{ name: Ident, schema?: Ident, catalog?: Ident, alias?, … }`. */
 function isTableRef(v: unknown): v is AstNode {
-  return v !== null && typeof v === 'object' && isIdent((v as AstNode).name);
+  // A derived table in DELETE … USING arrives as a TableRef with an empty name: not ours to bind.
+  return v !== null && typeof v === 'object' && isIdent((v as AstNode).name) && (v as AstNode).name.name !== '';
 }
 
 export function objectNameOf(ref: AstNode): ObjectName {
-  return { database: identName(ref.catalog), schema: identName(ref.schema), name: identName(ref.name) as string };
+  const database = identName(ref.catalog);
+  // `db..name` means the database's PUBLIC schema.
+  const schema = database !== undefined && ref.schema?.name === '' ? 'PUBLIC' : identName(ref.schema);
+  return { database, schema, name: identName(ref.name) as string };
 }
 
 function collectCteNames(ast: unknown): Set<string> {
@@ -81,12 +85,21 @@ function valuesToDerivedTable(node: AstNode): AstNode {
   return make.raw(`(VALUES ${rowSql}) AS ${q(alias)}(${cols.map(q).join(', ')})`);
 }
 
-export function bindStatement(stmt: AstNode, resolve: TableResolver): void {
+export interface BindOptions {
+  resolve: TableResolver;
+  /** The backend's string literal spelling (polyglot's printer escapes quotes with a backslash). */
+  quoteString: (value: string) => string;
+}
+
+export function bindStatement(stmt: AstNode, options: BindOptions): void {
+  const { resolve, quoteString } = options;
   const ctes = collectCteNames(stmt);
   for (const ref of bareTableRefs(stmt)) bindRef(ref, resolve, ctes);
-  transform(stmt, (node, kind) => {
+  transform(stmt, (node, kind, _parent, key) => {
     if (kind === 'table' && isTableRef(node.table)) bindRef(node.table, resolve, ctes);
-    else if (kind === 'values' && node.values.expressions?.[0]?.expressions) return valuesToDerivedTable(node);
+    else if (kind === 'literal' && node.literal.literal_type === 'string') return make.raw(quoteString(String(node.literal.value)));
+    // `(VALUES …) AS t(x)` inside a subquery is already valid; a bare FROM VALUES is not.
+    else if (kind === 'values' && key !== 'this' && node.values.expressions?.[0]?.expressions) return valuesToDerivedTable(node);
     return undefined;
   });
   normalizeIdentifiers(stmt);

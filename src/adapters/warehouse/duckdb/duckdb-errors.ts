@@ -19,16 +19,16 @@ const RULES: Rule[] = [
     make: (m) => new FloeError('NOT_NULL_VIOLATION', `NULL result in a non-nullable column ${m[3]}`),
   },
   {
-    test: /Could not convert string '([^']*)' to (INT\d*|DECIMAL[^\s]*|DOUBLE|FLOAT|BIGINT|HUGEINT)/,
+    test: /Could not convert string ["']([^"']*)["'] to (INT\d*|DECIMAL[^\s]*|DOUBLE|FLOAT|BIGINT|HUGEINT|UINT\d*)/,
     make: (m) => new FloeError('SQL_EXECUTION', `Numeric value '${m[1]}' is not recognized`),
   },
   {
-    test: /Could not convert string '([^']*)' to BOOL/,
+    test: /Could not convert string ["']([^"']*)["'] to BOOL/,
     make: (m) => new FloeError('SQL_EXECUTION', `Boolean value '${m[1]}' is not recognized`),
   },
   {
-    test: /(?:invalid date field format|date field value out of range|Could not convert string '([^']*)' to DATE)/i,
-    make: (m) => new FloeError('SQL_EXECUTION', `Date '${m[1] ?? ''}' is not recognized`),
+    test: /(?:invalid date field format: "([^"]*)"|date field value out of range: "([^"]*)"|Could not convert string ["']([^"']*)["'] to DATE)/i,
+    make: (m) => new FloeError('SQL_EXECUTION', `Date '${m[1] ?? m[2] ?? m[3] ?? ''}' is not recognized`),
   },
   {
     test: /Could not convert string '([^']*)' to TIMESTAMP|invalid timestamp field format: "([^"]*)"/i,

@@ -2,7 +2,6 @@
  * INFORMATION_SCHEMA views of one Snowflake database, computed by DuckDB from floe's catalog JSON, so
  * they are always exactly the catalog (no second copy to keep in sync).
  */
-const q = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 export function duckDbInformationSchemaViews(database: string, schema: string, metadataTable: string): string[] {
