@@ -39,7 +39,7 @@ export async function handleCreateDatabaseOrSchema(ctx: ExecContext): Promise<Ha
   const cur = new TokenCursor(ctx.stmt.tokens);
   cur.expectWords('CREATE');
   const orReplace = cur.acceptWords('OR', 'REPLACE');
-  const transient = cur.acceptWords('TRANSIENT');
+  cur.acceptWords('TRANSIENT'); // recorded by Snowflake as a kind; no storage difference here
   const kind = cur.next().value as 'DATABASE' | 'SCHEMA';
   const ifNotExists = cur.acceptWords('IF', 'NOT', 'EXISTS');
   if (orReplace && ifNotExists) throw compilationError('OR REPLACE and IF NOT EXISTS are incompatible.');
@@ -56,9 +56,9 @@ export async function handleCreateDatabaseOrSchema(ctx: ExecContext): Promise<Ha
     const exists = catalog.database(db) !== undefined;
     if (exists && ifNotExists) return statusResult(`${displayIdent(db)} already exists, statement succeeded.`);
     if (exists && !orReplace) throw alreadyExists('Database', displayIdent(db));
-    const def: DatabaseDef = { name: db, ...base, ...(transient ? {} : {}) };
-    const pub: SchemaDef = { database: db, name: 'PUBLIC', ...base, comment: undefined } as SchemaDef;
-    delete (pub as Partial<SchemaDef>).comment;
+    const def: DatabaseDef = { name: db, ...base };
+    // PUBLIC gets the database's ownership and retention, not its comment.
+    const pub: SchemaDef = { database: db, name: 'PUBLIC', createdOn: base.createdOn, owner: base.owner, retentionTime: base.retentionTime };
     const physical = [
       ...(exists ? dropDatabasePhysical(ctx, db) : []),
       d.createSchema(d.physicalSchema(db, 'PUBLIC')),
