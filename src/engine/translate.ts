@@ -2,7 +2,7 @@
  * The translation pipeline for statements the backend runs: parse (Snowflake) → expression rewrites
  * (backend dialect) → name binding (Snowflake semantics, via the catalog) → print.
  */
-import { notFound } from '../core/errors.js';
+import { notFound, unsupported } from '../core/errors.js';
 import { displayName, type ObjectName } from '../core/catalog/identifiers.js';
 import type { AstNode } from '../sql/ast/ast-node.js';
 import { parseSnowflake, printSql } from '../sql/ast/polyglot.js';
@@ -13,10 +13,16 @@ import { qualify } from './resolve-names.js';
 
 /** Parse one statement; syntax error positions are shifted to the script's line numbers. */
 export function parseStatement(ctx: ExecContext): AstNode {
+  // These parse (sometimes) but have no translation: reject them before any rewrite trips over their parts.
+  const early = knownUntranslatedConstruct(ctx, 2);
+  if (early) throw unsupported(early);
   try {
     const asts = parseSnowflake(ctx.stmt.sql);
     return asts[0];
   } catch (e) {
+    // Valid Snowflake that the parser does not know yet: name the construct instead of blaming the user.
+    const construct = knownUntranslatedConstruct(ctx);
+    if (construct) throw unsupported(construct);
     const err = e as { location?: { line?: number }; message: string };
     if (err.location?.line !== undefined && ctx.stmt.line > 1) {
       const scriptLine = err.location.line + ctx.stmt.line - 1;
@@ -50,3 +56,24 @@ export function prepareForBackend(ctx: ExecContext, ast: AstNode): void {
 }
 
 export const print = (ast: AstNode | AstNode[]): string => printSql(ast);
+
+const UNTRANSLATED: [string[], string][] = [
+  [['MATCH_RECOGNIZE'], 'MATCH_RECOGNIZE'],
+  [['CONNECT', 'BY'], 'CONNECT BY'],
+  [['START', 'WITH'], 'START WITH … CONNECT BY'],
+  [['PIVOT'], 'PIVOT'],
+  [['UNPIVOT'], 'UNPIVOT'],
+  [['CHANGES'], 'CHANGES clause'],
+  [['SAMPLE'], 'SAMPLE'],
+  [['TABLESAMPLE'], 'TABLESAMPLE'],
+];
+
+function knownUntranslatedConstruct(ctx: ExecContext, limit = UNTRANSLATED.length): string | undefined {
+  const words = ctx.stmt.tokens.map((t) => (t.type === 'word' ? t.value : ''));
+  for (const [seq, name] of UNTRANSLATED.slice(0, limit)) {
+    for (let i = 0; i + seq.length <= words.length; i++) {
+      if (seq.every((w, j) => words[i + j] === w)) return name;
+    }
+  }
+  return undefined;
+}

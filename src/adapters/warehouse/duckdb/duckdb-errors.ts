@@ -11,6 +11,12 @@ interface Rule {
 
 const RULES: Rule[] = [
   {
+    // floe's parser accepted the statement, so a backend parse error means a construct floe passes through
+    // but cannot translate yet — say so instead of showing DuckDB's grammar complaint.
+    test: /Parser Error: syntax error at or near "?([^"\n]*)"?/,
+    make: (m) => new FloeError('UNSUPPORTED', `unsupported: a construct near '${m[1]}' that floe does not translate for DuckDB yet`),
+  },
+  {
     test: /Referenced column "([^"]+)" not found|Values list "[^"]*" does not have a column named "([^"]+)"|Table "[^"]*" does not have a column named "([^"]+)"/,
     make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\ninvalid identifier '${m[1] ?? m[2] ?? m[3]}'`),
   },
