@@ -4,24 +4,24 @@ import { FloeError } from '../../core/errors.js';
 import { inputName, resolveDatabase, validateSqlOptions, type SqlOptions } from './sql-options.js';
 
 const base: SqlOptions = { inputs: [], format: 'table', continueOnError: false };
-const env = { cwd: '/work/proj', homedir: '/home/u' };
+const env = { cwd: '/srv/proj', homedir: '/home/u' };
 
 describe('resolveDatabase', () => {
   it('uses the current folder as the project by default', () => {
     expect(resolveDatabase(base, env)).toEqual({
-      database: '/work/proj/.floe/warehouse.duckdb',
-      stateDir: '/work/proj/.floe',
-      historyFile: '/work/proj/.floe/sql_history',
+      database: '/srv/proj/.floe/warehouse.duckdb',
+      stateDir: '/srv/proj/.floe',
+      historyFile: '/srv/proj/.floe/sql_history',
     });
   });
 
   it('resolves --project relative to the current folder', () => {
-    expect(resolveDatabase({ ...base, project: '../other' }, env).database).toBe(path.resolve('/work/other/.floe/warehouse.duckdb'));
+    expect(resolveDatabase({ ...base, project: '../other' }, env).database).toBe(path.resolve('/srv/other/.floe/warehouse.duckdb'));
   });
 
   it('opens --db directly, with history in the home folder', () => {
     expect(resolveDatabase({ ...base, db: 'data/w.duckdb' }, env)).toEqual({
-      database: '/work/proj/data/w.duckdb',
+      database: '/srv/proj/data/w.duckdb',
       historyFile: '/home/u/.floe_history',
     });
     expect(resolveDatabase({ ...base, db: ':memory:' }, env).database).toBe(':memory:');

@@ -259,7 +259,7 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
     const [kind] = Object.keys(action);
     const a = action[kind] as AstNode;
     if (kind === 'AddColumn') {
-      const p = (parseColumnLater(ctx, a.column));
+      const p = parseColumn(ctx, a.column);
       if (next.columns.some((c) => c.name === p.def.name)) {
         if (a.if_not_exists) continue;
         throw compilationError(`column '${p.def.name}' already exists`);
@@ -302,4 +302,3 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
   return statusResult('Statement executed successfully.');
 }
 
-const parseColumnLater = parseColumn;

@@ -28,7 +28,7 @@ class DuckDbConnection implements WarehouseConnection {
   async query(sql: string, params?: readonly FloeValue[]): Promise<QueryResult> {
     let result: DuckDBMaterializedResult;
     try {
-      result = await this.con.run(sql, params ? (params.map(toDuckDbParam) as DuckDBValue[]) : undefined);
+      result = await this.con.run(sql, params as DuckDBValue[] | undefined);
     } catch (e) {
       throw mapDuckDbError(e);
     }
@@ -64,10 +64,6 @@ class DuckDbConnection implements WarehouseConnection {
   }
 }
 
-function toDuckDbParam(v: FloeValue): DuckDBValue {
-  return v;
-}
-
 export class DuckDbDriver implements WarehouseDriver {
   readonly capabilities = CAPABILITIES;
   readonly dialect = duckDbDialect;
@@ -90,8 +86,7 @@ export class DuckDbDriver implements WarehouseDriver {
   async connect(): Promise<WarehouseConnection> {
     const con = await this.instance.connect();
     for (const sql of [...DUCKDB_SETTINGS, ...DUCKDB_MACROS]) await con.run(sql);
-    const c = new DuckDbConnection(con);
-    return c;
+    return new DuckDbConnection(con);
   }
 
   async close(): Promise<void> {
