@@ -5,6 +5,7 @@
  */
 import { syntaxError, unsupported } from '../core/errors.js';
 import type { ExecContext, HandlerResult } from './exec-context.js';
+import { endTransaction } from './transactions.js';
 import { handleAccountObject, handleGrant } from './handlers/account-objects.js';
 import { handleCreateDatabaseOrSchema, handleDropDatabaseOrSchema, handleUse, handleAlterDatabaseOrSchema } from './handlers/database-schema.js';
 import { handleDescribe } from './handlers/describe.js';
@@ -35,6 +36,9 @@ export async function routeStatement(ctx: ExecContext): Promise<HandlerResult> {
   } catch (e) {
     await recoverTransaction(ctx);
     throw e;
+  } finally {
+    // A statement that took the change lock and holds no transaction any more gives it back.
+    if (!ctx.session.inTransaction) ctx.engine.clock.release(ctx.session);
   }
 }
 
@@ -107,7 +111,6 @@ async function recoverTransaction(ctx: ExecContext): Promise<void> {
   try {
     await session.conn.query('SELECT 1');
   } catch {
-    await session.conn.execute('ROLLBACK').catch(() => undefined);
-    session.inTransaction = false;
+    await endTransaction(ctx.engine, session, false).catch(() => undefined);
   }
 }
