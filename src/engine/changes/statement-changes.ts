@@ -100,6 +100,17 @@ async function streamRead(ctx: ExecContext, stream: StreamDef, readPoint: number
   return { stream, table: src.table, interval, sql };
 }
 
+/** Offset moves as literal statements, for DDL that consumes (CTAS) and commits through commitDdl. */
+export function offsetUpdateSql(ctx: ExecContext, changes: StatementChanges): string[] {
+  const d = ctx.engine.driver.dialect;
+  const t = changeTables(d);
+  return [...changes.streams.values()].map(
+    (r) =>
+      `UPDATE ${t.offsets} SET offset_version = ${Math.trunc(r.interval.to)}, initial_pending = FALSE, ` +
+      `last_read_ms = ${Math.trunc(ctx.engine.now())} WHERE stream_id = ${d.quoteString(r.stream.id)}`,
+  );
+}
+
 /** Move the offsets of the streams this statement consumed to the transaction's read point. */
 export async function advanceOffsets(ctx: ExecContext, changes: StatementChanges): Promise<void> {
   if (!changes.consumes) return;

@@ -76,12 +76,13 @@ export function affectedRowIds(ast: AstNode): string {
   return `SELECT ${refName(d.table, d.alias)}.${q(ROW_ID)} FROM ${from.join(', ')}${where}`;
 }
 
-/** Log the current images of the rows matched by `rowIdSelect` (or all rows), ended at `version`. */
-export async function captureRows(ctx: ExecContext, table: TableDef, version: number, rowIdSelect?: string): Promise<void> {
+/** Filter (over base alias `b`) for the rows whose hidden row id the SELECT returns. */
+export const rowIdIn = (ctx: ExecContext, rowIdSelect: string): string => `b.${ctx.engine.driver.dialect.quoteIdent(ROW_ID)} IN (${rowIdSelect})`;
+
+/** Log the current images of the base rows matching `filter` (over alias `b`; all rows by default), ended at `version`. */
+export async function captureRows(ctx: ExecContext, table: TableDef, version: number, filter = 'TRUE'): Promise<void> {
   if (!hasStreams(ctx, table)) return;
-  const d = ctx.engine.driver.dialect;
-  const filter = rowIdSelect === undefined ? 'TRUE' : `b.${d.quoteIdent(ROW_ID)} IN (${rowIdSelect})`;
-  await ctx.session.conn.execute(captureSql(d, table, version, filter));
+  await ctx.session.conn.execute(captureSql(ctx.engine.driver.dialect, table, version, filter));
 }
 
 export { advanceOffsets };

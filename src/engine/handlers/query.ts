@@ -10,7 +10,7 @@ import { parseStatement, prepareForBackend, print } from '../translate.js';
 import { unsupported } from '../../core/errors.js';
 import { bindSessionFunctions } from '../session-functions.js';
 import { analyzeChanges } from '../changes/statement-changes.js';
-import { advanceOffsets, affectedRowIds, captureRows, insertUserColumns, stampUpdateSet, stampWrites, touchesChanges } from '../changes/tracked-dml.js';
+import { advanceOffsets, affectedRowIds, captureRows, insertUserColumns, rowIdIn, stampUpdateSet, stampWrites, touchesChanges } from '../changes/tracked-dml.js';
 import { inTransaction } from '../transactions.js';
 import { bindStreamFunctions } from '../changes/stream-functions.js';
 
@@ -42,7 +42,7 @@ export async function runTranslated(ctx: ExecContext, ast: AstNode): Promise<Han
     if (target && version !== undefined) {
       if (kind === 'insert') insertUserColumns(ast, target);
       else {
-        await captureRows(ctx, target, version, affectedRowIds(ast));
+        await captureRows(ctx, target, version, rowIdIn(ctx, affectedRowIds(ast)));
         if (kind === 'update') stampUpdateSet(ctx, ast);
       }
       if (kind === 'insert' && ast.insert.overwrite) await captureRows(ctx, target, version);

@@ -7,6 +7,7 @@ import { alreadyExists, compilationError, notFound, unsupported } from '../../co
 import { displayIdent, displayName } from '../../core/catalog/identifiers.js';
 import { keys, type CatalogChange } from '../../core/catalog/catalog.js';
 import type { StreamDef, TableDef } from '../../core/catalog/catalog-model.js';
+import type { ColumnSpec } from '../../core/ports/warehouse.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { commitDdl, statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 import { changeTables, disableTrackingSql, enableTrackingSql } from '../changes/change-store.js';
@@ -22,10 +23,10 @@ import { STREAM_COLUMNS, streamRow } from './show-streams.js';
 const flag = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : /^TRUE$/i.test(v));
 
 /** Physical statements and the new definition that turn change tracking on (no-op when already on). */
-export function enableTracking(ctx: ExecContext, table: TableDef): { physical: string[]; def: TableDef } {
+export function enableTracking(ctx: ExecContext, table: TableDef, specs?: ColumnSpec[]): { physical: string[]; def: TableDef } {
   if (table.tracked) return { physical: [], def: table.changeTracking ? table : { ...table, changeTracking: true } };
   const def: TableDef = { ...table, id: table.id ?? newObjectId(), changeTracking: true, tracked: { since: ctx.engine.clock.committed } };
-  return { physical: enableTrackingSql(ctx.engine.driver.dialect, def, columnSpecsOf(ctx, def)), def };
+  return { physical: enableTrackingSql(ctx.engine.driver.dialect, def, specs ?? columnSpecsOf(ctx, def)), def };
 }
 
 export function disableTracking(ctx: ExecContext, table: TableDef): { physical: string[]; def: TableDef } {
