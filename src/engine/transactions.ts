@@ -14,14 +14,20 @@ export interface TransactionChanges {
   version?: number;
   /** Tracked tables written, by id (for the commit event). */
   written: Map<string, TableDef>;
-  /** Streams whose offsets this transaction moved (for log compaction after commit). */
+  /** Tables whose streams this transaction consumed (for log compaction after commit). */
   consumedTables: Set<string>;
+  /**
+   * Offsets as they were before this transaction moved them: later reads in the same transaction still see
+   * offset → transaction start (repeatable read, reference §1.6).
+   */
+  offsetsBefore: Map<string, { offset: number; initialPending: boolean; lastReadMs: number }>;
 }
 
 export const newTransactionChanges = (startVersion: number): TransactionChanges => ({
   startVersion,
   written: new Map(),
   consumedTables: new Set(),
+  offsetsBefore: new Map(),
 });
 
 export async function beginExplicit(engine: EngineCore, session: SessionState): Promise<void> {

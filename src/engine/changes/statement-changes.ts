@@ -81,6 +81,8 @@ export interface OffsetRow {
 }
 
 export async function loadOffset(ctx: ExecContext, s: StreamDef): Promise<OffsetRow> {
+  const before = ctx.session.txn?.offsetsBefore.get(s.id);
+  if (before) return before;
   const t = changeTables(ctx.engine.driver.dialect);
   const r = await ctx.session.conn.query(`SELECT offset_version, initial_pending, last_read_ms FROM ${t.offsets} WHERE stream_id = ?`, [s.id]);
   const row = r.rows[0];
@@ -118,6 +120,7 @@ export async function advanceOffsets(ctx: ExecContext, changes: StatementChanges
   if (!txn) throw new FloeError('INTERNAL', 'stream consumed outside a transaction');
   const t = changeTables(ctx.engine.driver.dialect);
   for (const read of changes.streams.values()) {
+    if (!txn.offsetsBefore.has(read.stream.id)) txn.offsetsBefore.set(read.stream.id, await loadOffset(ctx, read.stream));
     await ctx.session.conn.query(
       `UPDATE ${t.offsets} SET offset_version = ?, initial_pending = FALSE, last_read_ms = ? WHERE stream_id = ?`,
       [read.interval.to, ctx.engine.now(), read.stream.id],

@@ -73,7 +73,7 @@ export function affectedRowIds(ast: AstNode): string {
   const target = print({ table: d.table }) + (isIdent(d.alias) ? ` AS ${q(d.alias.name)}` : '');
   const from = [target, ...((d.using ?? []) as AstNode[]).map(printFromItem)];
   const where = d.where_clause ? ` WHERE ${print(d.where_clause.this)}` : '';
-  return `SELECT ${refName(d.table, d.alias)}.${q(ROW_ID)} FROM ${from.join(', ')}${where}`;
+  return `SELECT ${refName(d.table, isIdent(d.alias) ? d.alias : d.table.alias)}.${q(ROW_ID)} FROM ${from.join(', ')}${where}`;
 }
 
 /** Filter (over base alias `b`) for the rows whose hidden row id the SELECT returns. */

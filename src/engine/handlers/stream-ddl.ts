@@ -77,8 +77,7 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
     if (!cur.acceptWords(kw)) continue;
     cur.expectSymbol('(');
     const key = cur.identifier().name.toUpperCase();
-    cur.expectSymbol('=');
-    cur.expectSymbol('>');
+    cur.expectSymbol('=>');
     const value = cur.value();
     cur.expectSymbol(')');
     if (key !== 'STREAM' || kw !== 'AT') throw unsupported(`CREATE STREAM … ${kw} (${key} => …) (only AT (STREAM => '<name>') is supported)`);

@@ -54,7 +54,7 @@ function collectCteNames(ast: unknown): Set<string> {
 const isCte = (n: ObjectName, ctes: Set<string>): boolean => n.database === undefined && n.schema === undefined && ctes.has(n.name);
 
 /** Bind a reference in place; a derived-table resolution comes back as raw SQL for the caller to splice in. */
-function bindRef(ref: AstNode, role: RefRole, resolve: TableResolver, ctes: Set<string>): AstNode | undefined {
+function bindRef(ref: AstNode, role: RefRole, resolve: TableResolver, ctes: Set<string>, keepName = true): AstNode | undefined {
   const n = objectNameOf(ref);
   if (isCte(n, ctes)) {
     ref.name = { ...ref.name, name: n.name, quoted: true };
@@ -65,6 +65,8 @@ function bindRef(ref: AstNode, role: RefRole, resolve: TableResolver, ctes: Set<
     const alias = isIdent(ref.alias) ? resolveIdent(ref.alias.name, ref.alias.quoted) : n.name;
     return make.raw(`(${p.sql}) AS "${alias.replace(/"/g, '""')}"`);
   }
+  // Column references qualify by the table's Snowflake name; keep it visible when the physical name differs.
+  if (keepName && p.name !== n.name && !isIdent(ref.alias)) ref.alias = { name: n.name, quoted: true };
   ref.catalog = null;
   ref.schema = { name: p.schema, quoted: true };
   ref.name = { ...ref.name, name: p.name, quoted: true };
@@ -126,7 +128,8 @@ export function bindStatement(stmt: AstNode, options: BindOptions): void {
   const { resolve, quoteString } = options;
   const ctes = collectCteNames(stmt);
   const target = writeTarget(stmt);
-  if (target) bindRef(target, 'write', resolve, ctes);
+  // INSERT has no target alias in Snowflake (or DuckDB); DELETE keeps its alias outside the TableRef.
+  if (target) bindRef(target, 'write', resolve, ctes, !stmt.insert && !(stmt.delete && isIdent(stmt.delete.alias)));
   const using: unknown[] = stmt.delete?.using ?? [];
   using.forEach((u, i) => {
     if (isTableRef(u)) using[i] = bindRef(u, 'read', resolve, ctes) ?? u;
