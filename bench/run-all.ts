@@ -1,4 +1,6 @@
 /** `npm run bench`: every benchmark, each printing its figure next to its baseline from the same run. */
+import { runStreamsBench } from './streams/streams-bench.js';
 import { runTranslateBench } from './translate/translate-bench.js';
 
 await runTranslateBench();
+await runStreamsBench();

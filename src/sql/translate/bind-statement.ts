@@ -129,7 +129,8 @@ export function bindStatement(stmt: AstNode, options: BindOptions): void {
   const ctes = collectCteNames(stmt);
   const target = writeTarget(stmt);
   // INSERT has no target alias in Snowflake (or DuckDB); DELETE keeps its alias outside the TableRef.
-  if (target) bindRef(target, 'write', resolve, ctes, !stmt.insert && !(stmt.delete && isIdent(stmt.delete.alias)));
+  const aliasedElsewhere = isIdent(stmt.delete?.alias) || stmt.merge?.this?.alias !== undefined;
+  if (target) bindRef(target, 'write', resolve, ctes, !stmt.insert && !aliasedElsewhere);
   const using: unknown[] = stmt.delete?.using ?? [];
   using.forEach((u, i) => {
     if (isTableRef(u)) using[i] = bindRef(u, 'read', resolve, ctes) ?? u;
