@@ -4,7 +4,7 @@
 import { Catalog } from '../core/catalog/catalog.js';
 import type { WarehouseDriver } from '../core/ports/warehouse.js';
 import type { Engine, Session } from './engine-api.js';
-import type { EngineCore } from './exec-context.js';
+import type { EngineCore, EngineStorage } from './exec-context.js';
 import { MetadataStore } from './metadata-store.js';
 import { SessionImpl } from './session.js';
 
@@ -17,9 +17,10 @@ export class EngineImpl implements Engine {
   private readonly sessions = new Set<SessionImpl>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(driver: WarehouseDriver) {
+  private constructor(driver: WarehouseDriver, storage: EngineStorage) {
     this.core = {
       driver,
+      storage,
       catalog: new Catalog(),
       metadata: new MetadataStore(driver.dialect),
       serialize: <T>(work: () => Promise<T>): Promise<T> => {
@@ -30,8 +31,8 @@ export class EngineImpl implements Engine {
     };
   }
 
-  static async start(driver: WarehouseDriver): Promise<EngineImpl> {
-    const engine = new EngineImpl(driver);
+  static async start(driver: WarehouseDriver, storage: EngineStorage): Promise<EngineImpl> {
+    const engine = new EngineImpl(driver, storage);
     const conn = await driver.connect();
     try {
       await engine.core.metadata.bootstrap(conn);
@@ -64,6 +65,7 @@ export class EngineImpl implements Engine {
 
   async close(): Promise<void> {
     for (const s of [...this.sessions]) await s.close();
+    await this.core.storage.resolver.close();
     await this.core.driver.close();
   }
 }

@@ -12,11 +12,13 @@ import { handleMerge } from './handlers/merge.js';
 import { handleQueryOrDml } from './handlers/query.js';
 import { handleAlterSession, handleTransaction } from './handlers/session-statements.js';
 import { handleShow } from './handlers/show.js';
+import { handleCreateStageOrFormat, handleDropStageOrFormat } from './handlers/stage-ddl.js';
+import { handleGet, handleList, handlePut, handleRemove } from './handlers/stage-files.js';
 import { handleAlterTable, handleCreateTableOrView, handleDropTableOrView, handleTruncate } from './handlers/table-ddl.js';
 
 type Handler = (ctx: ExecContext) => Promise<HandlerResult>;
 
-const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'ROLE', 'WAREHOUSE', 'USER'];
+const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE'];
 
 /** The object kind of CREATE [OR REPLACE] [TRANSIENT|TEMPORARY|…] <kind>. */
 function createdKind(words: string[]): string | undefined {
@@ -55,12 +57,14 @@ function pickHandler(words: string[]): Handler {
       if (kind === 'DATABASE' || kind === 'SCHEMA') return handleCreateDatabaseOrSchema;
       if (kind === 'TABLE' || kind === 'VIEW') return handleCreateTableOrView;
       if (kind === 'ROLE' || kind === 'WAREHOUSE' || kind === 'USER') return handleAccountObject;
+      if (kind === 'STAGE' || (kind === 'FILE' && words.includes('FORMAT'))) return handleCreateStageOrFormat;
       break;
     }
     case 'DROP':
       if (w1 === 'DATABASE' || w1 === 'SCHEMA') return handleDropDatabaseOrSchema;
       if (w1 === 'TABLE' || w1 === 'VIEW') return handleDropTableOrView;
       if (w1 === 'ROLE' || w1 === 'WAREHOUSE' || w1 === 'USER') return handleAccountObject;
+      if (w1 === 'STAGE' || (w1 === 'FILE' && words[2] === 'FORMAT')) return handleDropStageOrFormat;
       break;
     case 'ALTER':
       if (w1 === 'SESSION') return handleAlterSession;
@@ -85,6 +89,16 @@ function pickHandler(words: string[]): Handler {
     case 'GRANT':
     case 'REVOKE':
       return handleGrant;
+    case 'LIST':
+    case 'LS':
+      return handleList;
+    case 'PUT':
+      return handlePut;
+    case 'GET':
+      return handleGet;
+    case 'REMOVE':
+    case 'RM':
+      return handleRemove;
   }
   return async (ctx) => {
     const known = /^(ALTER|CREATE|DROP|CALL|COPY|PUT|GET|LIST|REMOVE|EXECUTE|UNDROP|COMMENT|EXPLAIN|SET|UNSET)$/;

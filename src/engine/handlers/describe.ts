@@ -12,6 +12,7 @@ import { INFORMATION_SCHEMA } from '../information-schema.js';
 import { qualify } from '../resolve-names.js';
 import { binaryCompare, ltz, showResult, yn, type ColumnSpecs, type Row } from './show-common.js';
 import { tableConstraints } from './show-keys.js';
+import { describeFileFormat, describeStage } from './stage-ddl.js';
 
 type DescribeHandler = (ctx: ExecContext, cur: TokenCursor) => HandlerResult;
 
@@ -20,6 +21,8 @@ const DESCRIBE_HANDLERS: Record<string, DescribeHandler> = {
   VIEW: (ctx, cur) => describeTable(ctx, cur, 'VIEW'),
   DATABASE: describeDatabase,
   SCHEMA: describeSchema,
+  STAGE: describeStage,
+  FILE: describeFileFormat,
 };
 
 /** Words after DESCRIBE that name a kind floe does not describe yet (anything else is a table name). */

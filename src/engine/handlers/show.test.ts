@@ -191,7 +191,7 @@ describe('SHOW PARAMETERS', () => {
 describe('dispatch', () => {
   it('reports unknown kinds as unsupported', async () => {
     await expect(one('SHOW STREAMS')).rejects.toThrow('unsupported: SHOW STREAMS');
-    await expect(one('SHOW TERSE STAGES')).rejects.toThrow('unsupported: SHOW TERSE STAGES');
+    await expect(one('SHOW TERSE TASKS')).rejects.toThrow('unsupported: SHOW TERSE TASKS');
   });
 });
 
