@@ -14,6 +14,7 @@ import { handleAlterSession, handleTransaction } from './handlers/session-statem
 import { handleShow } from './handlers/show.js';
 import { handleCreateStageOrFormat, handleDropStageOrFormat } from './handlers/stage-ddl.js';
 import { handleGet, handleList, handlePut, handleRemove } from './handlers/stage-files.js';
+import { handleCopyInto } from './handlers/copy-into.js';
 import { handleAlterTable, handleCreateTableOrView, handleDropTableOrView, handleTruncate } from './handlers/table-ddl.js';
 
 type Handler = (ctx: ExecContext) => Promise<HandlerResult>;
@@ -99,6 +100,8 @@ function pickHandler(words: string[]): Handler {
     case 'REMOVE':
     case 'RM':
       return handleRemove;
+    case 'COPY':
+      return handleCopyInto;
   }
   return async (ctx) => {
     const known = /^(ALTER|CREATE|DROP|CALL|COPY|PUT|GET|LIST|REMOVE|EXECUTE|UNDROP|COMMENT|EXPLAIN|SET|UNSET)$/;

@@ -17,6 +17,7 @@ import { qualify, requireSchema } from '../resolve-names.js';
 import { parseStatement, prepareForBackend, print } from '../translate.js';
 import { parseColumn, parseTableConstraints } from './column-defs.js';
 import { parseProperties } from './properties.js';
+import { clearLoadHistory } from '../load/load-history.js';
 
 const ident = (i: Ident): string => resolveIdent(i.name, i.quoted);
 const title = (k: string): string => k[0] + k.slice(1).toLowerCase();
@@ -210,6 +211,7 @@ export async function handleTruncate(ctx: ExecContext): Promise<HandlerResult> {
   }
   if (def.kind !== 'TABLE') throw compilationError(`Object found is of type '${def.kind}', not specified type 'TABLE'.`);
   await ctx.session.conn.execute(`DELETE FROM ${ctx.engine.driver.dialect.physicalTable(full.database, full.schema, full.name)}`);
+  await clearLoadHistory(ctx.session.conn, ctx.engine.driver.dialect, `${full.database}.${full.schema}.${full.name}`);
   return statusResult('Statement executed successfully.');
 }
 
