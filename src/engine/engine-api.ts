@@ -5,6 +5,9 @@
 import type { FloeError } from '../core/errors.js';
 import type { StatementResult } from '../core/result.js';
 import type { StorageConfig } from '../config/storage-config.js';
+import type { TableCommit } from './changes/change-events.js';
+
+export type { TableCommit };
 
 export type StatementOutcome =
   | { ok: true; result: StatementResult }
@@ -39,9 +42,13 @@ export interface EngineOptions {
    * close, for ':memory:').
    */
   internalStageDir?: string;
+  /** Wall clock in ms; tests inject one to age streams without waiting. */
+  now?: () => number;
 }
 
 export interface Engine {
   session(): Promise<Session>;
+  /** Subscribe to commits that changed tracked tables (no polling); returns the unsubscribe function. */
+  onCommit(listener: (commit: TableCommit) => void): () => void;
   close(): Promise<void>;
 }

@@ -21,7 +21,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const resolver = scratch === undefined ? registry : withCleanup(registry, scratch);
   const driver = await DuckDbDriver.open(options.database);
   try {
-    return await EngineImpl.start(driver, { resolver, internalRoot: resolve(internalRoot) });
+    return await EngineImpl.start(driver, { ...(options.now ? { now: options.now } : {}), storage: { resolver, internalRoot: resolve(internalRoot) } });
   } catch (e) {
     await driver.close();
     await resolver.close();
