@@ -4,7 +4,7 @@
 import { Catalog } from '../core/catalog/catalog.js';
 import type { WarehouseDriver } from '../core/ports/warehouse.js';
 import type { Engine, Session, TableCommit } from './engine-api.js';
-import type { EngineCore } from './exec-context.js';
+import type { EngineCore, EngineStorage } from './exec-context.js';
 import { MetadataStore } from './metadata-store.js';
 import { ChangeClock } from './changes/change-clock.js';
 import { ChangeEvents } from './changes/change-events.js';
@@ -21,8 +21,9 @@ export class EngineImpl implements Engine {
   private readonly sessions = new Set<SessionImpl>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(driver: WarehouseDriver, committedVersion: number, now: () => number) {
+  private constructor(driver: WarehouseDriver, committedVersion: number, now: () => number, storage: EngineStorage) {
     this.core = {
+      storage,
       clock: new ChangeClock(committedVersion),
       events: new ChangeEvents(),
       compactor: undefined as unknown as LogCompactor,
@@ -39,7 +40,7 @@ export class EngineImpl implements Engine {
     this.core.compactor = new LogCompactor(this.core);
   }
 
-  static async start(driver: WarehouseDriver, options: { now?: () => number } = {}): Promise<EngineImpl> {
+  static async start(driver: WarehouseDriver, options: { now?: () => number; storage: EngineStorage }): Promise<EngineImpl> {
     const conn = await driver.connect();
     let engine: EngineImpl;
     try {
@@ -47,7 +48,7 @@ export class EngineImpl implements Engine {
       await metadata.bootstrap(conn);
       for (const sql of bootstrapChangeTablesSql(driver.dialect)) await conn.execute(sql);
       const v = await conn.query(`SELECT coalesce(max(version), 0) FROM ${changeTables(driver.dialect).commits}`);
-      engine = new EngineImpl(driver, Number(v.rows[0]?.[0] ?? 0), options.now ?? Date.now);
+      engine = new EngineImpl(driver, Number(v.rows[0]?.[0] ?? 0), options.now ?? Date.now, options.storage);
       engine.core.catalog.load(await metadata.load(conn));
     } finally {
       await conn.close();
@@ -82,6 +83,7 @@ export class EngineImpl implements Engine {
   async close(): Promise<void> {
     for (const s of [...this.sessions]) await s.close();
     await this.core.compactor.close();
+    await this.core.storage.resolver.close();
     await this.core.driver.close();
   }
 }

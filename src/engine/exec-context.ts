@@ -4,6 +4,7 @@
  */
 import type { Catalog, CatalogChange } from '../core/catalog/catalog.js';
 import type { WarehouseConnection, WarehouseDriver } from '../core/ports/warehouse.js';
+import type { ObjectStoreResolver } from '../core/ports/object-store.js';
 import type { FloeValue, ResultColumn } from '../core/result.js';
 import type { Token } from '../sql/lexer.js';
 import { endTransaction } from './transactions.js';
@@ -20,6 +21,8 @@ export interface EngineCore {
   driver: WarehouseDriver;
   catalog: Catalog;
   metadata: MetadataStore;
+  /** Buckets (floe.yaml) and the folder that holds internal stages. */
+  storage: EngineStorage;
   /** Runs catalog-changing work one at a time across sessions. */
   serialize<T>(work: () => Promise<T>): Promise<T>;
   /** Change versions and the change lock (streams). */
@@ -28,6 +31,12 @@ export interface EngineCore {
   compactor: LogCompactor;
   /** Wall clock in ms (injectable so tests can age streams). */
   now(): number;
+}
+
+export interface EngineStorage {
+  resolver: ObjectStoreResolver;
+  /** Absolute folder for internal, table and user stages. */
+  internalRoot: string;
 }
 
 export interface SessionState {

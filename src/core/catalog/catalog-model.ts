@@ -103,10 +103,15 @@ export interface GrantDef {
   grantedBy: string;
 }
 
+/** Schema-level objects of the loading layer (stages, file formats, pipes): see load-objects.ts. */
+export type { SchemaObjectDef } from './load-objects.js';
+import type { SchemaObjectDef } from './load-objects.js';
+
 export type CatalogEntry =
   | { kind: 'DATABASE'; def: DatabaseDef }
   | { kind: 'SCHEMA'; def: SchemaDef }
   | { kind: 'TABLE'; def: TableDef }
   | { kind: 'STREAM'; def: StreamDef }
   | { kind: 'ACCOUNT_OBJECT'; def: AccountObjectDef }
-  | { kind: 'GRANT'; def: GrantDef };
+  | { kind: 'GRANT'; def: GrantDef }
+  | { kind: 'SCHEMA_OBJECT'; def: SchemaObjectDef };

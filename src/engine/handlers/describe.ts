@@ -12,6 +12,7 @@ import { INFORMATION_SCHEMA } from '../information-schema.js';
 import { qualify } from '../resolve-names.js';
 import { binaryCompare, ltz, showResult, yn, type ColumnSpecs, type Row } from './show-common.js';
 import { tableConstraints } from './show-keys.js';
+import { describeFileFormat, describeStage } from './stage-ddl.js';
 import { describeStream } from './stream-ddl.js';
 
 type DescribeHandler = (ctx: ExecContext, cur: TokenCursor) => HandlerResult | Promise<HandlerResult>;
@@ -21,6 +22,8 @@ const DESCRIBE_HANDLERS: Record<string, DescribeHandler> = {
   VIEW: (ctx, cur) => describeTable(ctx, cur, 'VIEW'),
   DATABASE: describeDatabase,
   SCHEMA: describeSchema,
+  STAGE: describeStage,
+  FILE: describeFileFormat,
   STREAM: describeStream,
 };
 

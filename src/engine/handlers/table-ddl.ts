@@ -17,6 +17,7 @@ import { qualify, requireSchema } from '../resolve-names.js';
 import { parseStatement, prepareForBackend, print } from '../translate.js';
 import { parseColumn, parseTableConstraints } from './column-defs.js';
 import { parseProperties } from './properties.js';
+import { clearLoadHistory } from '../load/load-history.js';
 import { dropTrackedSql, trackedNames, viewSql } from '../changes/change-store.js';
 import { analyzeChanges, offsetUpdateSql } from '../changes/statement-changes.js';
 import { captureRows, stampWrites } from '../changes/tracked-dml.js';
@@ -230,6 +231,7 @@ export async function handleTruncate(ctx: ExecContext): Promise<HandlerResult> {
   if (def.kind !== 'TABLE') throw compilationError(`Object found is of type '${def.kind}', not specified type 'TABLE'.`);
   if (!def.tracked) {
     await ctx.session.conn.execute(`DELETE FROM ${ctx.engine.driver.dialect.physicalTable(full.database, full.schema, full.name)}`);
+    await clearLoadHistory(ctx.session.conn, ctx.engine.driver.dialect, `${full.database}.${full.schema}.${full.name}`);
     return statusResult('Statement executed successfully.');
   }
   // Standard streams see a TRUNCATE as deletes of every row (reference §1.2).
@@ -239,6 +241,7 @@ export async function handleTruncate(ctx: ExecContext): Promise<HandlerResult> {
     await captureRows(ctx, def, version);
     await ctx.session.conn.execute(`DELETE FROM ${trackedNames(ctx.engine.driver.dialect, def).base}`);
   });
+  await clearLoadHistory(ctx.session.conn, ctx.engine.driver.dialect, `${full.database}.${full.schema}.${full.name}`);
   return statusResult('Statement executed successfully.');
 }
 
