@@ -28,6 +28,25 @@ afterAll(async () => {
 });
 
 describe('COPY INTO <table>', () => {
+  it('loads into a table with streams as ordinary inserts, atomically with the rows', async () => {
+    await q('create table tracked_load (id int, name string)');
+    await q('create stream tracked_load_s on table tracked_load');
+    await q("insert into tracked_load values (0, 'before')");
+    await q('create table tracked_sink (id int, name string)');
+    await q('insert into tracked_sink select id, name from tracked_load_s');
+    put('tracked1.csv', '1,a\n2,b\n');
+    const seen: string[] = [];
+    const off = engine.onCommit((c) => seen.push(...c.tables.map((t) => t.name)));
+    await q("copy into tracked_load from @st files=('tracked1.csv')");
+    off();
+    expect(seen).toEqual(['TRACKED_LOAD']);
+    expect((await q('select id, name, metadata$action, metadata$isupdate from tracked_load_s order by id')).rows).toEqual([
+      [1, 'a', 'INSERT', false],
+      [2, 'b', 'INSERT', false],
+    ]);
+    expect((await q("select system$stream_has_data('tracked_load_s')")).rows).toEqual([[true]]);
+  });
+
   it('CV-1: loads a gzip file once, re-run reports 0 files', async () => {
     await q('create table t1 (id int, name string, note string)');
     put('contacts1.csv.gz', gzipSync('1,a,x\n2,b,y\n3,c,z\n4,d,w\n5,e,v\n'));

@@ -3,6 +3,7 @@
  * history (name + checksum, 64 days, reset by TRUNCATE, bypassed by FORCE), per-file ON_ERROR decisions and
  * Snowflake's result set. One backend transaction per statement: rows and history commit together.
  */
+import { writeToTable } from '../changes/tracked-dml.js';
 import { randomUUID } from 'node:crypto';
 import { compilationError, executionError, unsupported } from '../../core/errors.js';
 import { displayName } from '../../core/catalog/identifiers.js';
@@ -136,8 +137,6 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const d = ctx.engine.driver.dialect;
   const conn = ctx.session.conn;
   const def = ctx.engine.catalog.table(table.database, table.schema, table.name)!;
-  // Change-tracked tables need the streams write hook (stamp + capture); COPY does not call it yet.
-  if (def.tracked) throw unsupported('COPY INTO a change-tracked table (a table with streams) — not wired to change capture yet');
   const format = resolveFormat(ctx, loc.fileFormat, formatOptions('FILE_FORMAT', o.FILE_FORMAT));
   const onError = parseOnError(optionString('ON_ERROR', o.ON_ERROR), run.onErrorDefault);
   const force = optionBool('FORCE', o.FORCE, false);
@@ -182,14 +181,13 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const n = def.columns.length;
   const cols: TargetColumn[] = def.columns.map((c, i) => ({ def: c, position: i + 1, raw: `c${i + 1}` }));
   const err = errorExprs(d, table.name, cols, truncate);
-  const physical = d.physicalTable(table.database, table.schema, table.name);
   const colList = def.columns.map((c) => d.quoteIdent(c.name)).join(', ');
   const values = cols.map((c) => valueSql(d, c, truncate)).join(', ');
-  const ownTxn = !ctx.session.inTransaction;
   const outcomes: FileOutcome[] = [];
   const jobId = randomUUID();
-  if (ownTxn) await conn.execute('BEGIN TRANSACTION');
-  try {
+  // Rows, load history (and, for a tracked table, its change version) commit together; loaded rows are
+  // ordinary inserts for streams.
+  await writeToTable(ctx, def, async (physical) => {
     let bytes = 0;
     for (const info of toLoad) {
       if (sizeLimit !== undefined && bytes > sizeLimit && outcomes.length > 0) break;
@@ -256,11 +254,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
     }
     await conn.execute(`DROP TABLE IF EXISTS ${raw}`);
     await recordLoads(conn, d, tableKey, outcomes, jobId, run.pipe?.name);
-    if (ownTxn) await conn.execute('COMMIT');
-  } catch (e) {
-    if (ownTxn) await conn.execute('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
+  });
   if (purge) {
     // Purge failures are silent in Snowflake; the load has committed either way.
     for (const [i, oc] of outcomes.entries()) if (oc.status === 'LOADED') await loc.store.delete(toLoad[i]!.key).catch(() => undefined);
