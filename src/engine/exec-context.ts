@@ -74,6 +74,8 @@ export interface ExecContext {
   stmt: StatementInput;
   /** Streams read and tracked tables written by the statement being bound (see analyzeChanges). */
   changes?: StatementChanges;
+  /** Table references (by full-name key) bound to derived-table SQL instead (a stream on a view reads its table's changes). */
+  overrides?: Map<string, string>;
 }
 
 export const statusResult = (message: string): HandlerResult => ({

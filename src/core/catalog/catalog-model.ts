@@ -48,6 +48,8 @@ export interface TableDef extends Owned {
   constraints: ConstraintDef[];
   /** VIEW: the Snowflake text of the CREATE VIEW statement (SHOW VIEWS `text`). */
   text?: string;
+  /** VIEW: reads a stream (directly or through another view), so it is expanded per statement, never static. */
+  readsStreams?: boolean;
   transient?: boolean;
   changeTracking: boolean;
   retentionTime: number;
@@ -80,7 +82,9 @@ export interface StreamDef extends Owned {
   /** Source table: id (authoritative) and the name it had when the stream was created. */
   tableId: string;
   tableName: { database: string; schema: string; name: string };
-  sourceType: 'Table';
+  sourceType: 'Table' | 'View';
+  /** Streams on views: the view (its id tells a replaced view apart). */
+  view?: { database: string; schema: string; name: string; id: string };
   mode: StreamMode;
   showInitialRows: boolean;
 }
