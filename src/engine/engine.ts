@@ -15,6 +15,7 @@ import type { Clock } from '../core/ports/clock.js';
 import type { TaskEnvironment } from './engine-api.js';
 import { TaskScheduler } from './tasks/task-scheduler.js';
 import { bootstrapTaskHistorySql } from './tasks/task-history.js';
+import './tasks/task-history-function.js';
 
 /** A fresh warehouse gets this database (with schema PUBLIC) so `floe sql` works with zero setup. */
 export const DEFAULT_DATABASE = 'FLOE';

@@ -6,9 +6,16 @@
 import { compilationError } from '../core/errors.js';
 import { make, transform, type AstNode } from '../sql/ast/ast-node.js';
 import type { ExecContext } from './exec-context.js';
+import { parseSnowflake, printSql } from '../sql/ast/polyglot.js';
+import { prepareForBackend, print } from './translate.js';
 
-/** Argument values as literals: strings, numbers, booleans (other expressions are rejected). */
-export type TableFunctionArgs = Map<string, string | number | boolean | null>;
+/** A named argument: its literal value when it is one, and its backend SQL as a scalar expression either way. */
+export interface TableFunctionArg {
+  value: string | number | boolean | null | undefined;
+  sql: string;
+}
+
+export type TableFunctionArgs = Map<string, TableFunctionArg>;
 
 export type TableFunction = (ctx: ExecContext, args: TableFunctionArgs) => Promise<string> | string;
 
@@ -18,14 +25,21 @@ export function registerTableFunction(name: string, fn: TableFunction): void {
   REGISTRY.set(name.toUpperCase(), fn);
 }
 
-function literal(name: string, node: AstNode): string | number | boolean | null {
+function literal(node: AstNode): string | number | boolean | null | undefined {
   const lit = node?.literal;
   if (lit?.literal_type === 'string') return String(lit.value);
   if (lit?.literal_type === 'number') return Number(lit.value);
   if (node?.boolean) return node.boolean.value === true;
   if (node?.null !== undefined) return null;
   if (node?.neg?.this?.literal?.literal_type === 'number') return -Number(node.neg.this.literal.value);
-  throw compilationError(`argument ${name} must be a literal value`);
+  return undefined;
+}
+
+/** Any Snowflake expression argument (`DATEADD('hour', -1, CURRENT_TIMESTAMP())`) as a backend scalar subquery. */
+function scalarSql(ctx: ExecContext, node: AstNode): string {
+  const q = parseSnowflake(`SELECT ${printSql(node)}`)[0] as AstNode;
+  prepareForBackend(ctx, q);
+  return `(${print(q)})`;
 }
 
 /** Replace registered information-schema table functions with their SQL (as derived tables). */
@@ -40,7 +54,7 @@ export async function bindTableFunctions(ctx: ExecContext, ast: AstNode): Promis
     for (const a of (call.args ?? []) as AstNode[]) {
       if (!a.named_argument) throw compilationError(`${call.method.name} takes named arguments (NAME => value).`);
       const key = String(a.named_argument.name.name).toUpperCase();
-      args.set(key, literal(key, a.named_argument.value));
+      args.set(key, { value: literal(a.named_argument.value), sql: scalarSql(ctx, a.named_argument.value) });
     }
     const replacement = make.raw('');
     calls.push({ node: replacement, fn, args });

@@ -25,6 +25,8 @@ export interface RunRequest {
   predecessorValues: Map<string, string>;
   /** Timeout from the root when the task has none of its own (a root's timeout covers its graph). */
   timeoutMs: number;
+  /** Triggered checks: a FALSE condition is not a run at all (nothing recorded). */
+  quietSkip?: boolean;
 }
 
 export interface RunResult {
@@ -70,8 +72,14 @@ export async function runTask(deps: RunnerDeps, req: RunRequest, rootKey: string
     config: req.config ? JSON.stringify(req.config) : null,
     graphRunGroupId: req.groupId,
   };
-  await insertRun(await deps.history(), deps.dialect, record);
+  let recorded = false;
+  const record_ = async (): Promise<void> => {
+    if (recorded) return;
+    recorded = true;
+    await insertRun(await deps.history(), deps.dialect, record);
+  };
   const finish = async (state: RunState, extra: Partial<RunRecord> = {}): Promise<RunResult> => {
+    await record_();
     await updateRun(await deps.history(), deps.dialect, runKey, { state, completedTime: deps.clock.now(), ...extra });
     return { state, runKey, ...(extra.returnValue ? { returnValue: extra.returnValue } : {}) };
   };
@@ -101,8 +109,12 @@ export async function runTask(deps: RunnerDeps, req: RunRequest, rootKey: string
     }
     if (task.condition !== undefined) {
       const [cond] = await session.query(`SELECT (${task.condition}) AS floe_when`);
-      if (cond.rows[0]?.[0] !== true) return await finish('SKIPPED');
+      if (cond.rows[0]?.[0] !== true) {
+        if (req.quietSkip) return { state: 'SKIPPED', runKey };
+        return await finish('SKIPPED');
+      }
     }
+    await record_();
     await updateRun(await deps.history(), deps.dialect, runKey, { queryId: randomUUID() });
     for await (const outcome of session.run(task.definition)) {
       if (!outcome.ok) {

@@ -253,7 +253,8 @@ export class TaskScheduler {
         const v = values.get(taskKey(p));
         if (v !== undefined) preds.set(p.name.toUpperCase(), v);
       }
-      const r = await runTask(this.deps, { ...base, task: t, predecessorValues: preds }, taskKey(root));
+      const quietSkip = t === root && run.scheduledFrom === 'TRIGGER';
+      const r = await runTask(this.deps, { ...base, task: t, predecessorValues: preds, quietSkip }, taskKey(root));
       states.set(taskKey(t), r.state);
       rows.set(taskKey(t), r.runKey);
       if (r.returnValue !== undefined) values.set(taskKey(t), r.returnValue);
