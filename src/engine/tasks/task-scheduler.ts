@@ -218,18 +218,21 @@ export class TaskScheduler {
   private startGraph(root: TaskDef, run: StartRun): void {
     const key = taskKey(root);
     if (run.scheduledFrom === 'TRIGGER') this.lastTriggerRun.set(key, this.options.clock.now());
-    const p = this.track(this.runGraph(root, run)).finally(async () => {
-      this.running.delete(key);
-      const queued = this.queued.get(key);
-      this.queued.delete(key);
-      const fresh = this.lookup(key);
-      if (queued && fresh) this.startGraph(fresh, queued);
-      else if (fresh && fresh.state === 'started') {
-        if (fresh.schedule !== undefined && !this.timers.has(key)) await this.plan(fresh);
-        else if (this.pendingTrigger.delete(key)) this.trigger(key);
-      }
-    });
-    this.running.set(key, p.then(() => undefined));
+    // The follow-up (next schedule, queued run, pending trigger) is part of the tracked work, so idle() waits for it.
+    const p = this.track(
+      this.runGraph(root, run).finally(async () => {
+        this.running.delete(key);
+        const queued = this.queued.get(key);
+        this.queued.delete(key);
+        const fresh = this.lookup(key);
+        if (queued && fresh) this.startGraph(fresh, queued);
+        else if (fresh && fresh.state === 'started') {
+          if (fresh.schedule !== undefined && !this.timers.has(key)) await this.plan(fresh);
+          else if (this.pendingTrigger.delete(key)) this.trigger(key);
+        }
+      }),
+    );
+    this.running.set(key, p.then(() => undefined, () => undefined));
   }
 
   private async runGraph(root: TaskDef, run: StartRun): Promise<void> {
