@@ -123,7 +123,10 @@ describe('WHEN, failures, timeouts', () => {
     // 1024^4 rows: runs until interrupted.
     await s.query('CREATE TASK k USER_TASK_TIMEOUT_MS = 1000 AS SELECT COUNT(*) FROM big a, big b, big c, big d');
     await s.query('EXECUTE TASK k');
-    await clock.advance(1000); // the runner keeps interrupting until the running statement stops
+    // Wait (real time) until the run has armed its timeout, then let the manual clock reach it; the runner
+    // keeps interrupting until the running statement stops.
+    while (clock.nextTimer() === undefined) await new Promise((r) => setTimeout(r, 10));
+    await clock.advance(1000);
     await settle(e);
     expect(await rows(s, 'SELECT state, error_message FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY())')).toEqual([
       ['FAILED', 'Statement reached its statement or warehouse timeout of 1 second(s) and was canceled.'],
