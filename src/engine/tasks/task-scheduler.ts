@@ -217,7 +217,6 @@ export class TaskScheduler {
 
   private startGraph(root: TaskDef, run: StartRun): void {
     const key = taskKey(root);
-    if (run.scheduledFrom === 'TRIGGER') this.lastTriggerRun.set(key, this.options.clock.now());
     // The follow-up (next schedule, queued run, pending trigger) is part of the tracked work, so idle() waits for it.
     const p = this.track(
       this.runGraph(root, run).finally(async () => {
@@ -263,9 +262,12 @@ export class TaskScheduler {
       if (r.returnValue !== undefined) values.set(taskKey(t), r.returnValue);
     };
     // A retry keeps the earlier successes: only failed tasks and what follows them run again.
+    const started = this.options.clock.now();
     if (shouldRun(root)) await runOne(root);
     else states.set(taskKey(root), 'SUCCEEDED');
     if (states.get(taskKey(root)) === 'SKIPPED') return;
+    // Only real runs count toward the minimum trigger interval (a check that found no data is not a run).
+    if (run.scheduledFrom === 'TRIGGER') this.lastTriggerRun.set(taskKey(root), started);
     const done = (k: string): boolean => states.has(k);
     const ok = (k: string): boolean => states.get(k) === 'SUCCEEDED' || states.get(k) === 'SUSPENDED';
     for (;;) {
