@@ -19,6 +19,8 @@ class FakeEngine implements Engine {
     return () => undefined;
   }
 
+  readonly pipes = { start: async () => undefined, stop: async () => undefined, drain: async () => undefined, onLoad: () => () => undefined };
+
   async session(): Promise<Session> {
     const runs = this.runs;
     return {

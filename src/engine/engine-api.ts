@@ -6,8 +6,9 @@ import type { FloeError } from '../core/errors.js';
 import type { StatementResult } from '../core/result.js';
 import type { StorageConfig } from '../config/storage-config.js';
 import type { TableCommit } from './changes/change-events.js';
+import type { PipeLoad, Pipes, PipeServiceOptions } from './pipe/pipe-service.js';
 
-export type { TableCommit };
+export type { TableCommit, PipeLoad, Pipes, PipeServiceOptions };
 
 export type StatementOutcome =
   | { ok: true; result: StatementResult }
@@ -50,5 +51,7 @@ export interface Engine {
   session(): Promise<Session>;
   /** Subscribe to commits that changed tracked tables (no polling); returns the unsubscribe function. */
   onCommit(listener: (commit: TableCommit) => void): () => void;
+  /** Auto-ingest pipes: `floe run` starts the service; statements (REFRESH, PIPE_STATUS) work either way. */
+  readonly pipes: Pipes;
   close(): Promise<void>;
 }

@@ -11,6 +11,10 @@ import { ChangeEvents } from './changes/change-events.js';
 import { LogCompactor } from './changes/log-compactor.js';
 import { bootstrapChangeTablesSql, changeTables } from './changes/change-store.js';
 import { SessionImpl } from './session.js';
+import { PipeService } from './pipe/pipe-service.js';
+import { ensurePipeQueue } from './pipe/pipe-queue.js';
+import { ensureLoadHistory } from './load/load-history.js';
+import { ensureLoadErrors } from './load/load-errors.js';
 
 /** A fresh warehouse gets this database (with schema PUBLIC) so `floe sql` works with zero setup. */
 export const DEFAULT_DATABASE = 'FLOE';
@@ -18,6 +22,7 @@ export const DEFAULT_DATABASE = 'FLOE';
 export class EngineImpl implements Engine {
   /** Internal: for benchmarks and tools that need the engine parts (not part of the API). */
   readonly core: EngineCore;
+  readonly pipes: PipeService;
   private readonly sessions = new Set<SessionImpl>();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -27,6 +32,7 @@ export class EngineImpl implements Engine {
       clock: new ChangeClock(committedVersion),
       events: new ChangeEvents(),
       compactor: undefined as unknown as LogCompactor,
+      pipes: undefined as unknown as PipeService,
       now,
       driver,
       catalog: new Catalog(),
@@ -38,6 +44,7 @@ export class EngineImpl implements Engine {
       },
     };
     this.core.compactor = new LogCompactor(this.core);
+    this.pipes = this.core.pipes = new PipeService(this.core);
   }
 
   static async start(driver: WarehouseDriver, options: { now?: () => number; storage: EngineStorage }): Promise<EngineImpl> {
@@ -47,6 +54,9 @@ export class EngineImpl implements Engine {
       const metadata = new MetadataStore(driver.dialect);
       await metadata.bootstrap(conn);
       for (const sql of bootstrapChangeTablesSql(driver.dialect)) await conn.execute(sql);
+      await ensureLoadHistory(conn, driver.dialect);
+      await ensurePipeQueue(conn, driver.dialect);
+      await ensureLoadErrors(conn, driver.dialect);
       const v = await conn.query(`SELECT coalesce(max(version), 0) FROM ${changeTables(driver.dialect).commits}`);
       engine = new EngineImpl(driver, Number(v.rows[0]?.[0] ?? 0), options.now ?? Date.now, options.storage);
       engine.core.catalog.load(await metadata.load(conn));
@@ -81,6 +91,7 @@ export class EngineImpl implements Engine {
   }
 
   async close(): Promise<void> {
+    await this.pipes.stop();
     for (const s of [...this.sessions]) await s.close();
     await this.core.compactor.close();
     await this.core.storage.resolver.close();

@@ -16,6 +16,7 @@ import type { ChangeEvents } from './changes/change-events.js';
 import type { LogCompactor } from './changes/log-compactor.js';
 import type { TransactionChanges } from './transactions.js';
 import type { StatementChanges } from './changes/statement-changes.js';
+import type { PipeRuntime } from './pipe/pipe-runtime.js';
 
 export interface EngineCore {
   driver: WarehouseDriver;
@@ -31,6 +32,8 @@ export interface EngineCore {
   compactor: LogCompactor;
   /** Wall clock in ms (injectable so tests can age streams). */
   now(): number;
+  /** The pipe service (auto-ingest queue and loader). */
+  pipes: PipeRuntime;
 }
 
 export interface EngineStorage {
@@ -51,6 +54,8 @@ export interface SessionState {
   txn: TransactionChanges | undefined;
   conn: WarehouseConnection;
   lastQueryId: string | undefined;
+  /** Job (query) id of the session's last COPY INTO <table> (VALIDATE … JOB_ID => '_last'). */
+  lastCopyJob?: string;
   /** Recent results by query id, oldest first (RESULT_SCAN). */
   results: Map<string, RememberedResult>;
 }
@@ -63,6 +68,8 @@ export interface StatementInput {
 }
 
 export interface HandlerResult {
+  /** The statement's query id when the handler chose it (COPY: its job id). */
+  queryId?: string;
   columns: ResultColumn[];
   rows: FloeValue[][];
   rowsAffected?: number;

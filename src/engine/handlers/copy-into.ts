@@ -14,7 +14,8 @@ import type { FloeValue } from '../../core/result.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 import { errorExprs, valueSql, type TargetColumn } from '../load/copy-sql.js';
-import { ensureLoadHistory, loadedBefore, recordLoads, type FileOutcome } from '../load/load-history.js';
+import { errorRowsSql, recordErrors, recordFileError } from '../load/load-errors.js';
+import { ensureLoadHistory, loadedBefore, recordLoads, type FileOutcome, type PipeLoadInfo } from '../load/load-history.js';
 import { formatOptions, optionBool, optionString, parseOptions, type OptionMap } from '../load/option-parser.js';
 import { readCsvIntoRaw } from '../load/stage-file-reader.js';
 import { displayKey, parseStageRef, relativeKey, resolveStageRef, urlLocation, type StageLocation } from '../load/stage-location.js';
@@ -41,12 +42,22 @@ export function parseOnError(v: string | undefined, dflt: OnError): OnError {
   throw compilationError(`invalid value '${v}' for copy option ON_ERROR`);
 }
 
+/** The identity of a file in the table's bulk load history (with its checksum). */
+export const fileIdOf = (loc: StageLocation, info: ObjectInfo): string => `${loc.store.kind}:${loc.store.bucket}:${info.key}`;
+
+export const optionOnError = (o: OptionMap): string | undefined => optionString('ON_ERROR', o.ON_ERROR);
+
+/** Whether a transforming COPY filters rows (pipes forbid it). */
+export const transformHasWhere = (plan: CopyPlan): boolean => plan.transform?.hasWhere ?? false;
+
 export interface CopyPlan {
   table: { database: string; schema: string; name: string };
   loc: StageLocation;
   files?: string[];
   pattern?: string;
   options: OptionMap;
+  /** `FROM (SELECT …)`: see copy-transform.ts. */
+  transform?: { hasWhere: boolean };
 }
 
 export function parseCopy(ctx: ExecContext, cur: TokenCursor): CopyPlan {
@@ -128,8 +139,15 @@ export async function handleCopyInto(ctx: ExecContext): Promise<HandlerResult> {
 
 export interface RunCopyOptions {
   onErrorDefault: OnError;
-  /** Pipe loads: the pipe's name and the exact keys to load (already de-duplicated by the pipe's history). */
-  pipe?: { name: string; keys: ObjectInfo[] };
+  /** The COPY's job id (its query id, for VALIDATE); a new one by default. */
+  jobId?: string;
+  /** Pipe loads: the pipe and the exact keys to load (already de-duplicated by the pipe's history). */
+  pipe?: {
+    info: PipeLoadInfo;
+    keys: ObjectInfo[];
+    /** Runs in the load's transaction after the history rows (the pipe marks its queue rows done). */
+    inTransaction?: (outcomes: readonly FileOutcome[]) => Promise<void>;
+  };
 }
 
 export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOptions): Promise<HandlerResult> {
@@ -164,7 +182,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
     candidates = [];
     for await (const info of loc.store.list(loc.prefix)) if (match(relativeKey(loc, info.key)) || match(displayKey(loc, info.key))) candidates.push(info);
   }
-  const fileId = (info: ObjectInfo) => `${loc.store.kind}:${loc.store.bucket}:${info.key}`;
+  const fileId = (info: ObjectInfo) => fileIdOf(loc, info);
   const rows: FloeValue[][] = [];
   const skippedRows: FloeValue[][] = [];
   const toLoad: ObjectInfo[] = [];
@@ -184,7 +202,9 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const colList = def.columns.map((c) => d.quoteIdent(c.name)).join(', ');
   const values = cols.map((c) => valueSql(d, c, truncate)).join(', ');
   const outcomes: FileOutcome[] = [];
-  const jobId = randomUUID();
+  const jobId = run.jobId ?? randomUUID();
+  const job = { jobId, tableKey, pipeId: run.pipe?.info.pipeId };
+  ctx.session.lastCopyJob = jobId;
   // Rows, load history (and, for a tracked table, its change version) commit together; loaded rows are
   // ordinary inserts for streams.
   await writeToTable(ctx, def, async (physical) => {
@@ -201,6 +221,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
       let errors = 0;
       let first: FloeValue[] = [null, null, null, null];
       if (read.fileError) {
+        await recordFileError(conn, d, job, fileName, read.fileError);
         errors = 1;
         parsed = Math.max(parsed, 1);
         first = [read.fileError.message, 1, 1, null];
@@ -208,6 +229,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
         const stats = await conn.query(`SELECT count(*) FILTER (WHERE (${err.message}) IS NOT NULL) FROM ${raw}`);
         errors = Number(stats.rows[0]![0]);
         if (errors > 0) {
+          await recordErrors(conn, d, job, errorRowsSql(d, raw, err, fileName, cols.map((c) => c.raw), format.fieldDelimiter));
           const f = await conn.query(`SELECT ${err.message}, l, ${err.character}, ${err.column}, r FROM ${raw} WHERE (${err.message}) IS NOT NULL ORDER BY r LIMIT 1`);
           const [m, l, c, colName, r] = f.rows[0]!;
           first = [m, l, c, colName];
@@ -238,6 +260,8 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
       const status = errors === 0 ? 'LOADED' : loaded === 0 ? 'LOAD_FAILED' : 'PARTIALLY_LOADED';
       outcomes.push({
         file: fileName,
+        path: relativeKey(loc, info.key),
+        stageLocation: loc.display,
         fileId: fileId(info),
         etag: info.etag,
         size: info.size,
@@ -253,7 +277,8 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
       });
     }
     await conn.execute(`DROP TABLE IF EXISTS ${raw}`);
-    await recordLoads(conn, d, tableKey, outcomes, jobId, run.pipe?.name);
+    await recordLoads(conn, d, tableKey, outcomes, jobId, run.pipe?.info);
+    await run.pipe?.inTransaction?.(outcomes);
   });
   if (purge) {
     // Purge failures are silent in Snowflake; the load has committed either way.
@@ -263,5 +288,5 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
     if (returnFailedOnly && oc.status === 'LOADED') continue;
     rows.push([oc.file, oc.status, oc.rowsParsed, oc.rowsLoaded, oc.errorLimit, oc.errorsSeen, oc.firstError, oc.firstErrorLine, oc.firstErrorCharacter, oc.firstErrorColumn]);
   }
-  return { columns: RESULT_COLUMNS, rows: [...rows, ...skippedRows], rowsAffected: outcomes.reduce((a, x) => a + x.rowsLoaded, 0) };
+  return { queryId: jobId, columns: RESULT_COLUMNS, rows: [...rows, ...skippedRows], rowsAffected: outcomes.reduce((a, x) => a + x.rowsLoaded, 0) };
 }
