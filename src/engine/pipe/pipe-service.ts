@@ -50,6 +50,8 @@ interface RuntimeFacts {
   retryAt?: number;
 }
 
+const LOCAL_SETTLE_MS = 500;
+
 const qualified = (p: { database: string; schema: string; name: string }) => `${p.database}.${p.schema}.${p.name}`;
 
 export class PipeService implements PipeRuntime, Pipes {
@@ -98,9 +100,11 @@ export class PipeService implements PipeRuntime, Pipes {
   }
 
   async drain(): Promise<void> {
+    // A round may queue the next one while it runs: wait until the chain stops growing.
     for (;;) {
-      await this.chain.catch(() => undefined);
-      if (!this.kickQueued) return;
+      const c = this.chain;
+      await c.catch(() => undefined);
+      if (c === this.chain && !this.kickQueued) return;
     }
   }
 
@@ -224,10 +228,22 @@ export class PipeService implements PipeRuntime, Pipes {
     const covers = pipeCovers(plan);
     const known = await this.serial(async () => knownPaths(await this.conn(), this.core.driver.dialect, pipe.pipeId, this.core.now()));
     const files: QueuedFile[] = [];
+    const fresh: ObjectInfo[] = [];
+    const settled = Date.now() - LOCAL_SETTLE_MS;
+    const add = (info: ObjectInfo) => files.push({ path: relativeKey(plan.loc, info.key), key: info.key, etag: info.etag, size: info.size, lastModified: info.lastModified });
     for await (const info of plan.loc.store.list(plan.loc.prefix)) {
-      if (!covers(info.key) || info.lastModified.getTime() < since) continue;
-      const path = relativeKey(plan.loc, info.key);
-      if (!known.has(path)) files.push({ path, key: info.key, etag: info.etag, size: info.size, lastModified: info.lastModified });
+      if (!covers(info.key) || info.lastModified.getTime() < since || known.has(relativeKey(plan.loc, info.key))) continue;
+      // A local file modified this recently may still be written in place: look again once it had time to settle.
+      if (plan.loc.store.kind === 'local' && info.lastModified.getTime() > settled) fresh.push(info);
+      else add(info);
+    }
+    if (fresh.length > 0) {
+      await new Promise((r) => setTimeout(r, LOCAL_SETTLE_MS));
+      for (const before of fresh) {
+        const now = await plan.loc.store.head(before.key);
+        // Still changing: the folder watcher reports it once it is stable.
+        if (now && now.size === before.size && now.lastModified.getTime() === before.lastModified.getTime()) add(now);
+      }
     }
     if (files.length > 0) await this.enqueue(pipe, files);
   }
