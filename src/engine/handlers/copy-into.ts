@@ -20,6 +20,7 @@ import { formatOptions, optionBool, optionString, parseOptions, type OptionMap }
 import { readCsvIntoRaw } from '../load/stage-file-reader.js';
 import { displayKey, parseStageRef, relativeKey, resolveStageRef, urlLocation, type StageLocation } from '../load/stage-location.js';
 import { findTable } from '../resolve-names.js';
+import { validateCopy } from '../load/copy-validate.js';
 import { patternMatcher } from './stage-files.js';
 import { formatNameOf } from './stage-ddl.js';
 import { resultColumns } from './show-common.js';
@@ -133,8 +134,25 @@ export async function handleCopyInto(ctx: ExecContext): Promise<HandlerResult> {
   }
   if (o.INCLUDE_METADATA !== undefined) throw unsupported('INCLUDE_METADATA');
   const validation = optionString('VALIDATION_MODE', o.VALIDATION_MODE);
-  if (validation !== undefined) throw unsupported(`VALIDATION_MODE = ${validation}`);
+  if (validation !== undefined) return validateCopy(ctx, plan, validation);
   return runCopy(ctx, plan, { onErrorDefault: { mode: 'ABORT_STATEMENT' } });
+}
+
+/** Files a COPY selects: FILES wins over PATTERN; both are relative to the location's path. */
+export async function candidateFiles(plan: CopyPlan): Promise<ObjectInfo[]> {
+  const { loc } = plan;
+  const candidates: ObjectInfo[] = [];
+  if (plan.files) {
+    const base = loc.prefix === '' || loc.prefix.endsWith('/') ? loc.prefix : `${loc.prefix}/`;
+    for (const f of plan.files) {
+      const info = (await loc.store.head(base + f)) ?? (await loc.store.head(loc.prefix + f));
+      if (info) candidates.push(info);
+    }
+    return candidates;
+  }
+  const match = patternMatcher(plan.pattern);
+  for await (const info of loc.store.list(loc.prefix)) if (match(relativeKey(loc, info.key)) || match(displayKey(loc, info.key))) candidates.push(info);
+  return candidates;
 }
 
 export interface RunCopyOptions {
@@ -167,21 +185,8 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   await ensureLoadHistory(conn, d);
 
   // File selection: FILES wins over PATTERN; both are relative to the location's path.
-  let candidates: ObjectInfo[];
   const explicit = plan.files !== undefined;
-  if (run.pipe) candidates = run.pipe.keys;
-  else if (plan.files) {
-    const base = loc.prefix === '' || loc.prefix.endsWith('/') ? loc.prefix : `${loc.prefix}/`;
-    candidates = [];
-    for (const f of plan.files) {
-      const info = (await loc.store.head(base + f)) ?? (await loc.store.head(loc.prefix + f));
-      if (info) candidates.push(info);
-    }
-  } else {
-    const match = patternMatcher(plan.pattern);
-    candidates = [];
-    for await (const info of loc.store.list(loc.prefix)) if (match(relativeKey(loc, info.key)) || match(displayKey(loc, info.key))) candidates.push(info);
-  }
+  const candidates = run.pipe ? run.pipe.keys : await candidateFiles(plan);
   const fileId = (info: ObjectInfo) => fileIdOf(loc, info);
   const rows: FloeValue[][] = [];
   const skippedRows: FloeValue[][] = [];
