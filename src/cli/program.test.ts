@@ -20,6 +20,7 @@ class FakeEngine implements Engine {
   }
 
   readonly pipes = { start: async () => undefined, stop: async () => undefined, drain: async () => undefined, onLoad: () => () => undefined };
+  async idle(): Promise<void> {}
 
   async session(): Promise<Session> {
     const runs = this.runs;

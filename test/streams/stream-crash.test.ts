@@ -22,11 +22,16 @@ function runAndKill(database: string, rounds: number, jitterMs: number): Promise
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let seen = 0;
+    let armed = false;
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
     child.stdout.on('data', (d) => {
+      // One chunk may carry several lines: count them all, arm the kill once.
       seen += String(d).split('\n').filter((l) => l.startsWith('round')).length;
-      if (seen === rounds) setTimeout(() => child.kill('SIGKILL'), jitterMs);
+      if (seen >= rounds && !armed) {
+        armed = true;
+        setTimeout(() => child.kill('SIGKILL'), jitterMs);
+      }
     });
     child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited ${code}: ${stderr}`))));
   });
