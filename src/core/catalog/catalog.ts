@@ -123,8 +123,9 @@ export class Catalog {
       .sort((a, b) => a.database.localeCompare(b.database) || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name));
   }
 
+  /** Streams that read this table (directly, or as one of the base tables of a view stream). */
   streamsOnTable(tableId: string): StreamDef[] {
-    return this.all('STREAM').filter((s) => s.tableId === tableId);
+    return this.all('STREAM').filter((s) => s.tableId === tableId || (s.baseTableIds ?? []).includes(tableId));
   }
 
   accountObject(kind: AccountObjectDef['kind'], name: string): AccountObjectDef | undefined {

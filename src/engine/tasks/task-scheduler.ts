@@ -175,17 +175,18 @@ export class TaskScheduler {
     if (this.closed) return;
     for (const t of this.engine.catalog.tasks()) {
       if (t.state !== 'started' || !isRoot(t) || t.schedule !== undefined) continue;
-      const tables = streamsInCondition(t.condition).map((name) => this.streamTableId(t, name));
-      if (tables.some((id) => id !== undefined && tableIds.includes(id))) this.trigger(taskKey(t));
+      const tables = streamsInCondition(t.condition).flatMap((name) => this.streamTableIds(t, name));
+      if (tables.some((id) => tableIds.includes(id))) this.trigger(taskKey(t));
     }
   }
 
-  private streamTableId(task: TaskDef, text: string): string | undefined {
+  private streamTableIds(task: TaskDef, text: string): string[] {
     const parts = text.split('.').map((p) => (p.startsWith('"') ? p.slice(1, -1) : p.toUpperCase()));
     const name = parts[parts.length - 1];
     const schema = parts.length >= 2 ? parts[parts.length - 2] : task.schema;
     const db = parts.length >= 3 ? parts[parts.length - 3] : task.database;
-    return this.engine.catalog.stream(db, schema, name)?.tableId;
+    const stream = this.engine.catalog.stream(db, schema, name);
+    return stream ? (stream.baseTableIds ?? [stream.tableId]) : [];
   }
 
   private minTriggerMs(task: TaskDef): number {
