@@ -12,6 +12,8 @@ import { handleDescribe } from './handlers/describe.js';
 import { handleMerge } from './handlers/merge.js';
 import { handleQueryOrDml } from './handlers/query.js';
 import { handleAlterSession, handleTransaction } from './handlers/session-statements.js';
+import { handleBlock, handleExecuteImmediate } from './scripting/block-handler.js';
+import { startsBlock } from './scripting/script-parser.js';
 import { handleShow } from './handlers/show.js';
 import { handleCreateStageOrFormat, handleDropStageOrFormat } from './handlers/stage-ddl.js';
 import { handleGet, handleList, handlePut, handleRemove } from './handlers/stage-files.js';
@@ -34,7 +36,7 @@ function createdKind(words: string[]): string | undefined {
 
 export async function routeStatement(ctx: ExecContext): Promise<HandlerResult> {
   const words = ctx.stmt.tokens.slice(0, 8).map((t) => (t.type === 'word' ? t.value : t.text));
-  const handler = pickHandler(words);
+  const handler = startsBlock(ctx.stmt.tokens) ? handleBlock : pickHandler(words);
   try {
     return await handler(ctx);
   } catch (e) {
@@ -109,6 +111,9 @@ function pickHandler(words: string[]): Handler {
       return handleRemove;
     case 'COPY':
       return handleCopyInto;
+    case 'EXECUTE':
+      if (w1 === 'IMMEDIATE') return handleExecuteImmediate;
+      break;
   }
   return async (ctx) => {
     const known = /^(ALTER|CREATE|DROP|CALL|COPY|PUT|GET|LIST|REMOVE|EXECUTE|UNDROP|COMMENT|EXPLAIN|SET|UNSET)$/;
