@@ -44,6 +44,8 @@ export interface EngineOptions {
   internalStageDir?: string;
   /** Wall clock in ms; tests inject one to age streams without waiting. */
   now?: () => number;
+  /** Limits of the JavaScript procedure sandbox: JS time per CALL (SQL excluded) and worker heap. */
+  procedures?: { timeLimitMs?: number; memoryLimitMb?: number };
 }
 
 export interface Engine {

@@ -21,7 +21,9 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const resolver = scratch === undefined ? registry : withCleanup(registry, scratch);
   const driver = await DuckDbDriver.open(options.database);
   try {
-    return await EngineImpl.start(driver, { ...(options.now ? { now: options.now } : {}), storage: { resolver, internalRoot: resolve(internalRoot) } });
+    const engine = await EngineImpl.start(driver, { ...(options.now ? { now: options.now } : {}), storage: { resolver, internalRoot: resolve(internalRoot) } });
+    if (options.procedures) engine.core.procedureLimits = options.procedures;
+    return engine;
   } catch (e) {
     await driver.close();
     await resolver.close();

@@ -14,6 +14,8 @@ import { handleQueryOrDml } from './handlers/query.js';
 import { handleAlterSession, handleTransaction } from './handlers/session-statements.js';
 import { handleBlock, handleExecuteImmediate } from './scripting/block-handler.js';
 import { startsBlock } from './scripting/script-parser.js';
+import { handleCreateProcedure, handleDropProcedure } from './procedures/procedure-ddl.js';
+import { handleCall } from './procedures/call.js';
 import { handleShow } from './handlers/show.js';
 import { handleCreateStageOrFormat, handleDropStageOrFormat } from './handlers/stage-ddl.js';
 import { handleGet, handleList, handlePut, handleRemove } from './handlers/stage-files.js';
@@ -23,7 +25,7 @@ import { handleAlterTable, handleCreateTableOrView, handleDropTableOrView, handl
 
 type Handler = (ctx: ExecContext) => Promise<HandlerResult>;
 
-const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE'];
+const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE', 'PROCEDURE'];
 
 /** The object kind of CREATE [OR REPLACE] [TRANSIENT|TEMPORARY|…] <kind>. */
 function createdKind(words: string[]): string | undefined {
@@ -67,6 +69,7 @@ function pickHandler(words: string[]): Handler {
       if (kind === 'STREAM') return handleCreateStream;
       if (kind === 'ROLE' || kind === 'WAREHOUSE' || kind === 'USER') return handleAccountObject;
       if (kind === 'STAGE' || (kind === 'FILE' && words.includes('FORMAT'))) return handleCreateStageOrFormat;
+      if (kind === 'PROCEDURE') return handleCreateProcedure;
       break;
     }
     case 'DROP':
@@ -75,6 +78,7 @@ function pickHandler(words: string[]): Handler {
       if (w1 === 'STREAM') return handleDropStream;
       if (w1 === 'ROLE' || w1 === 'WAREHOUSE' || w1 === 'USER') return handleAccountObject;
       if (w1 === 'STAGE' || (w1 === 'FILE' && words[2] === 'FORMAT')) return handleDropStageOrFormat;
+      if (w1 === 'PROCEDURE') return handleDropProcedure;
       break;
     case 'ALTER':
       if (w1 === 'SESSION') return handleAlterSession;
@@ -111,6 +115,8 @@ function pickHandler(words: string[]): Handler {
       return handleRemove;
     case 'COPY':
       return handleCopyInto;
+    case 'CALL':
+      return handleCall;
     case 'EXECUTE':
       if (w1 === 'IMMEDIATE') return handleExecuteImmediate;
       break;

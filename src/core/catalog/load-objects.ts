@@ -49,4 +49,6 @@ export interface PipeDef extends SchemaObjectBase {
   integration?: string;
 }
 
-export type SchemaObjectDef = StageDef | FileFormatDef | PipeDef;
+export type SchemaObjectDef = StageDef | FileFormatDef | PipeDef | ProcedureDef;
+
+import type { ProcedureDef } from './procedure-def.js';

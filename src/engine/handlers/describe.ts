@@ -14,6 +14,7 @@ import { binaryCompare, ltz, showResult, yn, type ColumnSpecs, type Row } from '
 import { tableConstraints } from './show-keys.js';
 import { describeFileFormat, describeStage } from './stage-ddl.js';
 import { describeStream } from './stream-ddl.js';
+import { describeProcedure } from '../procedures/procedure-ddl.js';
 
 type DescribeHandler = (ctx: ExecContext, cur: TokenCursor) => HandlerResult | Promise<HandlerResult>;
 
@@ -25,6 +26,7 @@ const DESCRIBE_HANDLERS: Record<string, DescribeHandler> = {
   STAGE: describeStage,
   FILE: describeFileFormat,
   STREAM: describeStream,
+  PROCEDURE: describeProcedure,
 };
 
 /** Words after DESCRIBE that name a kind floe does not describe yet (anything else is a table name). */

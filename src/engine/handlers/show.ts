@@ -12,6 +12,7 @@ import { showRoles, showUsers, showWarehouses } from './show-account.js';
 import { showKeys } from './show-keys.js';
 import { showFileFormats, showStages } from './stage-ddl.js';
 import { showStreams } from './show-streams.js';
+import { showProcedures } from '../procedures/procedure-ddl.js';
 import { showColumns, showTables, showViews } from './show-tables.js';
 import { binaryCompare, ltz, parseShowOptions, resolveScope, showResult, TERSE_COLUMNS, type ColumnSpecs, type Row } from './show-common.js';
 
@@ -36,6 +37,7 @@ const SHOW_HANDLERS: Record<string, ShowHandler> = {
   STAGES: showStages,
   'FILE FORMATS': showFileFormats,
   STREAMS: showStreams,
+  PROCEDURES: showProcedures,
 };
 
 export async function handleShow(ctx: ExecContext): Promise<HandlerResult> {

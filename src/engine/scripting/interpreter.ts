@@ -114,6 +114,12 @@ export class Interpreter {
   /** Evaluate an expression as `SELECT <expr>` (cast to the declared type when there is one). */
   async expr(f: Fragment, scope: Scope, type?: string): Promise<TypedValue> {
     const at = f.tokens[0];
+    // A lone variable needs no query (loop bodies evaluate many of them).
+    if (!type && f.tokens.length <= 2) {
+      const name = f.tokens.length === 1 ? f.tokens[0] : f.tokens[0].value === ':' && f.tokens[1].start === f.tokens[0].end ? f.tokens[1] : undefined;
+      const v = name && (name.type === 'word' || name.type === 'quoted') ? scope.find(name.type === 'word' ? name.value : name.value) : undefined;
+      if (v?.kind === 'value') return v.v;
+    }
     try {
       const text = renderFragment(f, this.lookup(scope), true);
       const r = await this.quiet(type ? `SELECT CAST((${text}) AS ${type})` : `SELECT (${text})`);

@@ -50,8 +50,12 @@ export function sqlLiteral(v: TypedValue): string {
     case 'BINARY':
       return `TO_BINARY(${stringLiteral(String(value))}, 'HEX')`;
     case 'TIMESTAMP_LTZ':
-    case 'TIMESTAMP_TZ':
-      return `TO_${column.type}(${stringLiteral(String(value))}, 'YYYY-MM-DD HH24:MI:SS.FF TZHTZM')`;
+    case 'TIMESTAMP_TZ': {
+      // floe's text 'YYYY-MM-DD HH:MM:SS.ffffff +HHMM' → ISO 8601, which the cast reads with its offset.
+      const m = /^(\S+) (\S+) ([+-]\d\d)(\d\d)$/.exec(String(value));
+      const iso = m ? `${m[1]}T${m[2]}${m[3]}:${m[4]}` : String(value);
+      return `CAST(${stringLiteral(iso)} AS ${column.type})`;
+    }
     default:
       return `CAST(${stringLiteral(String(value))} AS ${column.type})`;
   }
