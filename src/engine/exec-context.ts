@@ -14,6 +14,8 @@ import type { RememberedResult } from './session-functions.js';
 import type { ChangeClock } from './changes/change-clock.js';
 import type { ChangeEvents } from './changes/change-events.js';
 import type { LogCompactor } from './changes/log-compactor.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { TaskScheduler } from './tasks/task-scheduler.js';
 import type { TransactionChanges } from './transactions.js';
 import type { StatementChanges } from './changes/statement-changes.js';
 
@@ -33,12 +35,25 @@ export interface EngineCore {
   now(): number;
   /** JavaScript procedure sandbox limits (EngineOptions.procedures); defaults apply when unset. */
   procedureLimits?: { timeLimitMs?: number; memoryLimitMb?: number };
+  /** The Clock port (task schedules). */
+  timeSource: Clock;
+  tasks: TaskScheduler;
 }
 
 export interface EngineStorage {
   resolver: ObjectStoreResolver;
   /** Absolute folder for internal, table and user stages. */
   internalRoot: string;
+}
+
+/** What a session running a task body knows about that run (SYSTEM$… task functions). */
+export interface TaskRunContext {
+  name: string;
+  returnValue?: string;
+  /** Return values of this run's predecessors, by upper-case task name. */
+  predecessorValues: Map<string, string>;
+  /** The graph's CONFIG (merged with EXECUTE TASK … USING CONFIG), parsed. */
+  config: Record<string, unknown> | undefined;
 }
 
 export interface SessionState {
@@ -55,6 +70,8 @@ export interface SessionState {
   lastQueryId: string | undefined;
   /** Recent results by query id, oldest first (RESULT_SCAN). */
   results: Map<string, RememberedResult>;
+  /** Set while the session runs a task body. */
+  task?: TaskRunContext;
 }
 
 export interface StatementInput {

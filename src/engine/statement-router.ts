@@ -10,7 +10,8 @@ import { handleAccountObject, handleGrant } from './handlers/account-objects.js'
 import { handleCreateDatabaseOrSchema, handleDropDatabaseOrSchema, handleUse, handleAlterDatabaseOrSchema } from './handlers/database-schema.js';
 import { handleDescribe } from './handlers/describe.js';
 import { handleMerge } from './handlers/merge.js';
-import { handleQueryOrDml } from './handlers/query.js';
+import { handleQueryOrDml, handleSystemCall } from './handlers/query.js';
+import { handleAlterTask, handleCreateTask, handleDropTask, handleExecuteTask } from './handlers/task-ddl.js';
 import { handleAlterSession, handleTransaction } from './handlers/session-statements.js';
 import { handleBlock, handleExecuteImmediate } from './scripting/block-handler.js';
 import { startsBlock } from './scripting/script-parser.js';
@@ -25,7 +26,7 @@ import { handleAlterTable, handleCreateTableOrView, handleDropTableOrView, handl
 
 type Handler = (ctx: ExecContext) => Promise<HandlerResult>;
 
-const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE', 'PROCEDURE'];
+const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'TASK', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE', 'PROCEDURE'];
 
 /** The object kind of CREATE [OR REPLACE] [TRANSIENT|TEMPORARY|…] <kind>. */
 function createdKind(words: string[]): string | undefined {
@@ -67,6 +68,7 @@ function pickHandler(words: string[]): Handler {
       if (kind === 'DATABASE' || kind === 'SCHEMA') return handleCreateDatabaseOrSchema;
       if (kind === 'TABLE' || kind === 'VIEW') return handleCreateTableOrView;
       if (kind === 'STREAM') return handleCreateStream;
+      if (kind === 'TASK') return handleCreateTask;
       if (kind === 'ROLE' || kind === 'WAREHOUSE' || kind === 'USER') return handleAccountObject;
       if (kind === 'STAGE' || (kind === 'FILE' && words.includes('FORMAT'))) return handleCreateStageOrFormat;
       if (kind === 'PROCEDURE') return handleCreateProcedure;
@@ -76,6 +78,7 @@ function pickHandler(words: string[]): Handler {
       if (w1 === 'DATABASE' || w1 === 'SCHEMA') return handleDropDatabaseOrSchema;
       if (w1 === 'TABLE' || w1 === 'VIEW') return handleDropTableOrView;
       if (w1 === 'STREAM') return handleDropStream;
+      if (w1 === 'TASK') return handleDropTask;
       if (w1 === 'ROLE' || w1 === 'WAREHOUSE' || w1 === 'USER') return handleAccountObject;
       if (w1 === 'STAGE' || (w1 === 'FILE' && words[2] === 'FORMAT')) return handleDropStageOrFormat;
       if (w1 === 'PROCEDURE') return handleDropProcedure;
@@ -83,11 +86,19 @@ function pickHandler(words: string[]): Handler {
     case 'ALTER':
       if (w1 === 'SESSION') return handleAlterSession;
       if (w1 === 'TABLE') return handleAlterTable;
+      if (w1 === 'TASK') return handleAlterTask;
       if (w1 === 'DATABASE' || w1 === 'SCHEMA') return handleAlterDatabaseOrSchema;
       if (w1 === 'WAREHOUSE' || w1 === 'ROLE' || w1 === 'USER') return handleAccountObject;
       break;
     case 'TRUNCATE':
       return handleTruncate;
+    case 'EXECUTE':
+      if (w1 === 'TASK') return handleExecuteTask;
+      if (w1 === 'IMMEDIATE') return handleExecuteImmediate;
+      break;
+    case 'CALL':
+      if (w1 !== undefined && w1.startsWith('SYSTEM$')) return handleSystemCall;
+      return handleCall;
     case 'USE':
       return handleUse;
     case 'SHOW':
@@ -115,11 +126,6 @@ function pickHandler(words: string[]): Handler {
       return handleRemove;
     case 'COPY':
       return handleCopyInto;
-    case 'CALL':
-      return handleCall;
-    case 'EXECUTE':
-      if (w1 === 'IMMEDIATE') return handleExecuteImmediate;
-      break;
   }
   return async (ctx) => {
     const known = /^(ALTER|CREATE|DROP|CALL|COPY|PUT|GET|LIST|REMOVE|EXECUTE|UNDROP|COMMENT|EXPLAIN|SET|UNSET)$/;

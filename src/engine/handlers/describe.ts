@@ -15,6 +15,7 @@ import { tableConstraints } from './show-keys.js';
 import { describeFileFormat, describeStage } from './stage-ddl.js';
 import { describeStream } from './stream-ddl.js';
 import { describeProcedure } from '../procedures/procedure-ddl.js';
+import { describeTask } from './show-tasks.js';
 
 type DescribeHandler = (ctx: ExecContext, cur: TokenCursor) => HandlerResult | Promise<HandlerResult>;
 
@@ -27,11 +28,12 @@ const DESCRIBE_HANDLERS: Record<string, DescribeHandler> = {
   FILE: describeFileFormat,
   STREAM: describeStream,
   PROCEDURE: describeProcedure,
+  TASK: describeTask,
 };
 
 /** Words after DESCRIBE that name a kind floe does not describe yet (anything else is a table name). */
 const OTHER_KINDS = new Set([
-  'STAGE', 'TASK', 'PIPE', 'SEQUENCE', 'FUNCTION', 'PROCEDURE', 'WAREHOUSE', 'USER', 'ROLE', 'RESULT',
+  'STAGE', 'PIPE', 'SEQUENCE', 'FUNCTION', 'PROCEDURE', 'WAREHOUSE', 'USER', 'ROLE', 'RESULT',
   'FILE', 'EXTERNAL', 'MATERIALIZED', 'DYNAMIC', 'INTEGRATION', 'SHARE', 'SEARCH', 'NETWORK', 'ALERT', 'ICEBERG',
 ]);
 
