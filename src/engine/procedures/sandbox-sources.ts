@@ -179,6 +179,8 @@ const { workerData, parentPort, receiveMessageOnPort } = require('node:worker_th
 const vm = require('node:vm');
 const { port, signal, procSource, argsJson } = workerData;
 const flag = new Int32Array(signal);
+// A procedure is synchronous: promises it leaves behind (e.g. a refused dynamic import) never settle in its time.
+process.on('unhandledRejection', () => undefined);
 const host = (req) => {
   try {
     Atomics.store(flag, 0, 0);
