@@ -19,6 +19,7 @@ class FakeEngine implements Engine {
     return () => undefined;
   }
 
+  readonly pipes = { start: async () => undefined, stop: async () => undefined, drain: async () => undefined, onLoad: () => () => undefined };
   async idle(): Promise<void> {}
 
   async session(): Promise<Session> {

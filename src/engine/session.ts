@@ -102,7 +102,7 @@ export async function executeStatement(
 ): Promise<{ result: HandlerResult; queryId: string }> {
   const ctx: ExecContext = { engine, session: state, stmt: { sql: st.sql, tokens: st.tokens, line: st.line } };
   const r = await routeStatement(ctx);
-  const queryId = randomUUID();
+  const queryId = r.queryId ?? randomUUID();
   state.lastQueryId = queryId;
   remember(state, queryId, r.columns, r.rows);
   return { result: r, queryId };

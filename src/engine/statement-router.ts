@@ -21,6 +21,7 @@ import { handleShow } from './handlers/show.js';
 import { handleCreateStageOrFormat, handleDropStageOrFormat } from './handlers/stage-ddl.js';
 import { handleGet, handleList, handlePut, handleRemove } from './handlers/stage-files.js';
 import { handleCopyInto } from './handlers/copy-into.js';
+import { handleAlterPipe, handleCreatePipe, handleDropPipe } from './handlers/pipe-ddl.js';
 import { handleCreateStream, handleDropStream } from './handlers/stream-ddl.js';
 import { handleAlterTable, handleCreateTableOrView, handleDropTableOrView, handleTruncate } from './handlers/table-ddl.js';
 
@@ -72,6 +73,7 @@ function pickHandler(words: string[]): Handler {
       if (kind === 'ROLE' || kind === 'WAREHOUSE' || kind === 'USER') return handleAccountObject;
       if (kind === 'STAGE' || (kind === 'FILE' && words.includes('FORMAT'))) return handleCreateStageOrFormat;
       if (kind === 'PROCEDURE') return handleCreateProcedure;
+      if (kind === 'PIPE') return handleCreatePipe;
       break;
     }
     case 'DROP':
@@ -82,6 +84,7 @@ function pickHandler(words: string[]): Handler {
       if (w1 === 'ROLE' || w1 === 'WAREHOUSE' || w1 === 'USER') return handleAccountObject;
       if (w1 === 'STAGE' || (w1 === 'FILE' && words[2] === 'FORMAT')) return handleDropStageOrFormat;
       if (w1 === 'PROCEDURE') return handleDropProcedure;
+      if (w1 === 'PIPE') return handleDropPipe;
       break;
     case 'ALTER':
       if (w1 === 'SESSION') return handleAlterSession;
@@ -89,6 +92,7 @@ function pickHandler(words: string[]): Handler {
       if (w1 === 'TASK') return handleAlterTask;
       if (w1 === 'DATABASE' || w1 === 'SCHEMA') return handleAlterDatabaseOrSchema;
       if (w1 === 'WAREHOUSE' || w1 === 'ROLE' || w1 === 'USER') return handleAccountObject;
+      if (w1 === 'PIPE') return handleAlterPipe;
       break;
     case 'TRUNCATE':
       return handleTruncate;

@@ -249,3 +249,64 @@ describe('restarts', () => {
     expect(await history(s, "state <> 'SCHEDULED'")).toEqual([['K', 'SUCCEEDED', 'SCHEDULE']]);
   });
 });
+
+describe('overlap, cancellation and retries', () => {
+  const SLOW_GRAPH = (policy: string): string => `CREATE TABLE big (v INT); INSERT INTO big VALUES (1);
+    CREATE TABLE log (name STRING);
+    CREATE TASK r SCHEDULE = '1 MINUTE' OVERLAP_POLICY = ${policy} AS INSERT INTO log VALUES ('r');
+    CREATE TASK slow AFTER r AS SELECT COUNT(*) FROM big a, big b, big c, big d;
+    ALTER TASK slow RESUME; ALTER TASK r RESUME;`;
+
+  async function untilExecuting(s: Session, n: number): Promise<void> {
+    for (;;) {
+      const [[c]] = await rows(s, "SELECT COUNT(*) FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY()) WHERE name = 'SLOW' AND state = 'EXECUTING'");
+      if (Number(c) >= n) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  for (const [policy, rootRuns] of [['NO_OVERLAP', 1], ['ALLOW_CHILD_OVERLAP', 2]] as const) {
+    it(`${policy}: a due time while the graph still runs ${rootRuns === 1 ? 'is skipped' : 'starts a new graph run'}; cancellation stops the children`, async () => {
+      const { e, s, clock } = await setup();
+      await s.query(SLOW_GRAPH(policy));
+      for (let i = 0; i < 10; i++) await s.query('INSERT INTO big SELECT v + 1 FROM big');
+      await clock.advance(60_000);
+      await untilExecuting(s, 1);
+      await clock.advance(60_000);
+      if (rootRuns === 2) await untilExecuting(s, 2);
+      expect(await rows(s, 'SELECT COUNT(*) FROM log')).toEqual([[rootRuns]]);
+      await s.query('ALTER TASK r SUSPEND');
+      expect(await rows(s, "SELECT SYSTEM$USER_TASK_CANCEL_ONGOING_EXECUTIONS('r')")).toEqual([[`${rootRuns} task run(s) cancelled.`]]);
+      await settle(e);
+      expect(await rows(s, "SELECT state, COUNT(*) FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY()) WHERE name = 'SLOW' GROUP BY state")).toEqual([['CANCELLED', rootRuns]]);
+    });
+  }
+
+  it('RETRY LAST re-runs only the failed part; TASK_AUTO_RETRY_ATTEMPTS retries automatically', async () => {
+    const { e, s } = await setup();
+    await s.query(`CREATE TABLE log (name STRING);
+      CREATE TASK r AS INSERT INTO log VALUES ('r');
+      CREATE TASK c AFTER r AS INSERT INTO log SELECT 'c' FROM missing_table;
+      ALTER TASK c RESUME;`);
+    await s.query('EXECUTE TASK r');
+    await settle(e);
+    await s.query("CREATE TABLE missing_table (x INT); INSERT INTO missing_table VALUES (1)");
+    await s.query('EXECUTE TASK r RETRY LAST');
+    await settle(e);
+    expect((await rows(s, 'SELECT name FROM log ORDER BY name')).flat()).toEqual(['c', 'r']);
+    expect(await rows(s, "SELECT name, state, scheduled_from, attempt_number FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY()) ORDER BY attempt_number, name DESC")).toEqual([
+      ['R', 'SUCCEEDED', 'EXECUTE_TASK', 1],
+      ['C', 'FAILED', 'EXECUTE_TASK', 1],
+      ['C', 'SUCCEEDED', 'MANUAL RETRY', 2],
+    ]);
+
+    await s.query(`DROP TABLE missing_table; ALTER TASK c SUSPEND; ALTER TASK r SET TASK_AUTO_RETRY_ATTEMPTS = 1; ALTER TASK c RESUME`);
+    await s.query('EXECUTE TASK r');
+    await settle(e);
+    expect(await rows(s, "SELECT scheduled_from, attempt_number FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY()) WHERE name = 'C' AND state = 'FAILED' ORDER BY attempt_number")).toEqual([
+      ['EXECUTE_TASK', 1],
+      ['EXECUTE_TASK', 1],
+      ['AUTOMATIC RETRY', 2],
+    ]);
+  });
+});

@@ -15,6 +15,7 @@ import { tableConstraints } from './show-keys.js';
 import { describeFileFormat, describeStage } from './stage-ddl.js';
 import { describeStream } from './stream-ddl.js';
 import { describeProcedure } from '../procedures/procedure-ddl.js';
+import { describePipe } from './pipe-ddl.js';
 import { describeTask } from './show-tasks.js';
 
 type DescribeHandler = (ctx: ExecContext, cur: TokenCursor) => HandlerResult | Promise<HandlerResult>;
@@ -28,6 +29,7 @@ const DESCRIBE_HANDLERS: Record<string, DescribeHandler> = {
   FILE: describeFileFormat,
   STREAM: describeStream,
   PROCEDURE: describeProcedure,
+  PIPE: describePipe,
   TASK: describeTask,
 };
 
