@@ -71,6 +71,8 @@ export interface ObjectStore {
   /** A stream of the object's bytes; the caller must consume or destroy it. Throws OBJECT_NOT_FOUND. */
   getStream(key: string): Promise<Readable>;
   getBytes(key: string): Promise<Uint8Array>;
+  /** The object's file on this machine when the store is a local folder (lets the engine read it in place). */
+  localPath?(key: string): string;
   /** Metadata, or undefined when the object does not exist. */
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Objects whose key starts with `prefix`, in key order. */

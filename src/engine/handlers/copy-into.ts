@@ -5,7 +5,7 @@
  */
 import { writeToTable } from '../changes/tracked-dml.js';
 import { randomUUID } from 'node:crypto';
-import { compilationError, executionError, unsupported } from '../../core/errors.js';
+import { compilationError, unsupported } from '../../core/errors.js';
 import { displayName } from '../../core/catalog/identifiers.js';
 import type { FileFormatSpec, FormatOptions } from '../../core/catalog/load-objects.js';
 import { resolveFileFormat, type CsvFormat } from '../../core/load/file-format.js';
@@ -14,18 +14,16 @@ import type { FloeValue } from '../../core/result.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 import { errorExprs, valueSql, type TargetColumn } from '../load/copy-sql.js';
-import { errorRowsSql, recordErrors, recordFileError } from '../load/load-errors.js';
-import { ensureLoadHistory, loadedBefore, recordLoads, type FileOutcome, type PipeLoadInfo } from '../load/load-history.js';
+import { judgeBatch, loadFilter, readBatch, type OnError } from '../load/copy-batch.js';
+import { loadedFiles, recordLoads, type FileOutcome, type PipeLoadInfo } from '../load/load-history.js';
+import { rawFieldColumn, type RawShape } from '../load/raw-table.js';
 import { formatOptions, optionBool, optionString, parseOptions, type OptionMap } from '../load/option-parser.js';
-import { readCsvIntoRaw } from '../load/stage-file-reader.js';
 import { displayKey, parseStageRef, relativeKey, resolveStageRef, urlLocation, type StageLocation } from '../load/stage-location.js';
 import { findTable } from '../resolve-names.js';
 import { validateCopy } from '../load/copy-validate.js';
 import { patternMatcher } from './stage-files.js';
 import { formatNameOf } from './stage-ddl.js';
 import { resultColumns } from './show-common.js';
-
-type OnError = { mode: 'ABORT_STATEMENT' } | { mode: 'CONTINUE' } | { mode: 'SKIP_FILE'; limit: number; percent: boolean };
 
 const COPY_OPTIONS = new Set([
   'FILES', 'PATTERN', 'FILE_FORMAT', 'ON_ERROR', 'SIZE_LIMIT', 'PURGE', 'RETURN_FAILED_ONLY', 'MATCH_BY_COLUMN_NAME', 'ENFORCE_LENGTH',
@@ -182,109 +180,77 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const sizeLimitText = optionString('SIZE_LIMIT', o.SIZE_LIMIT);
   const sizeLimit = sizeLimitText === undefined ? undefined : Number(sizeLimitText);
   const tableKey = `${table.database}.${table.schema}.${table.name}`;
-  await ensureLoadHistory(conn, d);
 
   // File selection: FILES wins over PATTERN; both are relative to the location's path.
   const explicit = plan.files !== undefined;
   const candidates = run.pipe ? run.pipe.keys : await candidateFiles(plan);
   const fileId = (info: ObjectInfo) => fileIdOf(loc, info);
+  const known = force || run.pipe ? new Set<string>() : await loadedFiles(conn, d, tableKey);
   const rows: FloeValue[][] = [];
   const skippedRows: FloeValue[][] = [];
   const toLoad: ObjectInfo[] = [];
+  let bytes = 0;
   for (const info of candidates) {
-    if (!force && !run.pipe && (await loadedBefore(conn, d, tableKey, fileId(info), info.etag))) {
+    if (known.has(`${fileId(info)}\u0000${info.etag}`)) {
       if (explicit) skippedRows.push([displayKey(loc, info.key), 'LOAD_SKIPPED', 0, 0, 1, 1, 'File was loaded before.', null, null, null]);
       continue;
     }
+    // SIZE_LIMIT: at least one file; stop once the files taken so far exceed the limit.
+    if (sizeLimit !== undefined && bytes > sizeLimit && toLoad.length > 0) continue;
+    bytes += info.size;
     toLoad.push(info);
   }
   if (toLoad.length === 0 && skippedRows.length === 0) return statusResult('Copy executed with 0 files processed.');
 
   const raw = `__floe_copy_raw`;
-  const n = def.columns.length;
-  const cols: TargetColumn[] = def.columns.map((c, i) => ({ def: c, position: i + 1, raw: `c${i + 1}` }));
+  const cols: TargetColumn[] = def.columns.map((c, i) => ({ def: c, position: i + 1, raw: rawFieldColumn(i + 1) }));
+  const shape: RawShape = { fields: cols.length, tableName: table.name, checkColumnCount: true };
   const err = errorExprs(d, table.name, cols, truncate);
   const colList = def.columns.map((c) => d.quoteIdent(c.name)).join(', ');
   const values = cols.map((c) => valueSql(d, c, truncate)).join(', ');
-  const outcomes: FileOutcome[] = [];
+  const names = toLoad.map((info) => displayKey(loc, info.key));
   const jobId = run.jobId ?? randomUUID();
   const job = { jobId, tableKey, pipeId: run.pipe?.info.pipeId };
   ctx.session.lastCopyJob = jobId;
+  // Outside an explicit transaction the files are read before the load's transaction opens: a read the
+  // engine rejects (fast path → JS parser fallback) must not abort the transaction.
+  const early = ctx.session.inTransaction ? undefined : await readBatch(conn, d, raw, loc.store, toLoad, format, shape, { fastPath: true });
+  const outcomes: FileOutcome[] = [];
   // Rows, load history (and, for a tracked table, its change version) commit together; loaded rows are
   // ordinary inserts for streams.
-  await writeToTable(ctx, def, async (physical) => {
-    let bytes = 0;
-    for (const info of toLoad) {
-      if (sizeLimit !== undefined && bytes > sizeLimit && outcomes.length > 0) break;
-      bytes += info.size;
-      const fileName = displayKey(loc, info.key);
-      await conn.execute(
-        `CREATE OR REPLACE TEMP TABLE ${raw} (r INTEGER, l INTEGER, perr VARCHAR, pcode INTEGER, pchar INTEGER, pcol VARCHAR${cols.map((c) => `, ${c.raw} VARCHAR`).join('')})`,
-      );
-      const read = await readCsvIntoRaw(conn, raw, loc.store, info.key, format, n, table.name);
-      let parsed = read.records;
-      let errors = 0;
-      let first: FloeValue[] = [null, null, null, null];
-      if (read.fileError) {
-        await recordFileError(conn, d, job, fileName, read.fileError);
-        errors = 1;
-        parsed = Math.max(parsed, 1);
-        first = [read.fileError.message, 1, 1, null];
-      } else {
-        const stats = await conn.query(`SELECT count(*) FILTER (WHERE (${err.message}) IS NOT NULL) FROM ${raw}`);
-        errors = Number(stats.rows[0]![0]);
-        if (errors > 0) {
-          await recordErrors(conn, d, job, errorRowsSql(d, raw, err, fileName, cols.map((c) => c.raw), format.fieldDelimiter));
-          const f = await conn.query(`SELECT ${err.message}, l, ${err.character}, ${err.column}, r FROM ${raw} WHERE (${err.message}) IS NOT NULL ORDER BY r LIMIT 1`);
-          const [m, l, c, colName, r] = f.rows[0]!;
-          first = [m, l, c, colName];
-          if (onError.mode === 'ABORT_STATEMENT') {
-            const rowText = Number(r) === Number(l) ? `Row ${r}, column ${colName}` : `Row ${r} starts at line ${l}, column ${colName}`;
-            throw executionError(
-              `${m}\n  File '${fileName}', line ${l}, character ${c}\n  ${rowText}\n  If you would like to continue loading when an error is encountered, use other values such as 'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, please run 'info loading_data' in a SQL client.`,
-            );
-          }
-        }
+  try {
+    await writeToTable(ctx, def, async (physical) => {
+      const reads = early ?? (await readBatch(conn, d, raw, loc.store, toLoad, format, shape, { fastPath: false }));
+      const verdicts = await judgeBatch({ conn, d, raw, err, names, reads, onError, job, recordColumns: cols.map((c) => c.raw), delimiter: format.fieldDelimiter });
+      const where = loadFilter(verdicts, err);
+      if (where !== undefined) await conn.query(`INSERT INTO ${physical} (${colList}) SELECT ${values} FROM ${raw}${where} ORDER BY f, r`);
+      for (const [i, v] of verdicts.entries()) {
+        const info = toLoad[i]!;
+        const status = v.errorsSeen === 0 ? 'LOADED' : v.rowsLoaded === 0 ? 'LOAD_FAILED' : 'PARTIALLY_LOADED';
+        outcomes.push({
+          file: names[i]!,
+          path: relativeKey(loc, info.key),
+          stageLocation: loc.display,
+          fileId: fileId(info),
+          etag: info.etag,
+          size: info.size,
+          status,
+          rowsParsed: v.rowsParsed,
+          rowsLoaded: v.rowsLoaded,
+          errorLimit: v.errorLimit,
+          errorsSeen: v.errorsSeen,
+          firstError: v.first[0],
+          firstErrorLine: v.first[1],
+          firstErrorCharacter: v.first[2],
+          firstErrorColumn: v.first[3],
+        });
       }
-      if (read.fileError && onError.mode === 'ABORT_STATEMENT') {
-        throw executionError(`${read.fileError.message}\n  File '${fileName}'`);
-      }
-      let skip = false;
-      let errorLimit = 1;
-      if (onError.mode === 'CONTINUE') errorLimit = parsed;
-      if (onError.mode === 'SKIP_FILE') {
-        errorLimit = onError.percent ? Math.ceil((parsed * onError.limit) / 100) : onError.limit;
-        skip = onError.percent ? errors > 0 && (errors * 100) / Math.max(parsed, 1) > onError.limit : errors >= onError.limit;
-      }
-      let loaded = 0;
-      if (!skip && !read.fileError) {
-        const where = errors > 0 ? ` WHERE (${err.message}) IS NULL` : '';
-        const r = await conn.query(`INSERT INTO ${physical} (${colList}) SELECT ${values} FROM ${raw}${where} ORDER BY r`);
-        loaded = Number(r.rowsChanged ?? parsed - errors);
-      }
-      const status = errors === 0 ? 'LOADED' : loaded === 0 ? 'LOAD_FAILED' : 'PARTIALLY_LOADED';
-      outcomes.push({
-        file: fileName,
-        path: relativeKey(loc, info.key),
-        stageLocation: loc.display,
-        fileId: fileId(info),
-        etag: info.etag,
-        size: info.size,
-        status,
-        rowsParsed: parsed,
-        rowsLoaded: loaded,
-        errorLimit,
-        errorsSeen: errors,
-        firstError: first[0] as string | null,
-        firstErrorLine: first[1] as number | null,
-        firstErrorCharacter: first[2] as number | null,
-        firstErrorColumn: first[3] as string | null,
-      });
-    }
-    await conn.execute(`DROP TABLE IF EXISTS ${raw}`);
-    await recordLoads(conn, d, tableKey, outcomes, jobId, run.pipe?.info);
-    await run.pipe?.inTransaction?.(outcomes);
-  });
+      await recordLoads(conn, d, tableKey, outcomes, jobId, run.pipe?.info);
+      await run.pipe?.inTransaction?.(outcomes);
+    });
+  } finally {
+    await conn.execute(`DROP TABLE IF EXISTS ${raw}`).catch(() => undefined);
+  }
   if (purge) {
     // Purge failures are silent in Snowflake; the load has committed either way.
     for (const [i, oc] of outcomes.entries()) if (oc.status === 'LOADED') await loc.store.delete(toLoad[i]!.key).catch(() => undefined);

@@ -10,9 +10,10 @@ import type { ExecContext, HandlerResult } from '../exec-context.js';
 import { candidateFiles, fileIdOf, resolveFormat, type CopyPlan } from '../handlers/copy-into.js';
 import { errorExprs, valueSql, type TargetColumn } from './copy-sql.js';
 import { errorRowsSql } from './load-errors.js';
-import { loadedBefore } from './load-history.js';
+import { loadedFiles } from './load-history.js';
 import { formatOptions, optionBool } from './option-parser.js';
 import { readCsvIntoRaw } from './stage-file-reader.js';
+import { rawFieldColumn, rawTableDdl, type RawShape } from './raw-table.js';
 import { displayKey } from './stage-location.js';
 
 export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: string): Promise<HandlerResult> {
@@ -25,18 +26,18 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
   const def = ctx.engine.catalog.table(table.database, table.schema, table.name)!;
   const format = resolveFormat(ctx, loc.fileFormat, formatOptions('FILE_FORMAT', o.FILE_FORMAT));
   const truncate = optionBool('TRUNCATECOLUMNS', o.TRUNCATECOLUMNS, !optionBool('ENFORCE_LENGTH', o.ENFORCE_LENGTH, true));
-  const cols: TargetColumn[] = def.columns.map((c, i) => ({ def: c, position: i + 1, raw: `c${i + 1}` }));
+  const cols: TargetColumn[] = def.columns.map((c, i) => ({ def: c, position: i + 1, raw: rawFieldColumn(i + 1) }));
   const err = errorExprs(d, table.name, cols, truncate);
   const tableKey = `${table.database}.${table.schema}.${table.name}`;
   const force = optionBool('FORCE', o.FORCE, false);
   let files = await candidateFiles(plan);
   if (!m[3] && !force) {
-    const fresh = [];
-    for (const f of files) if (!(await loadedBefore(conn, d, tableKey, fileIdOf(loc, f), f.etag))) fresh.push(f);
-    files = fresh;
+    const known = await loadedFiles(conn, d, tableKey);
+    files = files.filter((f) => !known.has(`${fileIdOf(loc, f)}\u0000${f.etag}`));
   }
   const raw = '__floe_copy_validate';
-  const create = `CREATE OR REPLACE TEMP TABLE ${raw} (r INTEGER, l INTEGER, perr VARCHAR, pcode INTEGER, pchar INTEGER, pcol VARCHAR${cols.map((c) => `, ${c.raw} VARCHAR`).join('')})`;
+  const create = rawTableDdl(raw, cols.length);
+  const shape: RawShape = { fields: cols.length, tableName: table.name, checkColumnCount: true };
   try {
     if (m[1] !== undefined) {
       const want = Number(m[1]);
@@ -48,7 +49,7 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
         if (rows.length >= want) break;
         await conn.execute(create);
         const name = displayKey(loc, f.key);
-        const read = await readCsvIntoRaw(conn, raw, loc.store, f.key, format, cols.length, table.name, want - rows.length);
+        const read = await readCsvIntoRaw(conn, raw, loc.store, f.key, format, shape, 1, want - rows.length);
         if (read.fileError) throw executionError(`${read.fileError.message}\n  File '${name}'`);
         const bad = await conn.query(`SELECT ${err.message}, l, ${err.character}, ${err.column} FROM ${raw} WHERE (${err.message}) IS NOT NULL ORDER BY r LIMIT 1`);
         if (bad.rows.length > 0) {
@@ -66,7 +67,7 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
     for (const f of files) {
       await conn.execute(create);
       const name = displayKey(loc, f.key);
-      const read = await readCsvIntoRaw(conn, raw, loc.store, f.key, format, cols.length, table.name);
+      const read = await readCsvIntoRaw(conn, raw, loc.store, f.key, format, shape, 1);
       if (read.fileError) {
         out.push([read.fileError.message, name, 1, 1, null, 'parsing', read.fileError.code, '22000', null, 1, 1]);
         continue;

@@ -19,13 +19,23 @@ export async function ensureLoadErrors(conn: WarehouseConnection, d: WarehouseDi
 }
 
 /** The error rows of one file's raw table, in the column order of the error result (without job columns). */
-export function errorRowsSql(d: WarehouseDialect, raw: string, err: ErrorExprs, file: string, rawColumns: readonly string[], delimiter: string | null): string {
+export function errorRowsSql(
+  d: WarehouseDialect,
+  raw: string,
+  err: ErrorExprs,
+  file: string | { sql: string },
+  rawColumns: readonly string[],
+  delimiter: string | null,
+  /** Also select the raw table's file number under this name (batch loads filter on it). */
+  fileNoAs?: string,
+): string {
+  const fileSql = typeof file === 'string' ? d.quoteString(file) : file.sql;
   const record = rawColumns.length ? `concat_ws(${d.quoteString(delimiter ?? '')}, ${rawColumns.join(', ')})` : 'NULL';
   return (
-    `SELECT ${err.message} AS "ERROR", ${d.quoteString(file)} AS "FILE", l AS "LINE", ${err.character} AS "CHARACTER", NULL::BIGINT AS "BYTE_OFFSET", ` +
+    `SELECT ${err.message} AS "ERROR", ${fileSql} AS "FILE", l AS "LINE", ${err.character} AS "CHARACTER", NULL::BIGINT AS "BYTE_OFFSET", ` +
     `CASE WHEN perr IS NOT NULL THEN 'parsing' ELSE 'conversion' END AS "CATEGORY", (${err.code})::BIGINT AS "CODE", ` +
     `CASE WHEN (${err.code}) = 100038 THEN '22018' ELSE '22000' END AS "SQL_STATE", ${err.column} AS "COLUMN_NAME", r AS "ROW_NUMBER", l AS "ROW_START_LINE", ` +
-    `${record} AS "REJECTED_RECORD" FROM ${raw} WHERE (${err.message}) IS NOT NULL`
+    `${record} AS "REJECTED_RECORD"${fileNoAs ? `, f AS ${fileNoAs}` : ''} FROM ${raw} WHERE (${err.message}) IS NOT NULL`
   );
 }
 

@@ -60,6 +60,16 @@ export async function loadedBefore(conn: WarehouseConnection, d: WarehouseDialec
   return r.rows.length > 0;
 }
 
+/** Every file (`fileId` + NUL + etag) the table's bulk history counts as loaded: one query per COPY. */
+export async function loadedFiles(conn: WarehouseConnection, d: WarehouseDialect, tableKey: string): Promise<Set<string>> {
+  const r = await conn.query(
+    `SELECT DISTINCT file_id, etag FROM ${table(d)} WHERE table_key = ? AND pipe_name IS NULL AND status IN ('LOADED', 'PARTIALLY_LOADED') ` +
+      `AND last_load_time > now() - INTERVAL ${HISTORY_DAYS} DAY`,
+    [tableKey],
+  );
+  return new Set(r.rows.map(([f, e]) => `${String(f)}\u0000${String(e)}`));
+}
+
 export async function recordLoads(
   conn: WarehouseConnection,
   d: WarehouseDialect,
@@ -71,12 +81,19 @@ export async function recordLoads(
   const cols =
     'table_key, file_id, file_name, etag, last_load_time, status, row_parsed, row_count, file_size, error_count, error_limit, first_error, ' +
     'first_error_line, first_error_character, first_error_column_name, pipe_name, job_id, stage_location, file_path, pipe_id, pipe_received_time';
-  for (const o of outcomes) {
-    const received = pipe?.receivedMs.get(o.path);
-    await conn.query(`INSERT INTO ${table(d)} (${cols}) VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${received === undefined ? 'NULL' : `to_timestamp(${Math.trunc(received)} / 1000.0)`})`, [
-      tableKey, o.fileId, o.file, o.etag, o.status, o.rowsParsed, o.rowsLoaded, o.size, o.errorsSeen, o.errorLimit,
-      o.firstError, o.firstErrorLine, o.firstErrorCharacter, o.firstErrorColumn, pipe?.name ?? null, jobId, o.stageLocation, o.path, pipe?.pipeId ?? null,
-    ]);
+  // One multi-row INSERT per load (a pipe batch of 200 small files is one statement, not 200).
+  for (let start = 0; start < outcomes.length; start += 500) {
+    const chunk = outcomes.slice(start, start + 500);
+    const params: (string | number | null)[] = [];
+    const values = chunk.map((o) => {
+      const received = pipe?.receivedMs.get(o.path);
+      params.push(
+        tableKey, o.fileId, o.file, o.etag, o.status, o.rowsParsed, o.rowsLoaded, o.size, o.errorsSeen, o.errorLimit,
+        o.firstError, o.firstErrorLine, o.firstErrorCharacter, o.firstErrorColumn, pipe?.name ?? null, jobId, o.stageLocation, o.path, pipe?.pipeId ?? null,
+      );
+      return `(?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${received === undefined ? 'NULL' : `to_timestamp(${Math.trunc(received)} / 1000.0)`})`;
+    });
+    await conn.query(`INSERT INTO ${table(d)} (${cols}) VALUES ${values.join(', ')}`, params);
   }
 }
 

@@ -9,6 +9,7 @@ import { CsvParser, type CsvRecord } from '../../core/load/csv-parser.js';
 import type { CsvFormat } from '../../core/load/file-format.js';
 import type { ObjectStore } from '../../core/ports/object-store.js';
 import type { WarehouseConnection } from '../../core/ports/warehouse.js';
+import { columnCountMessage, type RawShape } from './raw-table.js';
 
 const BATCH_ROWS = 20_000;
 
@@ -17,16 +18,15 @@ export interface ReadResult {
   fileError?: { message: string; code: number };
 }
 
-// Raw table layout (created by the COPY handler): r (row), l (line), perr, pcode, pchar, pcol, then c1..cN.
-
+/** Reads one file into the raw table (see raw-table.ts) with the JS parser, its rows tagged with `fileNo`. */
 export async function readCsvIntoRaw(
   conn: WarehouseConnection,
   rawTable: string,
   store: ObjectStore,
   key: string,
   format: CsvFormat,
-  columnCount: number,
-  tableName: string,
+  shape: RawShape,
+  fileNo: number,
   limitRows?: number,
 ): Promise<ReadResult> {
   const parser = new CsvParser(format);
@@ -35,7 +35,7 @@ export async function readCsvIntoRaw(
   const onRecord = (rec: CsvRecord) => {
     if (limitRows !== undefined && records >= limitRows) return;
     records++;
-    batch.push(rawRow(rec, format, columnCount, tableName));
+    batch.push(rawRow(rec, format, shape, fileNo));
   };
   const flush = async () => {
     if (batch.length === 0) return;
@@ -90,7 +90,9 @@ export async function readCsvIntoRaw(
   }
 }
 
-function rawRow(rec: CsvRecord, format: CsvFormat, n: number, tableName: string): (string | number | null)[] {
+function rawRow(rec: CsvRecord, format: CsvFormat, shape: RawShape, fileNo: number): (string | number | null)[] {
+  const n = shape.fields;
+  const tableName = shape.tableName;
   let perr: string | null = null;
   let pcode: number | null = null;
   let pchar: number | null = null;
@@ -101,14 +103,14 @@ function rawRow(rec: CsvRecord, format: CsvFormat, n: number, tableName: string)
     pcode = rec.error.code;
     pchar = rec.error.character;
     pcol = `"${tableName}"[${Math.min(fields.length + 1, n)}]`;
-  } else if (fields.length !== n) {
+  } else if (fields.length !== n && shape.checkColumnCount) {
     if (format.errorOnColumnCountMismatch) {
-      perr = `Number of columns in file (${fields.length}) does not match that of the corresponding table (${n}), use file format option error_on_column_count_mismatch=false to ignore this error`;
+      perr = columnCountMessage(fields.length, n);
       pcode = 100080;
       pchar = 1;
       pcol = `"${tableName}"[${fields.length}]`;
     }
   }
   if (fields.length !== n) fields = fields.length > n ? fields.slice(0, n) : [...fields, ...new Array<null>(n - fields.length).fill(null)];
-  return [rec.row, rec.line, perr, pcode, pchar, pcol, ...fields];
+  return [fileNo, rec.row, rec.line, perr, pcode, pchar, pcol, ...fields];
 }

@@ -57,6 +57,10 @@ export class LocalObjectStore implements ObjectStore {
     return this.root;
   }
 
+  localPath(key: string): string {
+    return this.pathOf(key);
+  }
+
   private pathOf(key: string): string {
     const path = join(this.root, ...localKeySegments(this.bucket, key));
     // Belt and braces: the segment rules already exclude `..`, this guards against future changes to them.
