@@ -37,11 +37,17 @@ export async function runCopyBench(): Promise<void> {
     let t0 = performance.now();
     await conn.execute(`INSERT INTO ${duckTable} SELECT * FROM read_csv('${csv}', header = false, columns = ${DUCK_COLUMNS})`);
     const duck = secs(t0);
+    // DuckDB's DECIMAL(38,0) text parse is slow and floe parses through DECIMAL(18,0) first: a second baseline
+    // reads the id as BIGINT so the ratio is not flattered by that alone.
+    await conn.execute(`DELETE FROM ${duckTable}`);
+    t0 = performance.now();
+    await conn.execute(`INSERT INTO ${duckTable} SELECT * FROM read_csv('${csv}', header = false, columns = ${DUCK_COLUMNS.replace("'DECIMAL(38,0)'", "'BIGINT'")})`);
+    const duckBig = secs(t0);
     t0 = performance.now();
     const [r] = await s.query("COPY INTO customer FROM @st FILES = ('customers.csv')");
     const floe = secs(t0);
     if (r!.rows[0]![3] !== ROWS) throw new Error(`COPY loaded ${String(r!.rows[0]![3])} rows, expected ${ROWS}`);
-    console.log(`copy: COPY INTO ${ROWS} rows ${floe.toFixed(2)} s (${rate(ROWS, floe)}) | DuckDB read_csv ${duck.toFixed(2)} s (${rate(ROWS, duck)}) | ratio ${(duck / floe).toFixed(2)}× (target ≥ 0.8×)`);
+    console.log(`copy: COPY INTO ${ROWS} rows ${floe.toFixed(2)} s (${rate(ROWS, floe)}) | DuckDB read_csv ${duck.toFixed(2)} s (${rate(ROWS, duck)}) | ratio ${(duck / floe).toFixed(2)}× (target ≥ 0.8×) | vs read_csv with a BIGINT id ${duckBig.toFixed(2)} s: ${(duckBig / floe).toFixed(2)}×`);
 
     // 2. Pipe throughput on many small files vs one bulk COPY of the same files.
     await s.query(`CREATE TABLE small_pipe (id INT, v STRING); CREATE TABLE small_bulk (id INT, v STRING);

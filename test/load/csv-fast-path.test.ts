@@ -5,12 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngine } from '../../src/engine/open-engine.js';
 import { DuckDbDriver } from '../../src/adapters/warehouse/duckdb/duckdb-driver.js';
 import { LocalObjectStore } from '../../src/adapters/object-store/local/local-object-store.js';
 import { CSV_DEFAULTS, type CsvFormat } from '../../src/core/load/file-format.js';
 import type { WarehouseConnection } from '../../src/core/ports/warehouse.js';
-import { fileEligible, tryFastRead } from '../../src/engine/load/csv-fast-path.js';
+import { FAST_PATH_MIN_BYTES, fileEligible, tryFastRead } from '../../src/engine/load/csv-fast-path.js';
 import { createRawTable, type RawShape } from '../../src/engine/load/raw-table.js';
 import { readCsvIntoRaw } from '../../src/engine/load/stage-file-reader.js';
 
@@ -100,5 +102,38 @@ describe('COPY fast path (DuckDB read_csv) vs the JS parser', () => {
     writeFileSync(join(dir, 'q.csv'), '"a",b\n');
     expect(await fileEligible(join(dir, 'q.csv'), CSV_DEFAULTS)).toBe(true);
     expect(await fileEligible(join(dir, 'q.csv'), { ...CSV_DEFAULTS, fieldOptionallyEnclosedBy: '"' })).toBe(false);
+  });
+});
+
+describe('COPY through the fast path end to end', () => {
+  it('gives the same results, rows, errors and ABORT message as the JS parser (gzip copy of the file)', async () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => (i === 7 ? 'x,bad' : i === 12_345 ? '1,2,3' : i === 29_000 ? ',' : `${i},name ${i}`));
+    const body = lines.join('\n') + '\n';
+    expect(body.length).toBeGreaterThan(FAST_PATH_MIN_BYTES);
+    const bucket = join(dir, 'e2e');
+    (await import('node:fs')).mkdirSync(bucket, { recursive: true });
+    writeFileSync(join(bucket, 'plain.csv'), body);
+    writeFileSync(join(bucket, 'zipped.csv.gz'), gzipSync(body));
+    const engine = await openEngine({ database: ':memory:', storage: { buckets: { e: { type: 'local', path: bucket } } } });
+    try {
+      const s = await engine.session();
+      const q = async (sql: string) => (await s.query(sql)).at(-1)!;
+      await q("create stage st url='s3://e/'");
+      const run = async (file: string) => {
+        await q('create or replace table t (id int not null, name string)');
+        const abort = await q(`copy into t from @st files=('${file}')`).then(() => 'no error', (e: Error) => e.message.replace(file, 'F'));
+        const r = await q(`copy into t from @st files=('${file}') on_error=continue`);
+        const errors = await q("select * exclude (file) from table(validate(t, job_id => '_last'))");
+        const rows = await q('select count(*), sum(id), count(name), min(name), max(name) from t');
+        return { abort, result: r.rows.map((x) => x.slice(1)), errors: errors.rows, rows: rows.rows };
+      };
+      const fast = await run('plain.csv');
+      const js = await run('zipped.csv.gz');
+      expect(fast).toEqual(js);
+      expect(fast.result[0]!.slice(0, 5)).toEqual(['PARTIALLY_LOADED', 30_000, 29_997, 30_000, 3]);
+      expect(fast.abort).toContain("Numeric value 'x' is not recognized");
+    } finally {
+      await engine.close();
+    }
   });
 });

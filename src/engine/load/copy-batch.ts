@@ -9,7 +9,7 @@ import type { ObjectInfo, ObjectStore } from '../../core/ports/object-store.js';
 import type { WarehouseConnection, WarehouseDialect } from '../../core/ports/warehouse.js';
 import type { FloeValue } from '../../core/result.js';
 import type { ErrorExprs } from './copy-sql.js';
-import { tryFastRead } from './csv-fast-path.js';
+import { FAST_PATH_MIN_BYTES, tryFastRead } from './csv-fast-path.js';
 import { errorRowsSql, recordErrors, recordFileError } from './load-errors.js';
 import { createRawTable, type RawShape } from './raw-table.js';
 import { readCsvIntoRaw, type ReadResult } from './stage-file-reader.js';
@@ -30,7 +30,7 @@ export async function readBatch(
   await createRawTable(conn, raw, shape.fields);
   const out: ReadResult[] = [];
   for (const [i, info] of files.entries()) {
-    const path = options.fastPath && store.localPath ? store.localPath(info.key) : undefined;
+    const path = options.fastPath && info.size >= FAST_PATH_MIN_BYTES && store.localPath ? store.localPath(info.key) : undefined;
     const fast = path !== undefined ? await tryFastRead(conn, d, raw, path, format, shape, i + 1) : undefined;
     out.push(fast ?? (await readCsvIntoRaw(conn, raw, store, info.key, format, shape, i + 1)));
   }

@@ -15,6 +15,7 @@ import type { EngineCore } from '../exec-context.js';
 import { runCopy, type CopyPlan } from '../handlers/copy-into.js';
 import { relativeKey } from '../load/stage-location.js';
 import { SessionImpl } from '../session.js';
+import { Coalescer } from './event-coalescer.js';
 import { completeFiles, enqueue, knownPaths, pendingFiles, pruneHistory, queueStats, type QueuedFile } from './pipe-queue.js';
 import { pipeContext, pipeCovers, planPipe } from './pipe-plan.js';
 import type { PipeRuntime } from './pipe-runtime.js';
@@ -66,6 +67,21 @@ export class PipeService implements PipeRuntime, Pipes {
   private readonly listeners = new Set<(load: PipeLoad) => void>();
   private readonly caughtUp = new Set<string>();
   private options: Required<PipeServiceOptions> = { batchFiles: 200, reconcileMs: 30_000 };
+
+  private readonly events = new Coalescer<{ pipe: PipeDef; file: QueuedFile }>(
+    (work) => this.serial(work),
+    async (items) => {
+      const byPipe = new Map<string, { pipe: PipeDef; files: QueuedFile[] }>();
+      for (const { pipe, file } of items) {
+        const g = byPipe.get(pipe.pipeId) ?? { pipe, files: [] };
+        g.files.push(file);
+        byPipe.set(pipe.pipeId, g);
+      }
+      let queued = 0;
+      for (const g of byPipe.values()) queued += (await enqueue(await this.conn(), this.core.driver.dialect, g.pipe.pipeId, g.files, this.core.now())).length;
+      if (queued > 0) this.kick();
+    },
+  );
 
   constructor(private readonly core: EngineCore) {}
 
@@ -261,7 +277,7 @@ export class PipeService implements PipeRuntime, Pipes {
       if (!pipeCovers(plan)(e.key)) continue;
       const path = relativeKey(plan.loc, e.key);
       facts.lastForwarded = { path, at: now };
-      await this.enqueue(pipe, [{ path, key: e.key, etag: e.etag ?? '', size: e.size ?? 0, lastModified: e.eventTime }]);
+      await this.events.add({ pipe, file: { path, key: e.key, etag: e.etag ?? '', size: e.size ?? 0, lastModified: e.eventTime } });
     }
   }
 
