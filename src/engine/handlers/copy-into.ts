@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { compilationError, unsupported } from '../../core/errors.js';
 import { displayName } from '../../core/catalog/identifiers.js';
 import type { FileFormatSpec, FormatOptions } from '../../core/catalog/load-objects.js';
+import type { ColumnDef } from '../../core/catalog/catalog-model.js';
 import { resolveFileFormat, type CsvFormat } from '../../core/load/file-format.js';
 import type { ObjectInfo } from '../../core/ports/object-store.js';
 import type { FloeValue } from '../../core/result.js';
@@ -21,6 +22,7 @@ import { formatOptions, optionBool, optionString, parseOptions, type OptionMap }
 import { displayKey, parseStageRef, relativeKey, resolveStageRef, urlLocation, type StageLocation } from '../load/stage-location.js';
 import { findTable } from '../resolve-names.js';
 import { validateCopy } from '../load/copy-validate.js';
+import { parseTransform, transformSql, type CopyTransform } from '../load/copy-transform.js';
 import { patternMatcher } from './stage-files.js';
 import { formatNameOf } from './stage-ddl.js';
 import { resultColumns } from './show-common.js';
@@ -55,8 +57,10 @@ export interface CopyPlan {
   files?: string[];
   pattern?: string;
   options: OptionMap;
+  /** `COPY INTO t (a, b) …`: the target columns of a transformation. */
+  columns?: string[];
   /** `FROM (SELECT …)`: see copy-transform.ts. */
-  transform?: { hasWhere: boolean };
+  transform?: CopyTransform;
 }
 
 export function parseCopy(ctx: ExecContext, cur: TokenCursor): CopyPlan {
@@ -64,25 +68,39 @@ export function parseCopy(ctx: ExecContext, cur: TokenCursor): CopyPlan {
   const t = cur.peek();
   if (t?.type === 'stage' || t?.type === 'string') throw unsupported('COPY INTO <location> (unloading)');
   const tableName = cur.objectName();
-  if (cur.acceptSymbol('(')) throw unsupported('COPY INTO <table> (<column list>) (only with a transformation, which floe does not run yet)');
+  let columns: string[] | undefined;
+  if (cur.acceptSymbol('(')) {
+    columns = [];
+    do columns.push(cur.identifier().name);
+    while (cur.acceptSymbol(','));
+    cur.expectSymbol(')');
+  }
   cur.expectWords('FROM');
-  const src = cur.next();
+  let src = cur.next();
+  let transform: CopyTransform | undefined;
+  if (src.type === 'symbol' && src.value === '(') {
+    transform = parseTransform(ctx.stmt.sql, cur);
+    src = transform.source;
+  } else if (columns) throw compilationError('A column list in COPY INTO <table> requires a transformation: FROM (SELECT … FROM @stage)');
   let loc: StageLocation;
   if (src.type === 'stage') loc = resolveStageRef(ctx, parseStageRef(src.value));
   else if (src.type === 'string') loc = urlLocation(ctx, src.value);
-  else if (src.type === 'symbol' && src.value === '(') throw unsupported('COPY INTO … FROM (SELECT …) transformations');
   else throw cur.unexpectedAt(src, 'expected a stage or URL');
   const options = parseOptions(cur);
   cur.expectEnd();
   for (const k of Object.keys(options)) if (!COPY_OPTIONS.has(k)) throw compilationError(`invalid copy option '${k}'`);
+  if (transform?.fileFormat !== undefined && options.FILE_FORMAT === undefined) options.FILE_FORMAT = { FORMAT_NAME: transform.fileFormat };
   const { full } = findTable(ctx, tableName, 'Table');
   const files = options.FILES;
+  const pattern = options.PATTERN !== undefined ? optionString('PATTERN', options.PATTERN)! : transform?.pattern;
   return {
     table: full,
     loc,
     ...(files !== undefined ? { files: Array.isArray(files) ? files : [optionString('FILES', files)!] } : {}),
-    ...(options.PATTERN !== undefined ? { pattern: optionString('PATTERN', options.PATTERN)! } : {}),
+    ...(pattern !== undefined ? { pattern } : {}),
     options,
+    ...(columns ? { columns } : {}),
+    ...(transform ? { transform } : {}),
   };
 }
 
@@ -166,6 +184,26 @@ export interface RunCopyOptions {
   };
 }
 
+const RAW = '__floe_copy_raw';
+const TRANSFORMED = '__floe_copy_tx';
+
+/** The columns a COPY fills, in the order of the file's fields or of the transformation's items. */
+function targetColumns(plan: CopyPlan, all: readonly ColumnDef[]): TargetColumn[] {
+  const position = (c: ColumnDef) => all.indexOf(c) + 1;
+  let defs: readonly ColumnDef[] = all;
+  if (plan.columns) {
+    defs = plan.columns.map((n) => {
+      const c = all.find((x) => x.name === n);
+      if (!c) throw compilationError(`invalid identifier '${n}'`);
+      return c;
+    });
+  }
+  if (plan.transform && plan.transform.items.length !== defs.length) {
+    throw compilationError(`Insert value list does not match column list expecting ${defs.length} but got ${plan.transform.items.length}`);
+  }
+  return defs.map((c, i) => ({ def: c, position: position(c), raw: rawFieldColumn(i + 1) }));
+}
+
 export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOptions): Promise<HandlerResult> {
   const { table, loc, options: o } = plan;
   const d = ctx.engine.driver.dialect;
@@ -202,11 +240,15 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   }
   if (toLoad.length === 0 && skippedRows.length === 0) return statusResult('Copy executed with 0 files processed.');
 
-  const raw = `__floe_copy_raw`;
-  const cols: TargetColumn[] = def.columns.map((c, i) => ({ def: c, position: i + 1, raw: rawFieldColumn(i + 1) }));
-  const shape: RawShape = { fields: cols.length, tableName: table.name, checkColumnCount: true };
+  const raw = plan.transform ? TRANSFORMED : RAW;
+  const { transform } = plan;
+  if (transform?.hasWhere) throw unsupported('WHERE in a COPY transformation');
+  const cols = targetColumns(plan, def.columns);
+  const shape: RawShape = transform
+    ? { fields: Math.max(transform.maxField, 1), tableName: table.name, checkColumnCount: false }
+    : { fields: cols.length, tableName: table.name, checkColumnCount: true };
   const err = errorExprs(d, table.name, cols, truncate);
-  const colList = def.columns.map((c) => d.quoteIdent(c.name)).join(', ');
+  const colList = cols.map((c) => d.quoteIdent(c.def.name)).join(', ');
   const values = cols.map((c) => valueSql(d, c, truncate)).join(', ');
   const names = toLoad.map((info) => displayKey(loc, info.key));
   const jobId = run.jobId ?? randomUUID();
@@ -214,13 +256,22 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   ctx.session.lastCopyJob = jobId;
   // Outside an explicit transaction the files are read before the load's transaction opens: a read the
   // engine rejects (fast path → JS parser fallback) must not abort the transaction.
-  const early = ctx.session.inTransaction ? undefined : await readBatch(conn, d, raw, loc.store, toLoad, format, shape, { fastPath: true });
+  const scanStart = new Date(ctx.engine.now());
+  const read = async (fastPath: boolean) => {
+    const reads = await readBatch(conn, d, RAW, loc.store, toLoad, format, shape, { fastPath });
+    if (transform) {
+      const metas = toLoad.map((info) => ({ name: relativeKey(loc, info.key), etag: info.etag, lastModified: info.lastModified }));
+      await conn.execute(transformSql(ctx, transform, RAW, TRANSFORMED, metas, scanStart));
+    }
+    return reads;
+  };
+  const early = ctx.session.inTransaction ? undefined : await read(true);
   const outcomes: FileOutcome[] = [];
   // Rows, load history (and, for a tracked table, its change version) commit together; loaded rows are
   // ordinary inserts for streams.
   try {
     await writeToTable(ctx, def, async (physical) => {
-      const reads = early ?? (await readBatch(conn, d, raw, loc.store, toLoad, format, shape, { fastPath: false }));
+      const reads = early ?? (await read(false));
       const verdicts = await judgeBatch({ conn, d, raw, err, names, reads, onError, job, recordColumns: cols.map((c) => c.raw), delimiter: format.fieldDelimiter });
       const where = loadFilter(verdicts, err);
       if (where !== undefined) await conn.query(`INSERT INTO ${physical} (${colList}) SELECT ${values} FROM ${raw}${where} ORDER BY f, r`);
@@ -249,7 +300,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
       await run.pipe?.inTransaction?.(outcomes);
     });
   } finally {
-    await conn.execute(`DROP TABLE IF EXISTS ${raw}`).catch(() => undefined);
+    for (const t of [RAW, TRANSFORMED]) await conn.execute(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
   }
   if (purge) {
     // Purge failures are silent in Snowflake; the load has committed either way.
