@@ -3,7 +3,8 @@
  * gives) against every backend. Each file runs top to bottom in one fresh session; a failing block does
  * not stop the blocks after it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -17,10 +18,24 @@ interface Backend {
   open(): Promise<Engine>;
 }
 
-/** Every backend the corpus runs against. Add PostgreSQL etc. here. */
-const BACKENDS: Backend[] = [{ name: 'duckdb', open: async () => openEngine({ database: ':memory:' }) }];
-
 const corpusDir = join(dirname(fileURLToPath(import.meta.url)), 'corpus');
+
+/**
+ * Loading blocks read staged files: every engine gets a bucket `floe-corpus` (`s3://floe-corpus/…`) holding a
+ * fresh copy of `corpus/copy-data/` (fresh because COPY … PURGE deletes files).
+ */
+function corpusBucket(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'floe-corpus-'));
+  cpSync(join(corpusDir, 'copy-data'), dir, { recursive: true });
+  bucketDirs.push(dir);
+  return dir;
+}
+const bucketDirs: string[] = [];
+
+/** Every backend the corpus runs against. Add PostgreSQL etc. here. */
+const BACKENDS: Backend[] = [
+  { name: 'duckdb', open: async () => openEngine({ database: ':memory:', storage: { buckets: { 'floe-corpus': { type: 'local', path: corpusBucket() } } } }) },
+];
 const files = readdirSync(corpusDir)
   .filter((f) => f.endsWith('.sqlt'))
   .sort();
@@ -86,6 +101,7 @@ for (const backend of BACKENDS) {
         afterAll(async () => {
           await session?.close();
           await engine?.close();
+          for (const d of bucketDirs.splice(0)) rmSync(d, { recursive: true, force: true });
         });
 
         for (const block of blocks) {
