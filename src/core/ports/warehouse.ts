@@ -71,6 +71,8 @@ export interface WarehouseDialect {
   /** Fully qualified, quoted backend name of a table or view. */
   physicalTable(database: string, schema: string, name: string): string;
   typeFor(type: SfType): string;
+  /** Text → date/time value with a Snowflake format (COPY's DATE_FORMAT …): NULL when the text does not match. */
+  tryParseDateTime(text: string, type: SfType, snowflakeFormat: string): string;
   createSchema(physicalSchema: string): string;
   dropSchema(physicalSchema: string): string;
   createTable(physicalName: string, columns: readonly ColumnSpec[], replace: boolean): string;

@@ -113,9 +113,6 @@ export function resolveFormat(ctx: ExecContext, spec: FileFormatSpec, inline: Fo
   else if (Object.keys(inline).length > 0) opts = inline.TYPE !== undefined ? inline : { ...base, ...inline };
   const f = resolveFileFormat(opts);
   if (f.type !== 'CSV') throw unsupported(`COPY of ${f.type} files`);
-  for (const k of ['dateFormat', 'timeFormat', 'timestampFormat'] as const) {
-    if (f[k].toUpperCase() !== 'AUTO') throw unsupported(`${k.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()} other than AUTO in COPY`);
-  }
   return f;
 }
 
@@ -247,9 +244,9 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const shape: RawShape = transform
     ? { fields: Math.max(transform.maxField, 1), tableName: table.name, checkColumnCount: false }
     : { fields: cols.length, tableName: table.name, checkColumnCount: true };
-  const err = errorExprs(d, table.name, cols, truncate);
+  const err = errorExprs(d, table.name, cols, truncate, format);
   const colList = cols.map((c) => d.quoteIdent(c.def.name)).join(', ');
-  const values = cols.map((c) => valueSql(d, c, truncate)).join(', ');
+  const values = cols.map((c) => valueSql(d, c, truncate, format)).join(', ');
   const names = toLoad.map((info) => displayKey(loc, info.key));
   const jobId = run.jobId ?? randomUUID();
   const job = { jobId, tableKey, pipeId: run.pipe?.info.pipeId };

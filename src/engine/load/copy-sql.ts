@@ -20,17 +20,26 @@ const lit = (d: WarehouseDialect, s: string): string => d.quoteString(s);
  * TRY_CAST of file text to a column type. Wide decimals (p > 18) go through DECIMAL(18, s) first: DuckDB's
  * 128-bit decimal parse is ~30× slower, and almost every value fits 64 bits; the wide cast only sees the rest.
  */
-export function tryCastSql(d: WarehouseDialect, x: string, t: ColumnDef['type']): string {
+export function tryCastSql(d: WarehouseDialect, x: string, t: ColumnDef['type'], f?: DateTimeFormats): string {
+  const format = f && (t.kind === 'DATE' ? f.dateFormat : t.kind === 'TIME' ? f.timeFormat : t.kind.startsWith('TIMESTAMP') ? f.timestampFormat : 'AUTO');
+  if (format !== undefined && format.toUpperCase() !== 'AUTO') return d.tryParseDateTime(x, t, format);
   const full = `TRY_CAST(${x} AS ${d.typeFor(t)})`;
   if (t.kind === 'NUMBER' && t.precision > 18 && t.scale <= 18) return `coalesce(TRY_CAST(${x} AS DECIMAL(18, ${t.scale})), ${full})`;
   return full;
 }
 
+/** COPY's DATE_FORMAT / TIME_FORMAT / TIMESTAMP_FORMAT file format options ('AUTO': the engine's casts). */
+export interface DateTimeFormats {
+  dateFormat: string;
+  timeFormat: string;
+  timestampFormat: string;
+}
+
 /** Error text and code for a value that does not convert, or undefined when any text converts. */
-function conversion(d: WarehouseDialect, c: TargetColumn, truncate: boolean): { cond: string; msg: string; code: number } | undefined {
+function conversion(d: WarehouseDialect, c: TargetColumn, truncate: boolean, f?: DateTimeFormats): { cond: string; msg: string; code: number } | undefined {
   const x = c.raw;
   const t = c.def.type;
-  const tryCast = tryCastSql(d, x, t);
+  const tryCast = tryCastSql(d, x, t, f);
   const bad = `(${x} IS NOT NULL AND ${tryCast} IS NULL)`;
   const quoted = (prefix: string) => `${lit(d, prefix + " '")} || ${x} || ${lit(d, "' is not recognized")}`;
   switch (t.kind) {
@@ -63,11 +72,11 @@ function conversion(d: WarehouseDialect, c: TargetColumn, truncate: boolean): { 
   }
 }
 
-export function valueSql(d: WarehouseDialect, c: TargetColumn, truncate: boolean): string {
+export function valueSql(d: WarehouseDialect, c: TargetColumn, truncate: boolean, f?: DateTimeFormats): string {
   const t = c.def.type;
   if (t.kind === 'VARCHAR') return truncate ? `left(${c.raw}, ${t.length})` : c.raw;
   if (t.kind === 'VARIANT' || t.kind === 'OBJECT' || t.kind === 'ARRAY') return `CAST(${c.raw} AS JSON)`;
-  return tryCastSql(d, c.raw, t);
+  return tryCastSql(d, c.raw, t, f);
 }
 
 export interface ErrorExprs {
@@ -83,7 +92,7 @@ export interface ErrorExprs {
 }
 
 /** Per-row error expressions over the raw table (`perr`/`pcode`/`pchar`/`pcol` hold parse errors). */
-export function errorExprs(d: WarehouseDialect, table: string, cols: readonly TargetColumn[], truncate: boolean): ErrorExprs {
+export function errorExprs(d: WarehouseDialect, table: string, cols: readonly TargetColumn[], truncate: boolean, f?: DateTimeFormats): ErrorExprs {
   const msg: string[] = ['WHEN perr IS NOT NULL THEN perr'];
   const code: string[] = ['WHEN perr IS NOT NULL THEN pcode'];
   const col: string[] = ['WHEN perr IS NOT NULL THEN pcol'];
@@ -93,7 +102,7 @@ export function errorExprs(d: WarehouseDialect, table: string, cols: readonly Ta
     const name = `"${table}"["${c.def.name}":${c.position}]`;
     const checks: { cond: string; msg: string; code: number }[] = [];
     if (!c.def.nullable) checks.push({ cond: `(${c.raw} IS NULL)`, msg: lit(d, 'NULL result in a non-nullable column'), code: 100072 });
-    const conv = conversion(d, c, truncate);
+    const conv = conversion(d, c, truncate, f);
     if (conv) checks.push(conv);
     // Character position: fields before this one, each with its delimiter.
     const before = cols.slice(0, i).map((p) => `coalesce(length(${p.raw}), 0) + 1`);

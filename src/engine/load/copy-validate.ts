@@ -27,7 +27,7 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
   const format = resolveFormat(ctx, loc.fileFormat, formatOptions('FILE_FORMAT', o.FILE_FORMAT));
   const truncate = optionBool('TRUNCATECOLUMNS', o.TRUNCATECOLUMNS, !optionBool('ENFORCE_LENGTH', o.ENFORCE_LENGTH, true));
   const cols: TargetColumn[] = def.columns.map((c, i) => ({ def: c, position: i + 1, raw: rawFieldColumn(i + 1) }));
-  const err = errorExprs(d, table.name, cols, truncate);
+  const err = errorExprs(d, table.name, cols, truncate, format);
   const tableKey = `${table.database}.${table.schema}.${table.name}`;
   const force = optionBool('FORCE', o.FORCE, false);
   let files = await candidateFiles(plan);
@@ -42,7 +42,7 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
     if (m[1] !== undefined) {
       const want = Number(m[1]);
       await conn.execute(create);
-      const valuesSql = `SELECT ${cols.map((c) => `${valueSql(d, c, truncate)} AS ${d.quoteIdent(c.def.name)}`).join(', ')} FROM ${raw} ORDER BY r`;
+      const valuesSql = `SELECT ${cols.map((c) => `${valueSql(d, c, truncate, format)} AS ${d.quoteIdent(c.def.name)}`).join(', ')} FROM ${raw} ORDER BY r`;
       const columns: ResultColumn[] = (await conn.query(valuesSql)).columns;
       const rows: FloeValue[][] = [];
       for (const f of files) {

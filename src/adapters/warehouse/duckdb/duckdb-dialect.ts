@@ -7,6 +7,7 @@ import type { SfType } from '../../../core/types/snowflake-type.js';
 import { rewriteExpressions } from './duckdb-expressions.js';
 import { duckDbInformationSchemaViews } from './duckdb-information-schema.js';
 import { duckDbTypeFor } from './duckdb-types.js';
+import { snowflakeTimeFormatToDuckDb } from './duckdb-time-format.js';
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
@@ -40,6 +41,8 @@ export const duckDbDialect: WarehouseDialect = {
     return `${quoteIdent(p.schema)}.${quoteIdent(p.name)}`;
   },
   typeFor: (type: SfType) => duckDbTypeFor(type),
+  tryParseDateTime: (text, type, format) =>
+    `TRY_CAST(try_strptime(${text}, '${snowflakeTimeFormatToDuckDb(format, { parse: true }).replace(/'/g, "''")}') AS ${duckDbTypeFor(type)})`,
   createSchema: (physicalSchema) => `CREATE SCHEMA IF NOT EXISTS ${physicalSchema}`,
   dropSchema: (physicalSchema) => `DROP SCHEMA IF EXISTS ${physicalSchema} CASCADE`,
   createTable: (physicalName, columns: readonly ColumnSpec[], replace) => {
