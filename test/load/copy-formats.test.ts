@@ -38,3 +38,33 @@ describe('DATE_FORMAT / TIME_FORMAT / TIMESTAMP_FORMAT', () => {
     await expect(q(`copy into d from @st files = ('d2.csv') ${fmt}`)).rejects.toThrow(/Date '2026-01-31' is not recognized/);
   });
 });
+
+describe('MATCH_BY_COLUMN_NAME with PARSE_HEADER', () => {
+  it('maps header names to columns per file, whatever their order', async () => {
+    put('m1.csv', 'ID,NAME,EXTRA\n1,a,x\n2,b,y\n');
+    put('m2.csv', 'name,id\nc,3\n');
+    await q('create table m (id int, name string, missing string)');
+    const fmt = 'file_format = (parse_header = true)';
+    await expect(q(`copy into m from @st files = ('m2.csv') ${fmt} match_by_column_name = case_sensitive`)).resolves.toBeDefined();
+    expect((await q('select id, name, missing from m')).rows).toEqual([[null, null, null]]);
+    await q('truncate table m');
+    const r = await q(`copy into m from @st files = ('m1.csv', 'm2.csv') ${fmt} match_by_column_name = case_insensitive`);
+    expect(r.rows.map((x) => x.slice(1, 4))).toEqual([
+      ['LOADED', 2, 2],
+      ['LOADED', 1, 1],
+    ]);
+    expect((await q('select id, name, missing from m order by id')).rows).toEqual([
+      [1, 'a', null],
+      [2, 'b', null],
+      [3, 'c', null],
+    ]);
+  });
+
+  it('PARSE_HEADER alone skips the header line; MATCH_BY_COLUMN_NAME needs it', async () => {
+    put('h.csv', 'id,name\n1,a\n');
+    await q('create table h (id int, name string)');
+    await q("copy into h from @st files = ('h.csv') file_format = (parse_header = true)");
+    expect((await q('select id, name from h')).rows).toEqual([[1, 'a']]);
+    await expect(q("copy into h from @st files = ('h.csv') match_by_column_name = case_insensitive force = true")).rejects.toThrow(/PARSE_HEADER = TRUE/);
+  });
+});

@@ -23,6 +23,7 @@ import { displayKey, parseStageRef, relativeKey, resolveStageRef, urlLocation, t
 import { findTable } from '../resolve-names.js';
 import { validateCopy } from '../load/copy-validate.js';
 import { parseTransform, transformSql, type CopyTransform } from '../load/copy-transform.js';
+import { matchSql, parseMatchMode, readHeader } from '../load/copy-match.js';
 import { patternMatcher } from './stage-files.js';
 import { formatNameOf } from './stage-ddl.js';
 import { resultColumns } from './show-common.js';
@@ -142,9 +143,6 @@ export async function handleCopyInto(ctx: ExecContext): Promise<HandlerResult> {
   const cur = new TokenCursor(ctx.stmt.tokens);
   const plan = parseCopy(ctx, cur);
   const o = plan.options;
-  if (o.MATCH_BY_COLUMN_NAME !== undefined && optionString('MATCH_BY_COLUMN_NAME', o.MATCH_BY_COLUMN_NAME)!.toUpperCase() !== 'NONE') {
-    throw unsupported('MATCH_BY_COLUMN_NAME');
-  }
   if (o.INCLUDE_METADATA !== undefined) throw unsupported('INCLUDE_METADATA');
   const validation = optionString('VALIDATION_MODE', o.VALIDATION_MODE);
   if (validation !== undefined) return validateCopy(ctx, plan, validation);
@@ -237,13 +235,21 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   }
   if (toLoad.length === 0 && skippedRows.length === 0) return statusResult('Copy executed with 0 files processed.');
 
-  const raw = plan.transform ? TRANSFORMED : RAW;
   const { transform } = plan;
   if (transform?.hasWhere) throw unsupported('WHERE in a COPY transformation');
+  const match = parseMatchMode(optionString('MATCH_BY_COLUMN_NAME', o.MATCH_BY_COLUMN_NAME));
+  if (match && transform) throw compilationError('MATCH_BY_COLUMN_NAME is not supported with COPY transformations.');
+  if (match && !format.parseHeader) throw compilationError('MATCH_BY_COLUMN_NAME for CSV files requires the file format option PARSE_HEADER = TRUE.');
+  const raw = transform || match ? TRANSFORMED : RAW;
+  const headers = format.parseHeader ? await Promise.all(toLoad.map((info) => readHeader(loc.store, info.key, format))) : [];
+  // PARSE_HEADER: the first line names the fields and is not data.
+  const dataFormat = format.parseHeader ? { ...format, parseHeader: false, skipHeader: 1 } : format;
   const cols = targetColumns(plan, def.columns);
   const shape: RawShape = transform
     ? { fields: Math.max(transform.maxField, 1), tableName: table.name, checkColumnCount: false }
-    : { fields: cols.length, tableName: table.name, checkColumnCount: true };
+    : match
+      ? { fields: Math.max(1, ...headers.map((h) => h.length)), tableName: table.name, checkColumnCount: false }
+      : { fields: cols.length, tableName: table.name, checkColumnCount: true };
   const err = errorExprs(d, table.name, cols, truncate, format);
   const colList = cols.map((c) => d.quoteIdent(c.def.name)).join(', ');
   const values = cols.map((c) => valueSql(d, c, truncate, format)).join(', ');
@@ -255,7 +261,8 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   // engine rejects (fast path → JS parser fallback) must not abort the transaction.
   const scanStart = new Date(ctx.engine.now());
   const read = async (fastPath: boolean) => {
-    const reads = await readBatch(conn, d, RAW, loc.store, toLoad, format, shape, { fastPath });
+    const reads = await readBatch(conn, d, RAW, loc.store, toLoad, dataFormat, shape, { fastPath });
+    if (match) await conn.execute(matchSql(RAW, TRANSFORMED, def.columns, headers, match));
     if (transform) {
       const metas = toLoad.map((info) => ({ name: relativeKey(loc, info.key), etag: info.etag, lastModified: info.lastModified }));
       await conn.execute(transformSql(ctx, transform, RAW, TRANSFORMED, metas, scanStart));

@@ -1,0 +1,73 @@
+/**
+ * MATCH_BY_COLUMN_NAME for CSV (reference §4.6, CV-10): with PARSE_HEADER = TRUE each file's first line names
+ * its fields; table columns take the field of the same name (CASE_SENSITIVE or CASE_INSENSITIVE), columns
+ * without a field get NULL, fields without a column are ignored. Files may order their fields differently:
+ * the mapping is per file, applied in SQL over the raw table.
+ */
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { compilationError } from '../../core/errors.js';
+import type { ColumnDef } from '../../core/catalog/catalog-model.js';
+import { CsvParser, type CsvRecord } from '../../core/load/csv-parser.js';
+import type { CsvFormat } from '../../core/load/file-format.js';
+import type { ObjectStore } from '../../core/ports/object-store.js';
+import { rawFieldColumn, RAW_FIXED_COLUMNS } from './raw-table.js';
+
+export type MatchMode = 'CASE_SENSITIVE' | 'CASE_INSENSITIVE';
+
+export function parseMatchMode(v: string | undefined): MatchMode | undefined {
+  const u = (v ?? 'NONE').toUpperCase();
+  if (u === 'NONE') return undefined;
+  if (u === 'CASE_SENSITIVE' || u === 'CASE_INSENSITIVE') return u;
+  throw compilationError(`invalid value '${v}' for copy option MATCH_BY_COLUMN_NAME: expected CASE_SENSITIVE, CASE_INSENSITIVE or NONE`);
+}
+
+/** The first record of a file (its header), read with the file's format; [] for an empty file. */
+export async function readHeader(store: ObjectStore, key: string, format: CsvFormat): Promise<string[]> {
+  const parser = new CsvParser({ ...format, parseHeader: false, skipHeader: 0 });
+  let header: CsvRecord | undefined;
+  const stream = await store.getStream(key);
+  try {
+    const it = stream[Symbol.asyncIterator]();
+    const first = await it.next();
+    if (first.done) return [];
+    const head = first.value as Buffer;
+    const gz = format.compression === 'GZIP' || (format.compression === 'AUTO' && head[0] === 0x1f && head[1] === 0x8b);
+    const source = (async function* () {
+      yield head;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value as Buffer;
+      }
+    })();
+    const chunks: AsyncIterable<Buffer> = gz ? Readable.from(source).pipe(createGunzip()) : source;
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+    for await (const chunk of chunks) {
+      parser.push(decoder.decode(chunk, { stream: true }), (r) => (header ??= r));
+      if (header) break;
+    }
+    if (!header) parser.end((r) => (header ??= r));
+  } catch {
+    return []; // a corrupt file fails when its data is read, with Snowflake's file error
+  } finally {
+    stream.destroy();
+  }
+  return (header?.fields ?? []).map((f) => f ?? '');
+}
+
+/**
+ * `CREATE TEMP TABLE <out> AS …`: the raw table with fields re-ordered per file so that field i is the
+ * header field named like `columns[i]` (NULL when the file has none).
+ */
+export function matchSql(raw: string, out: string, columns: readonly ColumnDef[], headers: readonly string[][], mode: MatchMode): string {
+  const norm = (s: string) => (mode === 'CASE_INSENSITIVE' ? s.toUpperCase() : s);
+  const exprs = columns.map((c, i) => {
+    const whens = headers.flatMap((h, f) => {
+      const idx = h.findIndex((name) => norm(name) === norm(c.name));
+      return idx < 0 ? [] : [`WHEN ${f + 1} THEN ${rawFieldColumn(idx + 1)}`];
+    });
+    return `${whens.length ? `CASE f ${whens.join(' ')} END` : 'CAST(NULL AS VARCHAR)'} AS ${rawFieldColumn(i + 1)}`;
+  });
+  return `CREATE OR REPLACE TEMP TABLE ${out} AS SELECT ${RAW_FIXED_COLUMNS.join(', ')}, ${exprs.join(', ')} FROM ${raw}`;
+}
