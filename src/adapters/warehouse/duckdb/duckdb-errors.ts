@@ -11,6 +11,11 @@ interface Rule {
 
 const RULES: Rule[] = [
   {
+    // Errors floe's generated SQL raises itself (`error('floe: …')`) already carry Snowflake's wording.
+    test: /Invalid Input Error: floe: ([^\n]*)/,
+    make: (m) => new FloeError('SQL_EXECUTION', m[1]),
+  },
+  {
     // floe's parser accepted the statement, so a backend parse error means a construct floe passes through
     // but cannot translate yet — say so instead of showing DuckDB's grammar complaint.
     test: /Parser Error: syntax error at or near "?([^"\n]*)"?/,

@@ -38,10 +38,8 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
   nvl2: (b) => fn('floe_nvl2', b.this, b.true_value, b.false_value),
   date_diff: (b) => dateDiff(wordNode(String(b.unit ?? 'day')), b.expression, b.this, 'DATEDIFF'),
   last_day: (b) => lastDay(b.this, b.unit ? wordNode(String(b.unit)) : undefined),
-  to_number: (b) => {
-    if (b.format) throw unsupported('TO_NUMBER with a format');
-    return toNumber(b.this, [b.precision, b.scale].filter((x) => x), Boolean(b.safe?.boolean?.value));
-  },
+  to_number: (b) =>
+    toNumber(b.this, [b.format, b.precision, b.scale].filter((x) => x), Boolean(b.safe?.boolean?.value)),
   cast: (b, ctx) => translateCast(b, ctx, false),
   try_cast: (b, ctx) => translateCast(b, ctx, true),
   safe_cast: (b, ctx) => translateCast(b, ctx, true),

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { isNumericFormat, snowflakeTimeFormatToDuckDb } from './duckdb-time-format.js';
+import { snowflakeTimeFormatToDuckDb } from './duckdb-time-format.js';
+import { isNumericFormat } from './duckdb-number-format.js';
 
 describe('snowflakeTimeFormatToDuckDb', () => {
   it.each([

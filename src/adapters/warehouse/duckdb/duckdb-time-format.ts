@@ -85,8 +85,3 @@ export function snowflakeTimeFormatToDuckDb(format: string, options: TimeFormatO
 }
 
 const escapePercent = (s: string) => s.replace(/%/g, '%%');
-
-/** True when the text looks like a datetime format rather than a numeric one (`999,990.00`, `FM9999`). */
-export function isNumericFormat(format: string): boolean {
-  return /^\s*(FM)?[\s$90,.DGSMIBXx+-]*\s*$/i.test(format) && /[90]/.test(format);
-}
