@@ -10,6 +10,7 @@ import { bindStatement, type PhysicalName } from '../sql/translate/bind-statemen
 import { INFORMATION_SCHEMA } from './information-schema.js';
 import type { ExecContext } from './exec-context.js';
 import { qualify } from './resolve-names.js';
+import { prepareDmlTargets } from './dml-targets.js';
 
 /** Parse one statement; syntax error positions are shifted to the script's line numbers. */
 export function parseStatement(ctx: ExecContext): AstNode {
@@ -49,6 +50,7 @@ export function tableResolver(ctx: ExecContext): (n: ObjectName) => PhysicalName
 
 /** Rewrite expressions for the backend and bind names, in place. */
 export function prepareForBackend(ctx: ExecContext, ast: AstNode): void {
+  prepareDmlTargets(ctx, ast);
   ctx.engine.driver.dialect.rewriteExpressions(ast, {
     timestampTypeMapping: ctx.session.params.get('TIMESTAMP_TYPE_MAPPING') as 'TIMESTAMP_NTZ',
   });

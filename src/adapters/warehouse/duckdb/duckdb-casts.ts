@@ -4,11 +4,11 @@ import { parseSfType, type SfType } from '../../../core/types/snowflake-type.js'
 import { printDataType } from '../../../sql/ast/polyglot.js';
 import type { AstNode } from '../../../sql/ast/ast-node.js';
 import {
-  arity, castTo, fn, isNumberLiteral, isStringLiteral, literalText, str, type ExpressionContext, type FunctionTranslator,
+  arity, castTo, concatOp, fn, isNumberLiteral, isStringLiteral, literalText, str, type ExpressionContext, type FunctionTranslator,
 } from './duckdb-expr-build.js';
 import { duckDbTypeFor } from './duckdb-types.js';
 import { isVariantNode, markVariant } from './duckdb-functions-variant.js';
-import { snowflakeTimeFormatToDuckDb } from './duckdb-time-format.js';
+import { OFFSET_MARK, snowflakeTimeFormatToDuckDb } from './duckdb-time-format.js';
 import { formatNumber, parseNumber, parseNumberFormat } from './duckdb-number-format.js';
 
 /** The Snowflake type a cast node targets, with TIMESTAMP resolved through TIMESTAMP_TYPE_MAPPING. */
@@ -82,7 +82,21 @@ const toVarchar: FunctionTranslator = (args, _ctx, name) => {
   const pattern = snowflakeTimeFormatToDuckDb(format);
   // Strings are parsed as timestamps first, as Snowflake does for TO_CHAR(<string>, <format>).
   const x = isStringLiteral(args[0]) ? castTo(args[0], 'TIMESTAMP') : args[0];
-  return fn('strftime', x, str(pattern));
+  // Offset elements come back as marked names between the strftime pieces.
+  const pieces = pattern.split(OFFSET_MARK);
+  const parts = pieces.flatMap((p, i): AstNode[] => {
+    if (i % 2 === 0) return p === '' ? [] : [fn('strftime', i === 0 ? x : structuredClone(x), str(p))];
+    return [fn(OFFSET_MACROS[p], structuredClone(x))];
+  });
+  if (parts.length === 0) return str('');
+  return parts.slice(1).reduce((acc, p) => concatOp(acc, p), parts[0]);
+};
+
+const OFFSET_MACROS: Record<string, string> = {
+  TZHTZM: 'floe_tz_offset',
+  'TZH:TZM': 'floe_tz_offset_colon',
+  TZH: 'floe_tz_offset_hours',
+  TZM: 'floe_tz_offset_minutes',
 };
 
 const convertTo = (typeText: string, tryCast: boolean): FunctionTranslator => (args, _ctx, name) => {

@@ -39,6 +39,11 @@ export const DUCKDB_MACROS: readonly string[] = [
     'floe_tz_offset(x)',
     'floe_format_offset(CAST(round((epoch(CAST(CAST(x AS TIMESTAMPTZ) AS TIMESTAMP)) - epoch(CAST(x AS TIMESTAMPTZ))) / 60) AS BIGINT))',
   ),
+  macro('floe_tz_offset_colon(x)', "substr(floe_tz_offset(x), 1, 3) || ':' || substr(floe_tz_offset(x), 4, 2)"),
+  macro('floe_tz_offset_hours(x)', 'substr(floe_tz_offset(x), 1, 3)'),
+  macro('floe_tz_offset_minutes(x)', 'substr(floe_tz_offset(x), 4, 2)'),
+  // A numeric offset after a blank ('2024-01-02 03:04:05 +01:00') reads as a zone name in DuckDB.
+  macro('floe_ts_text(s)', "regexp_replace(s, '\\s+([+-]\\d\\d(:?\\d\\d)?)$', '\\1')"),
   // Default output formats of Snowflake: TIMESTAMP_NTZ 'YYYY-MM-DD HH24:MI:SS.FF3',
   // TIMESTAMP_LTZ 'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM', BINARY as upper-case hex.
   macro(
@@ -78,11 +83,13 @@ export const DUCKDB_MACROS: readonly string[] = [
   ),
   macro(
     'floe_to_timestamp_ltz(x)',
-    `CASE WHEN ${isNumeric('x')} THEN to_timestamp(CAST(x AS DOUBLE)) ELSE CAST(x AS TIMESTAMPTZ) END`,
+    `CASE WHEN ${isNumeric('x')} THEN to_timestamp(CAST(x AS DOUBLE))
+      WHEN typeof(x) = 'VARCHAR' THEN CAST(floe_ts_text(CAST(x AS VARCHAR)) AS TIMESTAMPTZ) ELSE CAST(x AS TIMESTAMPTZ) END`,
   ),
   macro(
     'floe_try_to_timestamp_ltz(x)',
-    `CASE WHEN ${isNumeric('x')} THEN to_timestamp(CAST(x AS DOUBLE)) ELSE TRY_CAST(x AS TIMESTAMPTZ) END`,
+    `CASE WHEN ${isNumeric('x')} THEN to_timestamp(CAST(x AS DOUBLE))
+      WHEN typeof(x) = 'VARCHAR' THEN TRY_CAST(floe_ts_text(CAST(x AS VARCHAR)) AS TIMESTAMPTZ) ELSE TRY_CAST(x AS TIMESTAMPTZ) END`,
   ),
 
   // Snowflake reads a string as hex (BINARY_INPUT_FORMAT = HEX).
