@@ -1,5 +1,5 @@
 /** Conditional, comparison, string, hashing and aggregate functions. */
-import { unsupported } from '../../../core/errors.js';
+import { compilationError, unsupported } from '../../../core/errors.js';
 import { nodeKind, type AstNode } from '../../../sql/ast/ast-node.js';
 import {
   arity, castTo, concatOp, fn, isNumberLiteral, num, raw, str, type FunctionTranslator,
@@ -38,12 +38,20 @@ export function hash(args: AstNode[], name: string): AstNode {
   return fn('floe_hash_signed', fn('hash', ...args.map((a) => fn('floe_hash_norm', a))));
 }
 
+/** SHA2 / SHA2_HEX(x [, bits]): 256 is DuckDB's own; 224, 384 and 512 come from the floe_sha2 UDF. */
 const sha2: FunctionTranslator = (args, _ctx, name) => {
   arity(name, args, 1, 2);
   const bits = args[1] === undefined ? '256' : isNumberLiteral(args[1]) ? String(args[1].literal.value) : undefined;
-  if (bits !== '256') throw unsupported(`${name.toUpperCase()} with digest size ${bits ?? '(expression)'}`);
-  return fn('sha256', args[0]);
+  if (bits === undefined) throw unsupported(`${name.toUpperCase()} with a digest size that is not a literal`);
+  if (!['224', '256', '384', '512'].includes(bits)) {
+    throw compilationError(`Invalid digest size for ${name.toUpperCase()}: ${bits}. Valid digest sizes are 224, 256, 384, 512.`);
+  }
+  const text = castTo(args[0], 'VARCHAR');
+  return bits === '256' ? fn('sha256', text) : fn('floe_sha2', text, num(Number(bits)));
 };
+
+/** The *_BINARY digests are the hex digests' bytes. */
+const binaryOf = (hex: FunctionTranslator): FunctionTranslator => (args, ctx, name) => fn('unhex', hex(args, ctx, name));
 
 const rename = (duckName: string, min: number, max = min): FunctionTranslator => (args, _ctx, name) => {
   arity(name, args, min, max);
@@ -101,6 +109,9 @@ export const COMMON_FUNCTIONS: Record<string, FunctionTranslator> = {
   sha1_hex: rename('sha1', 1),
   sha2: sha2,
   sha2_hex: sha2,
+  sha2_binary: binaryOf(sha2),
+  sha1_binary: binaryOf(rename('sha1', 1)),
+  md5_binary: binaryOf(rename('md5', 1)),
   uuid_string: (args, _ctx, name) => {
     arity(name, args, 0, 2);
     if (args.length > 0) throw unsupported('UUID_STRING with a namespace (version 5 UUIDs)');
