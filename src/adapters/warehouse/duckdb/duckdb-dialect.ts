@@ -3,7 +3,7 @@
  * "DATABASE.SCHEMA" inside a single DuckDB file, so a whole account lives in `.floe/warehouse.duckdb`.
  */
 import type { ColumnSpec, WarehouseDialect } from '../../../core/ports/warehouse.js';
-import type { SfType } from '../../../core/types/snowflake-type.js';
+import { MAX_VARCHAR_LENGTH, type SfType } from '../../../core/types/snowflake-type.js';
 import { rewriteExpressions } from './duckdb-expressions.js';
 import { duckDbInformationSchemaViews } from './duckdb-information-schema.js';
 import { duckDbTypeFor } from './duckdb-types.js';
@@ -27,6 +27,15 @@ const physicalParts = (database: string, schema: string, name: string): { schema
 });
 const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
+/**
+ * VARCHAR(n) is enforced by a CHECK that raises Snowflake's error with the offending value; only columns
+ * with an explicit length pay for it. Plain SQL (no macro) because the CHECK is stored in the database file.
+ */
+function varcharLengthCheck(column: string, length: number): string {
+  const c = quoteIdent(column);
+  return `CHECK (CASE WHEN ${c} IS NULL OR length(${c}) <= ${length} THEN true ELSE error('floe: String ''' || ${c} || ''' is too long and would be truncated') END)`;
+}
+
 export const duckDbDialect: WarehouseDialect = {
   quoteIdent,
   quoteString,
@@ -49,6 +58,7 @@ export const duckDbDialect: WarehouseDialect = {
       let s = `${quoteIdent(c.name)} ${duckDbTypeFor(c.type)}`;
       if (c.defaultSql !== undefined) s += ` DEFAULT ${c.defaultSql}`;
       if (!c.nullable) s += ' NOT NULL';
+      if (c.type.kind === 'VARCHAR' && c.type.length < MAX_VARCHAR_LENGTH) s += ` ${varcharLengthCheck(c.name, c.type.length)}`;
       return s;
     });
     return `CREATE ${replace ? 'OR REPLACE ' : ''}TABLE ${physicalName} (${cols.join(', ')})`;

@@ -12,8 +12,9 @@ interface Rule {
 const RULES: Rule[] = [
   {
     // Errors floe's generated SQL raises itself (`error('floe: …')`) already carry Snowflake's wording.
-    test: /Invalid Input Error: floe: ([^\n]*)/,
-    make: (m) => new FloeError('SQL_EXECUTION', m[1]),
+    // Inside a CHECK constraint DuckDB wraps it: `CHECK constraint failed … (Error: floe: …)`.
+    test: /\(Error: floe: ([\s\S]*)\)\s*$|Invalid Input Error: floe: ([^\n]*)/,
+    make: (m) => new FloeError('SQL_EXECUTION', m[1] ?? m[2]),
   },
   {
     // floe's parser accepted the statement, so a backend parse error means a construct floe passes through
