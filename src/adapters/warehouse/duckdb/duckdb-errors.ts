@@ -27,6 +27,18 @@ const RULES: Rule[] = [
     make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\ninvalid identifier '${m[1] ?? m[2] ?? m[3]}'`),
   },
   {
+    test: /Referenced update column "?([^"\s]+)"? not found/,
+    make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\ninvalid identifier '${m[1]}'`),
+  },
+  {
+    test: /Ambiguous reference to column name "([^"]+)"/,
+    make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\nambiguous column name '${m[1]}'`),
+  },
+  {
+    test: /column "([^"]+)" must appear in the GROUP BY clause or must be part of an aggregate function/,
+    make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\n'${m[1]}' is not a valid group by expression`),
+  },
+  {
     test: /NOT NULL constraint failed: ([^.\s]+)\.("?)([^"\s]+)\2/,
     make: (m) => new FloeError('NOT_NULL_VIOLATION', `NULL result in a non-nullable column ${m[3]}`),
   },
