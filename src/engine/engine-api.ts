@@ -4,6 +4,9 @@
  */
 import type { FloeError } from '../core/errors.js';
 import type { StatementResult } from '../core/result.js';
+import type { TableCommit } from './changes/change-events.js';
+
+export type { TableCommit };
 
 export type StatementOutcome =
   | { ok: true; result: StatementResult }
@@ -29,9 +32,13 @@ export interface Session {
 export interface EngineOptions {
   /** A DuckDB file path, or ':memory:'. */
   database: string;
+  /** Wall clock in ms; tests inject one to age streams without waiting. */
+  now?: () => number;
 }
 
 export interface Engine {
   session(): Promise<Session>;
+  /** Subscribe to commits that changed tracked tables (no polling); returns the unsubscribe function. */
+  onCommit(listener: (commit: TableCommit) => void): () => void;
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const { DuckDbDriver } = await import('../adapters/warehouse/duckdb/duckdb-driver.js');
   const driver = await DuckDbDriver.open(options.database);
   try {
-    return await EngineImpl.start(driver);
+    return await EngineImpl.start(driver, options.now ? { now: options.now } : {});
   } catch (e) {
     await driver.close();
     throw e;

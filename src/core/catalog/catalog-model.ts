@@ -51,6 +51,38 @@ export interface TableDef extends Owned {
   transient?: boolean;
   changeTracking: boolean;
   retentionTime: number;
+  /** MAX_DATA_EXTENSION_TIME_IN_DAYS when set on the table (stream staleness). */
+  maxDataExtension?: number;
+  /**
+   * Stable identity: survives renames, differs after DROP + CREATE or CREATE OR REPLACE (streams follow the
+   * id, so a replaced table leaves its streams stale). Tables created before ids existed get one lazily.
+   */
+  id?: string;
+  /**
+   * Set while change tracking data exists: rows live in a base table with hidden row-id/version columns
+   * and the table's own physical name is a view over it (see engine/changes).
+   */
+  tracked?: TrackedStorage;
+}
+
+export interface TrackedStorage {
+  /** Warehouse change version at which tracking started (rows present then have version 0). */
+  since: number;
+}
+
+export type StreamMode = 'DEFAULT' | 'APPEND_ONLY';
+
+export interface StreamDef extends Owned {
+  database: string;
+  schema: string;
+  name: string;
+  id: string;
+  /** Source table: id (authoritative) and the name it had when the stream was created. */
+  tableId: string;
+  tableName: { database: string; schema: string; name: string };
+  sourceType: 'Table';
+  mode: StreamMode;
+  showInitialRows: boolean;
 }
 
 /** Account-level objects floe records (and SHOW shows) but does not enforce in embedded mode. */
@@ -75,5 +107,6 @@ export type CatalogEntry =
   | { kind: 'DATABASE'; def: DatabaseDef }
   | { kind: 'SCHEMA'; def: SchemaDef }
   | { kind: 'TABLE'; def: TableDef }
+  | { kind: 'STREAM'; def: StreamDef }
   | { kind: 'ACCOUNT_OBJECT'; def: AccountObjectDef }
   | { kind: 'GRANT'; def: GrantDef };

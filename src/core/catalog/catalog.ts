@@ -3,7 +3,7 @@
  * `apply(change)`, which the engine calls after the same change committed to the warehouse's metadata
  * table — so memory never runs ahead of what would survive a restart.
  */
-import type { AccountObjectDef, CatalogEntry, DatabaseDef, GrantDef, SchemaDef, TableDef } from './catalog-model.js';
+import type { AccountObjectDef, CatalogEntry, DatabaseDef, GrantDef, SchemaDef, StreamDef, TableDef } from './catalog-model.js';
 
 export interface CatalogRef {
   kind: CatalogEntry['kind'];
@@ -23,7 +23,9 @@ type DefOf<K extends CatalogEntry['kind']> = K extends 'DATABASE'
     ? SchemaDef
     : K extends 'TABLE'
       ? TableDef
-      : K extends 'ACCOUNT_OBJECT'
+      : K extends 'STREAM'
+        ? StreamDef
+        : K extends 'ACCOUNT_OBJECT'
         ? AccountObjectDef
         : GrantDef;
 
@@ -34,6 +36,7 @@ export function entryKey(e: CatalogEntry): string {
     case 'SCHEMA':
       return [e.def.database, e.def.name].join(SEP);
     case 'TABLE':
+    case 'STREAM':
       return [e.def.database, e.def.schema, e.def.name].join(SEP);
     case 'ACCOUNT_OBJECT':
       return [e.def.kind, e.def.name].join(SEP);
@@ -46,6 +49,7 @@ export const keys = {
   database: (name: string): CatalogRef => ({ kind: 'DATABASE', key: name }),
   schema: (db: string, name: string): CatalogRef => ({ kind: 'SCHEMA', key: [db, name].join(SEP) }),
   table: (db: string, schema: string, name: string): CatalogRef => ({ kind: 'TABLE', key: [db, schema, name].join(SEP) }),
+  stream: (db: string, schema: string, name: string): CatalogRef => ({ kind: 'STREAM', key: [db, schema, name].join(SEP) }),
   accountObject: (kind: string, name: string): CatalogRef => ({ kind: 'ACCOUNT_OBJECT', key: [kind, name].join(SEP) }),
 };
 
@@ -80,6 +84,25 @@ export class Catalog {
 
   table(db: string, schema: string, name: string): TableDef | undefined {
     return this.get({ kind: 'TABLE', key: [db, schema, name].join(SEP) });
+  }
+
+  stream(db: string, schema: string, name: string): StreamDef | undefined {
+    return this.get({ kind: 'STREAM', key: [db, schema, name].join(SEP) });
+  }
+
+  tableById(id: string): TableDef | undefined {
+    for (const e of this.entries.values()) if (e.kind === 'TABLE' && e.def.id === id) return e.def;
+    return undefined;
+  }
+
+  streams(db?: string, schema?: string): StreamDef[] {
+    return this.all('STREAM')
+      .filter((t) => (db === undefined || t.database === db) && (schema === undefined || t.schema === schema))
+      .sort((a, b) => a.database.localeCompare(b.database) || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name));
+  }
+
+  streamsOnTable(tableId: string): StreamDef[] {
+    return this.all('STREAM').filter((s) => s.tableId === tableId);
   }
 
   accountObject(kind: AccountObjectDef['kind'], name: string): AccountObjectDef | undefined {

@@ -67,6 +67,22 @@ export interface WarehouseDialect {
   createSchema(physicalSchema: string): string;
   dropSchema(physicalSchema: string): string;
   createTable(physicalName: string, columns: readonly ColumnSpec[], replace: boolean): string;
+  changeTracking: ChangeTrackingDialect;
+}
+
+/**
+ * What change tracking needs from a backend: a row-id sequence, and a per-connection "current change
+ * version" that column defaults can read, so every write path (INSERT, COPY, MERGE … INSERT) stamps rows
+ * without being rewritten.
+ */
+export interface ChangeTrackingDialect {
+  createSequence(qualifiedName: string): string;
+  /** Default expression drawing the next row id from the sequence. */
+  nextRowId(qualifiedName: string): string;
+  /** Default expression reading the connection's current change version (NULL when unset). */
+  currentVersion: string;
+  /** Statement setting the connection's current change version. */
+  setVersion(version: number): string;
 }
 
 export interface WarehouseDriver {

@@ -10,6 +10,7 @@ import { INFORMATION_SCHEMA } from '../information-schema.js';
 import { showGrants, showParameters } from './show-grants.js';
 import { showRoles, showUsers, showWarehouses } from './show-account.js';
 import { showKeys } from './show-keys.js';
+import { showStreams } from './show-streams.js';
 import { showColumns, showTables, showViews } from './show-tables.js';
 import { binaryCompare, ltz, parseShowOptions, resolveScope, showResult, TERSE_COLUMNS, type ColumnSpecs, type Row } from './show-common.js';
 
@@ -31,6 +32,7 @@ const SHOW_HANDLERS: Record<string, ShowHandler> = {
   USERS: showUsers,
   GRANTS: showGrants,
   PARAMETERS: showParameters,
+  STREAMS: showStreams,
 };
 
 export async function handleShow(ctx: ExecContext): Promise<HandlerResult> {
