@@ -20,7 +20,7 @@ describe('conditional functions (end to end on DuckDB)', () => {
     ["decode(null, 1, 'one', null, 'isnull', 'other')", 'isnull'],
     ["decode(2, 1, 'one', 'other')", 'other'],
     ["decode(3, 1, 'one')", null],
-    ['div0(1, 0)', '0.0'],
+    ['div0(1, 0)', '0.000000'], ['div0(7, 2)', '3.500000'],
     ['greatest(1, null, 3)', null],
     ['greatest(1, 5, 3)', '5'],
     ['least(4, 2, 3)', '2'],

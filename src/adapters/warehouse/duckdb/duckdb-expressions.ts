@@ -14,6 +14,7 @@ import { DATETIME_FUNCTIONS, dateDiff, extractPart, lastDay } from './duckdb-fun
 import {
   VARIANT_FUNCTIONS, getElement, isVariantNode, markVariant, jsonExtract, parseJson, snowflakePathToJsonPath,
 } from './duckdb-functions-variant.js';
+import { translateArithmetic, typedAvg } from './duckdb-arithmetic.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
 
 export type { ExpressionContext } from './duckdb-expr-build.js';
@@ -149,8 +150,18 @@ function translateFunction(body: AstNode, ctx: ExpressionContext): AstNode | und
 export function rewriteExpressions(statementAst: AstNode, ctx: ExpressionContext = {}): void {
   const skip = new WeakSet<object>();
   collectTableFunctions(statementAst, skip);
-  transform(statementAst, (node, kind) => {
+  transform(statementAst, (node, kind, parent, key) => {
     if (skip.has(node)) return undefined;
+    if (kind === 'avg') {
+      const inWindow = key === 'this' && parent !== null && typeof parent === 'object' && 'over' in (parent as AstNode);
+      if (inWindow) return undefined; // typed at the window_function node
+      return typedAvg(node, node.avg.this, false);
+    }
+    if (kind === 'window_function' && nodeKind(node.window_function.this) === 'avg') {
+      return typedAvg(node, node.window_function.this.avg.this, true);
+    }
+    const arithmetic = translateArithmetic(kind, node[kind]);
+    if (arithmetic) return arithmetic;
     if (kind === 'function') return translateFunction(node.function, ctx);
     if (COMPARISONS.has(kind)) {
       unwrapVariantComparison(node[kind]);

@@ -92,7 +92,7 @@ export const COMMON_FUNCTIONS: Record<string, FunctionTranslator> = {
   nvl2: (args, _ctx, name) => (arity(name, args, 3), fn('floe_nvl2', ...args)),
   zeroifnull: (args, _ctx, name) => (arity(name, args, 1), coalesce([args[0], num(0)])),
   nullifzero: (args, _ctx, name) => (arity(name, args, 1), fn('nullif', args[0], num(0))),
-  div0: (args, _ctx, name) => (arity(name, args, 2), fn('if', { eq: { left: args[1], right: num(0), left_comments: [], operator_comments: [], trailing_comments: [] } }, num(0), { div: { left: clone(args[0]), right: clone(args[1]), left_comments: [], operator_comments: [], trailing_comments: [] } })),
+  div0: (args, _ctx, name) => (arity(name, args, 2), fn('if', { eq: { left: args[1], right: num(0), left_comments: [], operator_comments: [], trailing_comments: [] } }, num(0), fn('floe_div', clone(args[0]), clone(args[1])))),
   decode: (args, _ctx, name) => decode(args, name),
   equal_null: (args, _ctx, name) => (arity(name, args, 2), nullSafeEq(args[0], args[1])),
   greatest: nullPropagating('floe_greatest'),

@@ -99,6 +99,13 @@ export const DUCKDB_MACROS: readonly string[] = [
     "CASE WHEN typeof(x) = 'VARCHAR' THEN CASE WHEN regexp_full_match(CAST(x AS VARCHAR), '([0-9A-Fa-f]{2})*') THEN unhex(CAST(x AS VARCHAR)) END ELSE TRY_CAST(x AS BLOB) END",
   ),
 
+  // --- arithmetic (see duckdb-arithmetic.ts) ---------------------------------------------------
+  macro(
+    'floe_div(a, b)',
+    "cast_to_type(CASE WHEN b = 0 AND a IS NOT NULL THEN error('floe: Division by zero') ELSE CAST(a AS DOUBLE) / CAST(b AS DOUBLE) END, a * CAST(0 AS DECIMAL(38,6)) + (b - b))",
+  ),
+  macro('floe_avg_type(v, proto)', 'cast_to_type(v, proto * CAST(0 AS DECIMAL(38,6)))'),
+
   // --- dates ----------------------------------------------------------------------------------
   // Snowflake counts week boundaries crossed (weeks start on Monday); DuckDB counts whole weeks.
   macro('floe_datediff_week(a, b)', "date_diff('day', date_trunc('week', a), date_trunc('week', b)) // 7"),
