@@ -16,6 +16,9 @@ export const DUCKDB_SETTINGS: readonly string[] = [
   // Snowflake compares a VARCHAR with a number by converting the string to a number; DuckDB only does so
   // with this setting (without it the comparison is a binder error).
   'SET old_implicit_casting = true',
+  // Snowflake sorts NULLs last for ASC and first for DESC (NULL is the largest value), in ORDER BY and
+  // window ORDER BY alike, unless NULLS FIRST/LAST is written.
+  "SET default_null_order = 'nulls_last_on_asc_first_on_desc'",
 ];
 
 const macro = (signature: string, body: string) => `CREATE OR REPLACE TEMP MACRO ${signature} AS ${body}`;
