@@ -123,7 +123,7 @@ describe('errors', () => {
     expect(() => translate('select foo(1)')).toThrow(/Unknown function FOO/);
   });
   it.each(['add_months(d, 1)', 'array_contains(a, b)', "sha2('a', n)", 'random()', "to_varchar(1.5, '9.99EEEE')",
-    'initcap(a)', "to_timestamp(s, fmt)"])('refuses %s as unsupported', (expr) => {
+    'insert(a, 1, 2, b)', "to_timestamp(s, fmt)"])('refuses %s as unsupported', (expr) => {
     expect(() => translate(`select ${expr} from t`)).toThrow(/unsupported/);
   });
   it('checks argument counts', () => {
@@ -143,10 +143,11 @@ describe('statement structure', () => {
       'MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET t.v = COALESCE(s.v, 0) WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, COALESCE(s.v, 0))',
     );
   });
-  it('leaves table functions and SYSTEM$ functions to the statement layer', () => {
-    expect(translate('select * from table(flatten(input => parse_json(x))) f')).toBe(
-      'SELECT * FROM TABLE(FLATTEN(input => CAST(x AS JSON))) AS f',
+  it('turns FLATTEN into a lateral json_each subquery and leaves other table functions alone', () => {
+    expect(translate('select f.value from table(flatten(input => parse_json(x))) f')).toMatch(
+      /^SELECT f\.value FROM LATERAL \(SELECT .* FROM JSON_EACH\(CAST\(x AS JSON\)\) AS e\) AS f$/s,
     );
+    expect(translate('select * from table(result_scan(last_query_id()))')).toBe('SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))');
     expect(translate("select system$stream_has_data('s'), current_database()")).toBe(
       "SELECT SYSTEM$STREAM_HAS_DATA('s'), CURRENT_DATABASE()",
     );

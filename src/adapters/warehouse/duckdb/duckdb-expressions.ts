@@ -9,12 +9,13 @@ import {
   arity, castTo, datePartArg, fn, isNumberLiteral, isStringLiteral, wordArg, type ExpressionContext, type FunctionTranslator,
 } from './duckdb-expr-build.js';
 import { CONVERSION_FUNCTIONS, toNumber, translateCast } from './duckdb-casts.js';
-import { COMMON_FUNCTIONS, coalesce, listAgg } from './duckdb-functions-common.js';
+import { COMMON_FUNCTIONS, coalesce, initcap, listAgg, position } from './duckdb-functions-common.js';
 import { DATETIME_FUNCTIONS, dateDiff, extractPart, lastDay } from './duckdb-functions-datetime.js';
 import {
   VARIANT_FUNCTIONS, getElement, isVariantNode, markVariant, jsonExtract, parseJson, snowflakePathToJsonPath,
 } from './duckdb-functions-variant.js';
 import { translateArithmetic, typedAvg } from './duckdb-arithmetic.js';
+import { translateFlatten } from './duckdb-flatten.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
 
 export type { ExpressionContext } from './duckdb-expr-build.js';
@@ -75,9 +76,10 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
   day_of_week_iso: (b) => extractPart('dayofweekiso', b.this),
   week_of_year: (b) => fn('weekofyear', b.this),
   str_position: (b) => {
-    if (b.position) throw unsupported('POSITION with a start position');
-    return fn('instr', b.this, b.substr);
+    if (b.occurrence) throw unsupported('POSITION with an occurrence');
+    return position(b.substr, b.this, b.position ?? undefined, 'POSITION');
   },
+  initcap: (b) => initcap([b.this], 'INITCAP'),
   aggregate_function: (b, ctx) => translateFunction(b, ctx),
   extract: (b) => {
     const field: string | undefined = typeof b.field === 'string' ? b.field : b.field?.Custom ?? wordArg(b.field);
@@ -89,7 +91,7 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
 
 /** Dedicated node kinds for Snowflake functions floe does not translate. */
 const UNSUPPORTED_NODES = new Set([
-  'add_months', 'months_between', 'initcap', 'array_contains', 'array_append', 'array_prepend', 'array_cat',
+  'add_months', 'months_between', 'array_contains', 'array_append', 'array_prepend', 'array_cat',
   'array_compact', 'array_distinct', 'array_slice', 'array_to_string', 'random', 'rand', 'object_keys', 'next_day',
   'convert_timezone', 'base64_encode', 'base64_decode', 'hex_encode', 'strtok', 'editdistance', 'soundex',
 ]);
@@ -151,6 +153,8 @@ export function rewriteExpressions(statementAst: AstNode, ctx: ExpressionContext
   const skip = new WeakSet<object>();
   collectTableFunctions(statementAst, skip);
   transform(statementAst, (node, kind, parent, key) => {
+    const flattened = kind === 'lateral' || kind === 'alias' || kind === 'function' ? translateFlatten(node, kind) : undefined;
+    if (flattened) return flattened;
     if (skip.has(node)) return undefined;
     if (kind === 'avg') {
       const inWindow = key === 'this' && parent !== null && typeof parent === 'object' && 'over' in (parent as AstNode);

@@ -85,6 +85,20 @@ export function listAgg(body: AstNode, orderBy: AstNode[] | null): AstNode {
   };
 }
 
+/** CHARINDEX(sub, s [, start]) / POSITION(sub, s [, start]). */
+export function position(sub: AstNode, s: AstNode, start: AstNode | undefined, name: string): AstNode {
+  if (sub === undefined || s === undefined) arity(name, [sub, s].filter((a) => a !== undefined), 2, 3);
+  return start === undefined ? fn('instr', s, sub) : fn('floe_charindex', sub, s, start);
+}
+
+// Snowflake's default INITCAP delimiters: whitespace and ! ? @ " ^ # $ & ~ _ , . : ; + - * % / | \ [ ] ( ) { } < >
+const INITCAP_DELIMITERS = ' \t\n\r\f\v!?@"^#$&~_,.:;+-*%/|\\[](){}<>';
+
+export function initcap(args: AstNode[], name: string): AstNode {
+  arity(name, args, 1, 2);
+  return fn('floe_initcap', castTo(args[0], 'VARCHAR'), args[1] ?? str(INITCAP_DELIMITERS));
+}
+
 export const COMMON_FUNCTIONS: Record<string, FunctionTranslator> = {
   iff: (args, _ctx, name) => (arity(name, args, 3), fn('if', ...args)),
   nvl: (args, _ctx, name) => (arity(name, args, 2), coalesce(args)),
@@ -132,9 +146,13 @@ export const COMMON_FUNCTIONS: Record<string, FunctionTranslator> = {
     return fn('floe_regexp_substr', args[0], args[1]);
   },
   regexp_count: (args, _ctx, name) => (arity(name, args, 2), fn('length', fn('regexp_extract_all', args[0], args[1]))),
-  charindex: (args, _ctx, name) => {
-    arity(name, args, 2);
-    return fn('instr', args[1], args[0]);
+  charindex: (args, _ctx, name) => position(args[0], args[1], args[2], name),
+  initcap: (args, _ctx, name) => initcap(args, name),
+  // CONCAT_WS(sep, a, …) is NULL when any argument is NULL, like CONCAT.
+  concat_ws: (args, _ctx, name) => {
+    if (args.length < 2) arity(name, args, 2);
+    const [sep, ...parts] = args;
+    return parts.slice(1).reduce((acc, a) => concatOp(concatOp(acc, clone(sep)), a), castTo(parts[0], 'VARCHAR'));
   },
   listagg: (args, _ctx, name) => (arity(name, args, 1, 2), listAgg({ this: args[0], separator: args[1] }, null)),
   booland_agg: rename('bool_and', 1),

@@ -135,12 +135,30 @@ export const DUCKDB_MACROS: readonly string[] = [
 
   // --- strings --------------------------------------------------------------------------------
   macro('floe_split_part(s, d, n)', 'split_part(s, d, CASE WHEN n = 0 THEN 1 ELSE n END)'),
+  // CHARINDEX / POSITION with a start position: 1-based, 0 when not found from there on.
+  macro(
+    'floe_charindex(sub, s, start)',
+    'CASE WHEN instr(substr(s, greatest(start, 1)), sub) = 0 THEN 0 ELSE instr(substr(s, greatest(start, 1)), sub) + greatest(start, 1) - 1 END',
+  ),
+  // INITCAP: upper-case the first letter after any delimiter, lower-case the rest.
+  macro(
+    'floe_initcap(s, d)',
+    `array_to_string(list_transform(range(1, length(s) + 1),
+      i -> CASE WHEN i = 1 OR contains(d, substr(s, i - 1, 1)) THEN upper(substr(s, i, 1)) ELSE lower(substr(s, i, 1)) END), '')`,
+  ),
   macro('floe_regexp_substr(s, p)', 'CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p) END'),
 
   // --- semi-structured ------------------------------------------------------------------------
   macro('floe_try_parse_json(s)', 'CASE WHEN json_valid(s) THEN CAST(s AS JSON) END'),
   macro('floe_object_entry(k, v)', "CASE WHEN v IS NULL THEN NULL ELSE {'key': CAST(k AS VARCHAR), 'value': to_json(v)} END"),
   macro('floe_object_from_entries(l)', 'to_json(map_from_entries(list_filter(l, e -> e IS NOT NULL)))'),
+  // OBJECT_CONSTRUCT(*): the row as JSON without its NULL members.
+  macro(
+    'floe_object_from_row(j)',
+    `to_json(map_from_entries(list_transform(
+      list_filter(json_keys(j), k -> json_type(json_extract(j, '$."' || k || '"')) <> 'NULL'),
+      k -> {'key': k, 'value': json_extract(j, '$."' || k || '"')})))`,
+  ),
   // ARRAY_AGG skips NULLs and returns [] (not NULL) over no rows.
   macro('floe_array_agg_finish(l)', "coalesce(to_json(list_filter(l, e -> e IS NOT NULL)), CAST('[]' AS JSON))"),
   macro('floe_array_size(j)', "CASE WHEN json_type(CAST(j AS JSON)) = 'ARRAY' THEN json_array_length(CAST(j AS JSON)) END"),
