@@ -2,6 +2,7 @@
  * How floe spells things in DuckDB. Snowflake's database.schema pair becomes one DuckDB schema named
  * "DATABASE.SCHEMA" inside a single DuckDB file, so a whole account lives in `.floe/warehouse.duckdb`.
  */
+import { unsupported, type FloeError } from '../../../core/errors.js';
 import type { ColumnSpec, WarehouseDialect } from '../../../core/ports/warehouse.js';
 import { MAX_VARCHAR_LENGTH, type SfType } from '../../../core/types/snowflake-type.js';
 import { rewriteExpressions } from './duckdb-expressions.js';
@@ -36,6 +37,22 @@ function varcharLengthCheck(column: string, length: number): string {
   return `CHECK (CASE WHEN ${c} IS NULL OR length(${c}) <= ${length} THEN true ELSE error('floe: String ''' || ${c} || ''' is too long and would be truncated') END)`;
 }
 
+/**
+ * DuckDB matches column names case-insensitively, so `"a"` and `"A"` cannot both be columns of one table.
+ * Refuse clearly instead of letting DuckDB rename or reject one of them.
+ */
+function rejectCaseOnlyDuplicates(names: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const n of names) {
+    const other = seen.get(n.toUpperCase());
+    if (other !== undefined) throw caseOnlyDuplicate(other, n);
+    seen.set(n.toUpperCase(), n);
+  }
+}
+
+export const caseOnlyDuplicate = (a: string, b: string): FloeError =>
+  unsupported(`columns "${a}" and "${b}" in one table (names that differ only by case; the DuckDB backend compares column names case-insensitively)`);
+
 export const duckDbDialect: WarehouseDialect = {
   quoteIdent,
   quoteString,
@@ -54,6 +71,7 @@ export const duckDbDialect: WarehouseDialect = {
   createTable: (physicalName, columns: readonly ColumnSpec[], replace) => {
     // Constraints other than NOT NULL are catalog metadata only (Snowflake does not enforce them, and
     // DuckDB's PRIMARY KEY breaks MERGE … RETURNING, see toolchain.md).
+    rejectCaseOnlyDuplicates(columns.map((c) => c.name));
     const cols = columns.map((c) => {
       let s = `${quoteIdent(c.name)} ${duckDbTypeFor(c.type)}`;
       if (c.defaultSql !== undefined) s += ` DEFAULT ${c.defaultSql}`;

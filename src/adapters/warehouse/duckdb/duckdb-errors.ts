@@ -27,6 +27,11 @@ const RULES: Rule[] = [
     make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\ninvalid identifier '${m[1] ?? m[2] ?? m[3]}'`),
   },
   {
+    // floe's catalog already rejects exact duplicates: DuckDB only complains about names differing by case.
+    test: /Column with name "?([^"!]+?)"? already exists!/,
+    make: (m) => new FloeError('UNSUPPORTED', `unsupported: a second column named ${m[1]} in any letter case (the DuckDB backend compares column names case-insensitively)`),
+  },
+  {
     test: /Referenced update column "?([^"\s]+)"? not found/,
     make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\ninvalid identifier '${m[1]}'`),
   },
