@@ -126,11 +126,11 @@ export const DUCKDB_MACROS: readonly string[] = [
       WHEN typeof(x) = 'JSON' THEN 'J:' || CAST(x AS VARCHAR)
       ELSE typeof(x) || ':' || CAST(x AS VARCHAR) END`,
   ),
-  // DuckDB's hash is an unsigned 64-bit value; Snowflake's HASH is signed.
+  // DuckDB's hash is an unsigned 64-bit value; Snowflake's HASH is signed, typed NUMBER(19,0).
   macro(
     'floe_hash_signed(h)',
     `CAST(CASE WHEN h >= CAST('9223372036854775808' AS UBIGINT)
-      THEN CAST(h AS HUGEINT) - CAST('18446744073709551616' AS HUGEINT) ELSE CAST(h AS HUGEINT) END AS BIGINT)`,
+      THEN CAST(h AS HUGEINT) - CAST('18446744073709551616' AS HUGEINT) ELSE CAST(h AS HUGEINT) END AS DECIMAL(19,0))`,
   ),
 
   // --- strings --------------------------------------------------------------------------------
