@@ -128,7 +128,8 @@ export const COMMON_FUNCTIONS: Record<string, FunctionTranslator> = {
   md5_binary: binaryOf(rename('md5', 1)),
   uuid_string: (args, _ctx, name) => {
     arity(name, args, 0, 2);
-    if (args.length > 0) throw unsupported('UUID_STRING with a namespace (version 5 UUIDs)');
+    if (args.length === 1) arity(name, args, 2);
+    if (args.length === 2) return fn('floe_uuid_v5', castTo(args[0], 'VARCHAR'), castTo(args[1], 'VARCHAR'));
     return castTo(fn('uuid'), 'VARCHAR');
   },
   split_part: rename('floe_split_part', 3),
