@@ -16,12 +16,14 @@ import {
 } from './duckdb-functions-variant.js';
 import { translateArithmetic, typedAvg } from './duckdb-arithmetic.js';
 import { translateFlatten } from './duckdb-flatten.js';
+import { MORE_FUNCTIONS, arrayContains, ratioToReport } from './duckdb-functions-more.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
 
 export type { ExpressionContext } from './duckdb-expr-build.js';
 
 const FUNCTIONS: Record<string, FunctionTranslator> = {
   ...COMMON_FUNCTIONS,
+  ...MORE_FUNCTIONS,
   ...CONVERSION_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
   ...VARIANT_FUNCTIONS,
@@ -80,6 +82,9 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
     return position(b.substr, b.this, b.position ?? undefined, 'POSITION');
   },
   initcap: (b) => initcap([b.this], 'INITCAP'),
+  add_months: (b, ctx) => MORE_FUNCTIONS.add_months([b.this, b.expression], ctx, 'add_months'),
+  months_between: (b, ctx) => MORE_FUNCTIONS.months_between([b.this, b.expression], ctx, 'months_between'),
+  array_contains: (b) => arrayContains(b.this, b.expression),
   aggregate_function: (b, ctx) => translateFunction(b, ctx),
   extract: (b) => {
     const field: string | undefined = typeof b.field === 'string' ? b.field : b.field?.Custom ?? wordArg(b.field);
@@ -91,7 +96,7 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
 
 /** Dedicated node kinds for Snowflake functions floe does not translate. */
 const UNSUPPORTED_NODES = new Set([
-  'add_months', 'months_between', 'array_contains', 'array_append', 'array_prepend', 'array_cat',
+  'array_append', 'array_prepend', 'array_cat',
   'array_compact', 'array_distinct', 'array_slice', 'array_to_string', 'random', 'rand', 'object_keys', 'next_day',
   'convert_timezone', 'base64_encode', 'base64_decode', 'hex_encode', 'strtok', 'editdistance', 'soundex',
 ]);
@@ -160,6 +165,10 @@ export function rewriteExpressions(statementAst: AstNode, ctx: ExpressionContext
       const inWindow = key === 'this' && parent !== null && typeof parent === 'object' && 'over' in (parent as AstNode);
       if (inWindow) return undefined; // typed at the window_function node
       return typedAvg(node, node.avg.this, false);
+    }
+    if (kind === 'window_function') {
+      const ratio = ratioToReport(node);
+      if (ratio) return ratio;
     }
     if (kind === 'window_function' && nodeKind(node.window_function.this) === 'avg') {
       return typedAvg(node, node.window_function.this.avg.this, true);

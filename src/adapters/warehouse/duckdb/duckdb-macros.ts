@@ -6,6 +6,7 @@
  * branches, so the `typeof` dispatch below costs nothing per row. Dead branches must still *bind* for
  * every argument type, which is why they cast through VARCHAR / TIMESTAMP where a direct call would not.
  */
+import { MORE_MACROS } from './duckdb-functions-more.js';
 
 const NUMERIC_TYPES =
   "('TINYINT','SMALLINT','INTEGER','BIGINT','HUGEINT','UTINYINT','USMALLINT','UINTEGER','UBIGINT','UHUGEINT','FLOAT','DOUBLE')";
@@ -173,4 +174,5 @@ export const DUCKDB_MACROS: readonly string[] = [
       WHEN 'UBIGINT' THEN 'INTEGER' WHEN 'DOUBLE' THEN 'DOUBLE' WHEN 'BOOLEAN' THEN 'BOOLEAN' WHEN 'ARRAY' THEN 'ARRAY'
       WHEN 'OBJECT' THEN 'OBJECT' WHEN 'NULL' THEN 'NULL_VALUE' ELSE json_type(CAST(j AS JSON)) END END`,
   ),
+  ...MORE_MACROS,
 ];
