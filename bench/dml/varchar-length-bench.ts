@@ -3,8 +3,7 @@
  * floe session into a table with an unconstrained VARCHAR column (baseline) and with VARCHAR(100)
  * columns, in the same run. Unconstrained columns carry no check, so the baseline is the status quo.
  */
-import { DuckDbDriver } from '../../src/adapters/warehouse/duckdb/duckdb-driver.js';
-import { EngineImpl } from '../../src/engine/engine.js';
+import { openEngine } from '../../src/engine/open-engine.js';
 import type { Session } from '../../src/engine/engine-api.js';
 
 const ROWS = 1_000_000;
@@ -22,7 +21,7 @@ async function timeInsert(session: Session, table: string): Promise<number> {
 }
 
 export async function runVarcharLengthBench(): Promise<void> {
-  const engine = await EngineImpl.start(await DuckDbDriver.open(':memory:'));
+  const engine = await openEngine({ database: ':memory:' });
   const session = await engine.session();
   const digits = 'SELECT column1 AS x FROM VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)';
   const joins = Array.from({ length: Math.log10(ROWS) }, (_, i) => `(${digits}) d${i}`).join(', ');
@@ -42,3 +41,5 @@ export async function runVarcharLengthBench(): Promise<void> {
   await session.close();
   await engine.close();
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await runVarcharLengthBench();

@@ -19,6 +19,8 @@ class FakeEngine implements Engine {
     return () => undefined;
   }
 
+  async idle(): Promise<void> {}
+
   async session(): Promise<Session> {
     const runs = this.runs;
     return {

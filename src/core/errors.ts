@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'NOT_NULL_VIOLATION' // 100072
   | 'TRANSACTION' // transaction state errors
   | 'CONFIG' // bad floe.yaml / CLI arguments
+  | 'STORAGE' // object store failures: invalid key, missing object, backend errors
   | 'INTERNAL';
 
 /** Snowflake's numeric error codes, reported alongside floe's codes where one exists. */

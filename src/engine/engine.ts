@@ -4,13 +4,18 @@
 import { Catalog } from '../core/catalog/catalog.js';
 import type { WarehouseDriver } from '../core/ports/warehouse.js';
 import type { Engine, Session, TableCommit } from './engine-api.js';
-import type { EngineCore } from './exec-context.js';
+import type { EngineCore, EngineStorage } from './exec-context.js';
 import { MetadataStore } from './metadata-store.js';
 import { ChangeClock } from './changes/change-clock.js';
 import { ChangeEvents } from './changes/change-events.js';
 import { LogCompactor } from './changes/log-compactor.js';
 import { bootstrapChangeTablesSql, changeTables } from './changes/change-store.js';
 import { SessionImpl } from './session.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { TaskEnvironment } from './engine-api.js';
+import { TaskScheduler } from './tasks/task-scheduler.js';
+import { bootstrapTaskHistorySql } from './tasks/task-history.js';
+import './tasks/task-history-function.js';
 
 /** A fresh warehouse gets this database (with schema PUBLIC) so `floe sql` works with zero setup. */
 export const DEFAULT_DATABASE = 'FLOE';
@@ -21,12 +26,15 @@ export class EngineImpl implements Engine {
   private readonly sessions = new Set<SessionImpl>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(driver: WarehouseDriver, committedVersion: number, now: () => number) {
+  private constructor(driver: WarehouseDriver, committedVersion: number, timeSource: Clock, storage: EngineStorage, tasks: TaskEnvironment) {
     this.core = {
+      storage,
       clock: new ChangeClock(committedVersion),
       events: new ChangeEvents(),
       compactor: undefined as unknown as LogCompactor,
-      now,
+      tasks: undefined as unknown as TaskScheduler,
+      now: () => timeSource.now(),
+      timeSource,
       driver,
       catalog: new Catalog(),
       metadata: new MetadataStore(driver.dialect),
@@ -37,17 +45,23 @@ export class EngineImpl implements Engine {
       },
     };
     this.core.compactor = new LogCompactor(this.core);
+    this.core.tasks = new TaskScheduler(this.core, {
+      clock: timeSource,
+      openSession: async () => (await this.session()) as SessionImpl,
+      ...(tasks.minTriggerIntervalSeconds !== undefined ? { minTriggerIntervalSeconds: tasks.minTriggerIntervalSeconds } : {}),
+    });
   }
 
-  static async start(driver: WarehouseDriver, options: { now?: () => number } = {}): Promise<EngineImpl> {
+  static async start(driver: WarehouseDriver, options: { clock: Clock; storage: EngineStorage; tasks?: TaskEnvironment }): Promise<EngineImpl> {
     const conn = await driver.connect();
     let engine: EngineImpl;
     try {
       const metadata = new MetadataStore(driver.dialect);
       await metadata.bootstrap(conn);
       for (const sql of bootstrapChangeTablesSql(driver.dialect)) await conn.execute(sql);
+      await conn.execute(bootstrapTaskHistorySql(driver.dialect));
       const v = await conn.query(`SELECT coalesce(max(version), 0) FROM ${changeTables(driver.dialect).commits}`);
-      engine = new EngineImpl(driver, Number(v.rows[0]?.[0] ?? 0), options.now ?? Date.now);
+      engine = new EngineImpl(driver, Number(v.rows[0]?.[0] ?? 0), options.clock, options.storage, options.tasks ?? {});
       engine.core.catalog.load(await metadata.load(conn));
     } finally {
       await conn.close();
@@ -57,7 +71,12 @@ export class EngineImpl implements Engine {
       await s.query(`CREATE DATABASE IF NOT EXISTS ${DEFAULT_DATABASE}`);
       await s.close();
     }
+    if (options.tasks?.scheduler !== false) await engine.core.tasks.start();
     return engine;
+  }
+
+  idle(): Promise<void> {
+    return this.core.tasks.idle();
   }
 
   onCommit(listener: (commit: TableCommit) => void): () => void {
@@ -80,8 +99,11 @@ export class EngineImpl implements Engine {
   }
 
   async close(): Promise<void> {
+    // In-flight task runs finish first (they use sessions of this engine).
+    await this.core.tasks.close();
     for (const s of [...this.sessions]) await s.close();
     await this.core.compactor.close();
+    await this.core.storage.resolver.close();
     await this.core.driver.close();
   }
 }

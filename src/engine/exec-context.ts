@@ -4,6 +4,7 @@
  */
 import type { Catalog, CatalogChange } from '../core/catalog/catalog.js';
 import type { WarehouseConnection, WarehouseDriver } from '../core/ports/warehouse.js';
+import type { ObjectStoreResolver } from '../core/ports/object-store.js';
 import type { FloeValue, ResultColumn } from '../core/result.js';
 import type { Token } from '../sql/lexer.js';
 import { endTransaction } from './transactions.js';
@@ -13,6 +14,8 @@ import type { RememberedResult } from './session-functions.js';
 import type { ChangeClock } from './changes/change-clock.js';
 import type { ChangeEvents } from './changes/change-events.js';
 import type { LogCompactor } from './changes/log-compactor.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { TaskScheduler } from './tasks/task-scheduler.js';
 import type { TransactionChanges } from './transactions.js';
 import type { StatementChanges } from './changes/statement-changes.js';
 
@@ -20,6 +23,8 @@ export interface EngineCore {
   driver: WarehouseDriver;
   catalog: Catalog;
   metadata: MetadataStore;
+  /** Buckets (floe.yaml) and the folder that holds internal stages. */
+  storage: EngineStorage;
   /** Runs catalog-changing work one at a time across sessions. */
   serialize<T>(work: () => Promise<T>): Promise<T>;
   /** Change versions and the change lock (streams). */
@@ -28,6 +33,25 @@ export interface EngineCore {
   compactor: LogCompactor;
   /** Wall clock in ms (injectable so tests can age streams). */
   now(): number;
+  /** The Clock port (task schedules). */
+  timeSource: Clock;
+  tasks: TaskScheduler;
+}
+
+export interface EngineStorage {
+  resolver: ObjectStoreResolver;
+  /** Absolute folder for internal, table and user stages. */
+  internalRoot: string;
+}
+
+/** What a session running a task body knows about that run (SYSTEM$… task functions). */
+export interface TaskRunContext {
+  name: string;
+  returnValue?: string;
+  /** Return values of this run's predecessors, by upper-case task name. */
+  predecessorValues: Map<string, string>;
+  /** The graph's CONFIG (merged with EXECUTE TASK … USING CONFIG), parsed. */
+  config: Record<string, unknown> | undefined;
 }
 
 export interface SessionState {
@@ -44,6 +68,8 @@ export interface SessionState {
   lastQueryId: string | undefined;
   /** Recent results by query id, oldest first (RESULT_SCAN). */
   results: Map<string, RememberedResult>;
+  /** Set while the session runs a task body. */
+  task?: TaskRunContext;
 }
 
 export interface StatementInput {
@@ -65,6 +91,8 @@ export interface ExecContext {
   stmt: StatementInput;
   /** Streams read and tracked tables written by the statement being bound (see analyzeChanges). */
   changes?: StatementChanges;
+  /** Table references (by full-name key) bound to derived-table SQL instead (a stream on a view reads its table's changes). */
+  overrides?: Map<string, string>;
 }
 
 export const statusResult = (message: string): HandlerResult => ({

@@ -8,6 +8,7 @@ import type { AstNode } from '../sql/ast/ast-node.js';
 import { parseSnowflake, printSql } from '../sql/ast/polyglot.js';
 import { bindStatement, type TableResolver } from '../sql/translate/bind-statement.js';
 import { METADATA_SCHEMA } from './metadata-store.js';
+import { expandView } from './changes/view-expansion.js';
 import { INFORMATION_SCHEMA } from './information-schema.js';
 import type { ExecContext } from './exec-context.js';
 import { qualify } from './resolve-names.js';
@@ -45,7 +46,10 @@ export function tableResolver(ctx: ExecContext, seen?: TableDef[]): TableResolve
       if (db !== undefined && catalog.database(db)) return ctx.engine.driver.dialect.physicalParts(db, INFORMATION_SCHEMA, n.name);
     }
     const full = qualify(ctx, n, 'query');
+    const override = role === 'read' ? ctx.overrides?.get(fullKey(full)) : undefined;
+    if (override !== undefined) return { sql: override };
     const def = catalog.table(full.database, full.schema, full.name);
+    if (def?.kind === 'VIEW' && def.readsStreams && role === 'read') return { sql: expandView(ctx, def, prepareForBackend, print) };
     if (!def) {
       const read = ctx.changes?.streams.get(fullKey(full));
       if (read && role === 'read') return { sql: read.sql };

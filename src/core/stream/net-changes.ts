@@ -6,6 +6,7 @@
  * - INSERT rows: images current at V1 that began after V0 (new rows, or new values of updated rows);
  * - DELETE rows: images current at V0 that ended by V1 (deleted rows, or old values of updated rows);
  * - a row id on both sides is an update: both halves get METADATA$ISUPDATE = TRUE and the same ROW_ID.
+ * METADATA$ROW_ID is the table id (16 hex digits) followed by the row's decimal number.
  * Append-only streams return each row created after V0 with the values it was created with.
  */
 import type { StreamMode } from '../catalog/catalog-model.js';
@@ -33,8 +34,10 @@ export interface StreamInterval {
 
 const int = (n: number): string => String(Math.trunc(n));
 
+// Table prefix + decimal row number: unique, stable and equal across streams; cheap to build (padding or
+// hex formatting costs more than the rest of a 1M-row read).
 function rowIdSql(s: TrackedSource, alias: string): string {
-  return `'${s.tableHex}' || lpad(to_hex(CAST(${alias}.${s.rowId} AS BIGINT)), 24, '0')`;
+  return `'${s.tableHex}' || CAST(CAST(${alias}.${s.rowId} AS BIGINT) AS VARCHAR)`;
 }
 
 function projection(s: TrackedSource, alias: string, action: 'INSERT' | 'DELETE', isUpdate: string): string {
@@ -45,7 +48,7 @@ function projection(s: TrackedSource, alias: string, action: 'INSERT' | 'DELETE'
 export function netChangesSql(s: TrackedSource, mode: StreamMode, iv: StreamInterval): string {
   const v0 = int(iv.from);
   const v1 = int(iv.to);
-  const cols = [...s.columns, s.rowId].join(', ');
+  const cols = [...s.columns, s.rowId, s.created].join(', ');
   if (mode === 'APPEND_ONLY') {
     const created = (t: string): string =>
       `SELECT ${projection(s, 'x', 'INSERT', 'FALSE')} FROM ${t} AS x WHERE x.${s.created} > ${v0} AND x.${s.created} <= ${v1} AND x.${s.version} = x.${s.created}`;
@@ -54,10 +57,13 @@ export function netChangesSql(s: TrackedSource, mode: StreamMode, iv: StreamInte
   const ins = `SELECT ${cols} FROM ${s.base} WHERE ${s.version} > ${v0} AND ${s.version} <= ${v1}
     UNION ALL SELECT ${cols} FROM ${s.log} WHERE ${s.version} > ${v0} AND ${s.version} <= ${v1} AND ${s.end} > ${v1}`;
   const del = `SELECT ${cols} FROM ${s.log} WHERE ${s.version} <= ${v0} AND ${s.end} > ${v0} AND ${s.end} <= ${v1}`;
+  // An INSERT image of a row created at or before the offset is the new half of an update (the row existed
+  // at V0, so its V0 image is on the DELETE side); a DELETE image is an update's old half when the row still
+  // has an image at V1 — only updated rows (created ≤ V0) can, so the lookup set stays small.
   return `WITH floe_ins AS (${ins}), floe_del AS (${del})
-    SELECT ${projection(s, 'i', 'INSERT', `(i.${s.rowId} IN (SELECT ${s.rowId} FROM floe_del))`)} FROM floe_ins AS i
+    SELECT ${projection(s, 'i', 'INSERT', `(i.${s.created} <= ${v0})`)} FROM floe_ins AS i
     UNION ALL
-    SELECT ${projection(s, 'd', 'DELETE', `(d.${s.rowId} IN (SELECT ${s.rowId} FROM floe_ins))`)} FROM floe_del AS d`;
+    SELECT ${projection(s, 'd', 'DELETE', `(d.${s.rowId} IN (SELECT ${s.rowId} FROM floe_ins WHERE ${s.created} <= ${v0}))`)} FROM floe_del AS d`;
 }
 
 /** TRUE when anything changed in the interval (no false negatives; inserts-then-deletes give TRUE). */

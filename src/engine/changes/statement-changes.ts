@@ -14,6 +14,9 @@ import type { ExecContext } from '../exec-context.js';
 import { qualify } from '../resolve-names.js';
 import { changeTables } from './change-store.js';
 import { retentionOf, trackedSource } from './stream-source.js';
+import { streamableViewQuery, viewContext, viewQuery } from './view-expansion.js';
+import { addSnowflakeOutputNames } from '../output-names.js';
+import { prepareForBackend, print } from '../translate.js';
 
 export interface StreamRead {
   stream: StreamDef;
@@ -39,11 +42,14 @@ export function streamStaleError(s: StreamDef, why: string): FloeError {
 }
 
 /** The stream's source table, or why the stream is stale. */
-export function streamSource(ctx: ExecContext, s: StreamDef): { table: TableDef } | { stale: string } {
+export function streamSource(ctx: ExecContext, s: StreamDef): { table: TableDef; view?: TableDef } | { stale: string } {
   const table = ctx.engine.catalog.tableById(s.tableId);
   if (!table) return { stale: 'its source table was dropped or replaced' };
   if (!table.tracked) return { stale: 'change tracking was turned off on its source table' };
-  return { table };
+  if (!s.view) return { table };
+  const view = ctx.engine.catalog.table(s.view.database, s.view.schema, s.view.name);
+  if (!view || view.kind !== 'VIEW' || view.id !== s.view.id) return { stale: 'its source view was dropped or replaced' };
+  return { table, view };
 }
 
 /**
@@ -51,9 +57,20 @@ export function streamSource(ctx: ExecContext, s: StreamDef): { table: TableDef 
  * transaction begins, so its snapshot includes every earlier writer's commit).
  */
 export async function analyzeChanges(ctx: ExecContext, ast: AstNode, writes: boolean): Promise<StatementChanges> {
-  const { catalog } = ctx.engine;
   const streams = new Map<string, { full: FullName; def: StreamDef }>();
   const tracked = new Map<string, TableDef>();
+  collectRefs(ctx, ast, streams, tracked, new Set());
+  const out: StatementChanges = { streams: new Map(), writes: [...tracked.values()], consumes: writes && streams.size > 0 };
+  if (out.writes.length > 0 || out.consumes) await ctx.engine.clock.acquire(ctx.session);
+  if (streams.size === 0) return out;
+  const readPoint = ctx.session.txn?.startVersion ?? ctx.engine.clock.committed;
+  for (const [key, { def }] of streams) out.streams.set(key, await streamRead(ctx, def, readPoint));
+  return out;
+}
+
+/** Streams read (also through stream-reading views) and tracked tables written. */
+function collectRefs(ctx: ExecContext, ast: AstNode, streams: Map<string, { full: FullName; def: StreamDef }>, tracked: Map<string, TableDef>, views: Set<string>): void {
+  const { catalog } = ctx.engine;
   for (const use of tableRefsOf(ast)) {
     if (use.name.schema === 'INFORMATION_SCHEMA') continue;
     const full = qualify(ctx, use.name, 'query');
@@ -62,16 +79,17 @@ export async function analyzeChanges(ctx: ExecContext, ast: AstNode, writes: boo
       if (table?.tracked) tracked.set(table.id as string, table);
       continue;
     }
-    if (table) continue;
+    if (table) {
+      const key = fullKey(full);
+      if (table.kind === 'VIEW' && table.readsStreams && !views.has(key)) {
+        views.add(key);
+        collectRefs(viewContext(ctx, table), viewQuery(table), streams, tracked, views);
+      }
+      continue;
+    }
     const stream = catalog.stream(full.database, full.schema, full.name);
     if (stream) streams.set(fullKey(full), { full, def: stream });
   }
-  const out: StatementChanges = { streams: new Map(), writes: [...tracked.values()], consumes: writes && streams.size > 0 };
-  if (out.writes.length > 0 || out.consumes) await ctx.engine.clock.acquire(ctx.session);
-  if (streams.size === 0) return out;
-  const readPoint = ctx.session.txn?.startVersion ?? ctx.engine.clock.committed;
-  for (const [key, { def }] of streams) out.streams.set(key, await streamRead(ctx, def, readPoint));
-  return out;
 }
 
 export interface OffsetRow {
@@ -99,7 +117,14 @@ async function streamRead(ctx: ExecContext, stream: StreamDef, readPoint: number
   }
   const interval: StreamInterval = { from: off.initialPending ? -1 : off.offset, to: Math.max(readPoint, off.offset) };
   const sql = netChangesSql(trackedSource(ctx.engine.driver.dialect, src.table), stream.mode, interval);
-  return { stream, table: src.table, interval, sql };
+  if (!src.view) return { stream, table: src.table, interval, sql };
+  // A stream on a view: the view's query over the table's change rows, metadata columns carried through.
+  const q = streamableViewQuery(src.view);
+  addSnowflakeOutputNames(q);
+  const t = src.table;
+  const vctx: ExecContext = { ...viewContext(ctx, src.view), changes: undefined, overrides: new Map([[fullKey(t), sql]]) };
+  prepareForBackend(vctx, q);
+  return { stream, table: t, interval, sql: print(q) };
 }
 
 /** Offset moves as literal statements, for DDL that consumes (CTAS) and commits through commitDdl. */

@@ -9,8 +9,8 @@ import type { TableDef } from '../../core/catalog/catalog-model.js';
 import { isIdent, make, type AstNode } from '../../sql/ast/ast-node.js';
 import type { ExecContext } from '../exec-context.js';
 import { print } from '../translate.js';
-import type { TransactionChanges } from '../transactions.js';
-import { captureSql, changeTables, ROW_ID, VERSION } from './change-store.js';
+import { inTransaction, type TransactionChanges } from '../transactions.js';
+import { captureSql, changeTables, ROW_ID, trackedNames, VERSION } from './change-store.js';
 import type { StatementChanges } from './statement-changes.js';
 import { advanceOffsets } from './statement-changes.js';
 
@@ -86,3 +86,19 @@ export async function captureRows(ctx: ExecContext, table: TableDef, version: nu
 }
 
 export { advanceOffsets };
+
+/**
+ * For writers that are not SQL DML (COPY INTO, pipes): run `work` in the session's transaction as a write to
+ * `table`, with change tracking when the table is tracked. `work` gets the quoted physical table to insert
+ * into — for a tracked table its base table, which needs an explicit user column list (defaults stamp the
+ * hidden columns). Rows written this way are ordinary inserts for streams.
+ */
+export async function writeToTable<T>(ctx: ExecContext, table: TableDef, work: (target: string) => Promise<T>): Promise<T> {
+  const d = ctx.engine.driver.dialect;
+  if (!table.tracked) return inTransaction(ctx.engine, ctx.session, () => work(d.physicalTable(table.database, table.schema, table.name)));
+  await ctx.engine.clock.acquire(ctx.session);
+  return inTransaction(ctx.engine, ctx.session, async (txn) => {
+    await stampWrites(ctx, txn, [table]);
+    return work(trackedNames(d, table).base);
+  });
+}

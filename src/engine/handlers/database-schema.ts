@@ -41,6 +41,9 @@ function trackedContentsDropSql(ctx: ExecContext, db: string, schema?: string): 
 function removeContents(ctx: ExecContext, db: string, schema?: string): CatalogChange['remove'] {
   const { catalog } = ctx.engine;
   const out = catalog.tables(db, schema).map((t) => keys.table(t.database, t.schema, t.name));
+  for (const k of ['STAGE', 'FILE_FORMAT', 'PIPE'] as const) {
+    out.push(...catalog.schemaObjects(k, db, schema).map((o) => keys.schemaObject(k, o.database, o.schema, o.name)));
+  }
   out.push(...catalog.streams(db, schema).map((t) => keys.stream(t.database, t.schema, t.name)));
   if (schema === undefined) out.push(...catalog.schemas(db).map((s) => keys.schema(db, s.name)));
   return out;

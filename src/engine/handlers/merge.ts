@@ -109,7 +109,9 @@ export async function handleMerge(ctx: ExecContext): Promise<HandlerResult> {
   const joinSql = `SELECT ${targetRef}.${rowId} AS floe_rid,
       CASE WHEN ${targetRef}.${rowId} IS NULL THEN ${actionCase(clauses, false)} ELSE ${actionCase(clauses, true)} END AS floe_act
     FROM ${sourceSql} LEFT JOIN ${targetSql} ON ${onSql}`;
-  const checkSql = `WITH j AS (${joinSql}),
+  // The join is materialized once: the check, the counts and (for tracked targets) the capture all read it.
+  const joined = q(`floe_merge_${ctx.session.user}_${process.pid}`.toLowerCase());
+  const checkSql = `WITH j AS (SELECT * FROM ${joined}),
     dup AS (SELECT floe_rid FROM j WHERE floe_rid IS NOT NULL GROUP BY floe_rid
             HAVING count(*) FILTER (WHERE floe_act = 'U') > 1
                 OR (count(*) FILTER (WHERE floe_act = 'U') >= 1 AND count(*) FILTER (WHERE floe_act = 'D') >= 1)
@@ -121,6 +123,7 @@ export async function handleMerge(ctx: ExecContext): Promise<HandlerResult> {
 
   const conn = ctx.session.conn;
   return inTransaction(ctx.engine, ctx.session, async (txn) => {
+    await conn.execute(`CREATE OR REPLACE TEMP TABLE ${joined} AS ${joinSql}`);
     const check = await conn.query(checkSql);
     const [ins, upd, del, dupRid] = check.rows[0] as FloeValue[];
     if (dupRid !== null && ctx.session.params.bool('ERROR_ON_NONDETERMINISTIC_MERGE')) {
@@ -131,8 +134,9 @@ export async function handleMerge(ctx: ExecContext): Promise<HandlerResult> {
     }
     const version = await stampWrites(ctx, txn, changes.writes);
     if (tracked && version !== undefined && (Number(upd) > 0 || Number(del) > 0)) {
-      await captureRows(ctx, tracked, version, `b.${rowId} IN (SELECT floe_rid FROM (${joinSql}) AS j WHERE floe_act IN ('U', 'D'))`);
+      await captureRows(ctx, tracked, version, `b.${rowId} IN (SELECT floe_rid FROM ${joined} WHERE floe_act IN ('U', 'D'))`);
     }
+    await conn.execute(`DROP TABLE ${joined}`);
     await conn.execute(mergeSql);
     await advanceOffsets(ctx, changes);
     const counts: [string, number][] = [];

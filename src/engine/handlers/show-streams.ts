@@ -50,6 +50,7 @@ export async function streamRow(ctx: ExecContext, s: StreamDef): Promise<Row> {
     staleAfter = formatMicrosInZone(BigInt(ms) * 1000n, ctx.session.params.get('TIMEZONE'));
   }
   const table = 'table' in src ? src.table : s.tableName;
+  const shownSource = s.view ?? table;
   return {
     created_on: ltz(ctx, s.createdOn),
     name: s.name,
@@ -57,9 +58,9 @@ export async function streamRow(ctx: ExecContext, s: StreamDef): Promise<Row> {
     schema_name: s.schema,
     owner: s.owner,
     comment: s.comment ?? '',
-    table_name: displayName(table),
+    table_name: displayName(shownSource),
     source_type: s.sourceType,
-    base_tables: '',
+    base_tables: s.view ? displayName(table) : '',
     type: 'DELTA',
     stale: String(stale),
     mode: s.mode,
@@ -67,7 +68,7 @@ export async function streamRow(ctx: ExecContext, s: StreamDef): Promise<Row> {
     invalid_reason: 'N/A',
     owner_role_type: 'ROLE',
     kind: 'STREAM',
-    tableOn: displayName(table),
+    tableOn: displayName(shownSource),
   };
 }
 

@@ -191,7 +191,7 @@ describe('SHOW PARAMETERS', () => {
 describe('dispatch', () => {
   it('reports unknown kinds as unsupported', async () => {
     await expect(one('SHOW ALERTS')).rejects.toThrow('unsupported: SHOW ALERTS');
-    await expect(one('SHOW TERSE STAGES')).rejects.toThrow('unsupported: SHOW TERSE STAGES');
+    await expect(one('SHOW TERSE ALERTS')).rejects.toThrow('unsupported: SHOW TERSE ALERTS');
   });
 });
 

@@ -10,7 +10,9 @@ import { INFORMATION_SCHEMA } from '../information-schema.js';
 import { showGrants, showParameters } from './show-grants.js';
 import { showRoles, showUsers, showWarehouses } from './show-account.js';
 import { showKeys } from './show-keys.js';
+import { showFileFormats, showStages } from './stage-ddl.js';
 import { showStreams } from './show-streams.js';
+import { showTasks } from './show-tasks.js';
 import { showColumns, showTables, showViews } from './show-tables.js';
 import { binaryCompare, ltz, parseShowOptions, resolveScope, showResult, TERSE_COLUMNS, type ColumnSpecs, type Row } from './show-common.js';
 
@@ -32,7 +34,10 @@ const SHOW_HANDLERS: Record<string, ShowHandler> = {
   USERS: showUsers,
   GRANTS: showGrants,
   PARAMETERS: showParameters,
+  STAGES: showStages,
+  'FILE FORMATS': showFileFormats,
   STREAMS: showStreams,
+  TASKS: showTasks,
 };
 
 export async function handleShow(ctx: ExecContext): Promise<HandlerResult> {

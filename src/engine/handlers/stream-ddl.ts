@@ -17,6 +17,8 @@ import { qualify, requireSchema } from '../resolve-names.js';
 import { columnSpecsOf } from './column-defs.js';
 import { parseProperties } from './properties.js';
 import { nameInString } from './stream-name.js';
+import { streamableViewQuery, viewContext } from '../changes/view-expansion.js';
+import { objectNameOf } from '../../sql/translate/bind-statement.js';
 import { showResult } from './show-common.js';
 import { STREAM_COLUMNS, streamRow } from './show-streams.js';
 
@@ -53,6 +55,7 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
   if (catalog.table(full.database, full.schema, full.name)) throw alreadyExists('Object', displayIdent(full.name));
 
   let source: TableDef;
+  let view: TableDef | undefined;
   let keepOffset: StreamDef | undefined;
   if (cur.acceptWords('CLONE')) {
     const from = qualify(ctx, cur.objectName());
@@ -61,17 +64,23 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
     const t = catalog.tableById(keepOffset.tableId);
     if (!t) throw compilationError(`Stream ${displayName(from)} is stale and cannot be cloned.`);
     source = t;
+    if (keepOffset.view) view = catalog.table(keepOffset.view.database, keepOffset.view.schema, keepOffset.view.name);
   } else {
     cur.expectWords('ON');
-    if (cur.acceptWords('VIEW')) throw unsupported('CREATE STREAM … ON VIEW (streams on tables are supported)');
     if (cur.isWord('EXTERNAL', 'STAGE', 'DYNAMIC')) throw unsupported(`CREATE STREAM … ON ${cur.next().value}`);
-    cur.expectWords('TABLE');
+    const onView = cur.acceptWords('VIEW');
+    if (!onView) cur.expectWords('TABLE');
     const n = cur.objectName();
     const t = qualify(ctx, n);
     const def = catalog.table(t.database, t.schema, t.name);
-    if (!def) throw notFound('Table', displayName(n));
-    if (def.kind !== 'TABLE') throw unsupported('CREATE STREAM … ON TABLE <view> (streams on views)');
-    source = def;
+    if (!def) throw notFound(onView ? 'View' : 'Table', displayName(n));
+    if (def.kind === 'VIEW') {
+      view = def;
+      source = viewBaseTable(ctx, def);
+    } else {
+      if (onView) throw compilationError(`Object found is of type 'TABLE', not specified type 'VIEW'.`);
+      source = def;
+    }
   }
   for (const kw of ['AT', 'BEFORE']) {
     if (!cur.acceptWords(kw)) continue;
@@ -102,7 +111,8 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
     id: newObjectId(),
     tableId: tracking.def.id as string,
     tableName: { database: source.database, schema: source.schema, name: source.name },
-    sourceType: 'Table',
+    sourceType: view ? 'View' : 'Table',
+    ...(view ? { view: { database: view.database, schema: view.schema, name: view.name, id: view.id ?? '' } } : {}),
     mode: appendOnly ? 'APPEND_ONLY' : 'DEFAULT',
     showInitialRows,
     createdOn: new Date(ctx.engine.now()).toISOString(),
@@ -113,6 +123,8 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
   const offsets = changeTables(d).offsets;
   const change: CatalogChange = { remove: [], put: [{ kind: 'STREAM', def: stream }] };
   if (tracking.physical.length > 0 || tracking.def !== source) change.put.push({ kind: 'TABLE', def: tracking.def });
+  // Snowflake turns change tracking on for a view a stream is created on (SHOW VIEWS change_tracking = ON).
+  if (view && !view.changeTracking) change.put.push({ kind: 'TABLE', def: { ...view, changeTracking: true } });
   await commitDdl(ctx, () => {
     // Under the change lock: the committed version is final until this DDL commits.
     const offset = kept ? kept.offset : ctx.engine.clock.committed;
@@ -125,6 +137,19 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
     ];
   }, change);
   return statusResult(`Stream ${displayIdent(full.name)} successfully created.`);
+}
+
+/** The one table under a view a stream can be created on (projections and filters over one table). */
+function viewBaseTable(ctx: ExecContext, view: TableDef): TableDef {
+  if (view.readsStreams) throw unsupported('a stream on a view that reads a stream');
+  if (view.id === undefined) throw unsupported(`a stream on view ${displayName(view)}: re-create the view first (it predates view ids)`);
+  const q = streamableViewQuery(view);
+  const ref = objectNameOf(q.select.from.expressions[0].table);
+  const full = qualify(viewContext(ctx, view), ref);
+  const table = ctx.engine.catalog.table(full.database, full.schema, full.name);
+  if (!table) throw notFound('Table', displayName(ref));
+  if (table.kind !== 'TABLE') throw unsupported('a stream on a view over another view');
+  return table;
 }
 
 export async function handleDropStream(ctx: ExecContext): Promise<HandlerResult> {

@@ -17,6 +17,7 @@ import { qualify, requireSchema } from '../resolve-names.js';
 import { parseStatement, prepareForBackend, print } from '../translate.js';
 import { columnSpecsOf, parseColumn, parseTableConstraints } from './column-defs.js';
 import { parseProperties } from './properties.js';
+import { clearLoadHistory } from '../load/load-history.js';
 import { dropTrackedSql, trackedNames, viewSql } from '../changes/change-store.js';
 import { analyzeChanges, offsetUpdateSql } from '../changes/statement-changes.js';
 import { captureRows, stampWrites } from '../changes/tracked-dml.js';
@@ -163,6 +164,9 @@ async function createView(ctx: ExecContext, body: AstNode): Promise<HandlerResul
   if (existing && existing.kind !== 'VIEW') throw compilationError(`Object found is of type '${existing.kind}', not specified type 'VIEW'.`);
   const text = ctx.stmt.sql;
   addSnowflakeOutputNames(body.query);
+  // A view over a stream is expanded into each statement that reads it (see changes/view-expansion).
+  ctx.changes = await analyzeChanges(ctx, body.query, false);
+  const readsStreams = ctx.changes.streams.size > 0;
   prepareForBackend(ctx, body.query);
   const querySql = print(body.query);
   let specs = await probeColumns(ctx, querySql);
@@ -174,8 +178,12 @@ async function createView(ctx: ExecContext, body: AstNode): Promise<HandlerResul
   const d = driver.dialect;
   const phys = d.physicalTable(full.database, full.schema, full.name);
   const colList = given.length > 0 ? ` (${given.map(d.quoteIdent).join(', ')})` : '';
-  const physical = [`CREATE ${existing ? 'OR REPLACE ' : ''}VIEW ${phys}${colList} AS ${querySql}`];
+  const physical = readsStreams
+    ? [`DROP VIEW IF EXISTS ${phys}`]
+    : [`CREATE ${existing ? 'OR REPLACE ' : ''}VIEW ${phys}${colList} AS ${querySql}`];
   const def: TableDef = {
+    id: newObjectId(),
+    ...(readsStreams ? { readsStreams } : {}),
     kind: 'VIEW',
     database: full.database,
     schema: full.schema,
@@ -209,7 +217,9 @@ export async function handleDropTableOrView(ctx: ExecContext): Promise<HandlerRe
   }
   if (def.kind !== kind) throw compilationError(`Object found is of type '${def.kind}', not specified type '${kind}'.`);
   const d = ctx.engine.driver.dialect;
-  const physical = def.tracked ? dropTrackedSql(d, def, true) : [`DROP ${kind} ${d.physicalTable(full.database, full.schema, full.name)}`];
+  const physical = def.tracked
+    ? dropTrackedSql(d, def, true)
+    : [`DROP ${kind}${def.readsStreams ? ' IF EXISTS' : ''} ${d.physicalTable(full.database, full.schema, full.name)}`];
   await commitDdl(ctx, physical, { remove: [keys.table(full.database, full.schema, full.name)], put: [] });
   return statusResult(`${displayIdent(full.name)} successfully dropped.`);
 }
@@ -230,6 +240,7 @@ export async function handleTruncate(ctx: ExecContext): Promise<HandlerResult> {
   if (def.kind !== 'TABLE') throw compilationError(`Object found is of type '${def.kind}', not specified type 'TABLE'.`);
   if (!def.tracked) {
     await ctx.session.conn.execute(`DELETE FROM ${ctx.engine.driver.dialect.physicalTable(full.database, full.schema, full.name)}`);
+    await clearLoadHistory(ctx.session.conn, ctx.engine.driver.dialect, `${full.database}.${full.schema}.${full.name}`);
     return statusResult('Statement executed successfully.');
   }
   // Standard streams see a TRUNCATE as deletes of every row (reference §1.2).
@@ -239,6 +250,7 @@ export async function handleTruncate(ctx: ExecContext): Promise<HandlerResult> {
     await captureRows(ctx, def, version);
     await ctx.session.conn.execute(`DELETE FROM ${trackedNames(ctx.engine.driver.dialect, def).base}`);
   });
+  await clearLoadHistory(ctx.session.conn, ctx.engine.driver.dialect, `${full.database}.${full.schema}.${full.name}`);
   return statusResult('Statement executed successfully.');
 }
 

@@ -53,18 +53,41 @@ function collectCteNames(ast: unknown): Set<string> {
 
 const isCte = (n: ObjectName, ctes: Set<string>): boolean => n.database === undefined && n.schema === undefined && ctes.has(n.name);
 
-/** Bind a reference in place; a derived-table resolution comes back as raw SQL for the caller to splice in. */
-function bindRef(ref: AstNode, role: RefRole, resolve: TableResolver, ctes: Set<string>, keepName = true): AstNode | undefined {
+interface DerivedRef {
+  sql: string;
+  alias: string;
+}
+
+const quoteAlias = (a: string): string => `"${a.replace(/"/g, '""')}"`;
+const derivedNode = (d: DerivedRef): AstNode => make.raw(`(${d.sql}) AS ${quoteAlias(d.alias)}`);
+
+/** A derived table where polyglot expects a TableRef (DELETE … USING): its own shape for `(subquery) AS x`. */
+const derivedTableRef = (d: DerivedRef): AstNode => ({
+  name: { name: '', quoted: false },
+  schema: null,
+  catalog: null,
+  alias: { name: d.alias, quoted: true },
+  alias_explicit_as: true,
+  column_aliases: [],
+  when: null,
+  only: false,
+  final_: false,
+  hints: [
+    {
+      subquery: { this: make.raw(d.sql), alias: null, column_aliases: [], alias_explicit_as: false, order_by: null, limit: null, offset: null, lateral: false, modifiers_inside: false },
+    },
+  ],
+});
+
+/** Bind a reference in place; a derived-table resolution comes back for the caller to splice in. */
+function bindRef(ref: AstNode, role: RefRole, resolve: TableResolver, ctes: Set<string>, keepName = true): DerivedRef | undefined {
   const n = objectNameOf(ref);
   if (isCte(n, ctes)) {
     ref.name = { ...ref.name, name: n.name, quoted: true };
     return undefined;
   }
   const p = resolve(n, role);
-  if (isDerived(p)) {
-    const alias = isIdent(ref.alias) ? resolveIdent(ref.alias.name, ref.alias.quoted) : n.name;
-    return make.raw(`(${p.sql}) AS "${alias.replace(/"/g, '""')}"`);
-  }
+  if (isDerived(p)) return { sql: p.sql, alias: isIdent(ref.alias) ? resolveIdent(ref.alias.name, ref.alias.quoted) : n.name };
   // Column references qualify by the table's Snowflake name; keep it visible when the physical name differs.
   if (keepName && p.name !== n.name && !isIdent(ref.alias)) ref.alias = { name: n.name, quoted: true };
   ref.catalog = null;
@@ -129,14 +152,17 @@ export function bindStatement(stmt: AstNode, options: BindOptions): void {
   const ctes = collectCteNames(stmt);
   const target = writeTarget(stmt);
   // INSERT has no target alias in Snowflake (or DuckDB); DELETE keeps its alias outside the TableRef.
-  if (target) bindRef(target, 'write', resolve, ctes, !stmt.insert && !(stmt.delete && isIdent(stmt.delete.alias)));
+  const aliasedElsewhere = isIdent(stmt.delete?.alias) || stmt.merge?.this?.alias !== undefined;
+  if (target) bindRef(target, 'write', resolve, ctes, !stmt.insert && !aliasedElsewhere);
   const using: unknown[] = stmt.delete?.using ?? [];
   using.forEach((u, i) => {
-    if (isTableRef(u)) using[i] = bindRef(u, 'read', resolve, ctes) ?? u;
+    const derived = isTableRef(u) ? bindRef(u, 'read', resolve, ctes) : undefined;
+    if (derived) using[i] = derivedTableRef(derived);
   });
   transform(stmt, (node, kind, _parent, key) => {
     if (kind === 'table' && isTableRef(node.table)) {
-      if (node.table !== target) return bindRef(node.table, 'read', resolve, ctes);
+      const derived = node.table !== target ? bindRef(node.table, 'read', resolve, ctes) : undefined;
+      if (derived) return derivedNode(derived);
     } else if (kind === 'literal' && (node.literal.literal_type === 'string' || node.literal.literal_type === 'dollar_string')) return make.raw(quoteString(String(node.literal.value)));
     // `(VALUES …) AS t(x)` inside a subquery is already valid; a bare FROM VALUES is not.
     else if (kind === 'values' && key !== 'this' && node.values.expressions?.[0]?.expressions) return valuesToDerivedTable(node);

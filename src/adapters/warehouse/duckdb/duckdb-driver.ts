@@ -47,11 +47,39 @@ class DuckDbConnection implements WarehouseConnection {
     return { columns, rows, rowsChanged: result.rowsChanged };
   }
 
+  cancel(): void {
+    this.con.interrupt();
+  }
+
   async execute(sql: string): Promise<void> {
     try {
       await this.con.run(sql);
     } catch (e) {
       throw mapDuckDbError(e);
+    }
+  }
+
+  async appendRows(tempTable: string, rows: readonly (readonly (string | number | null)[])[]): Promise<void> {
+    let appender;
+    try {
+      appender = await this.con.createAppender(tempTable, 'main', 'temp');
+    } catch (e) {
+      throw mapDuckDbError(e);
+    }
+    try {
+      for (const row of rows) {
+        for (const v of row) {
+          if (v === null) appender.appendNull();
+          else if (typeof v === 'number') appender.appendInteger(v);
+          else appender.appendVarchar(v);
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } catch (e) {
+      throw mapDuckDbError(e);
+    } finally {
+      appender.closeSync();
     }
   }
 
