@@ -4,29 +4,34 @@
  * macro or generated SQL.
  */
 import { createHash } from 'node:crypto';
-import { DuckDBScalarFunction, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBScalarFunction, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+
+/** A two-argument VARCHAR function, NULL when either argument is NULL; `f` runs once per row of a chunk. */
+function binaryUdf<A, B>(name: string, types: [DuckDBType, DuckDBType], f: (a: A, b: B) => string): DuckDBScalarFunction {
+  return DuckDBScalarFunction.create({
+    name,
+    returnType: VARCHAR,
+    parameterTypes: types,
+    mainFunction: (_info, input, output) => {
+      const first = input.getColumnVector(0);
+      const second = input.getColumnVector(1);
+      for (let row = 0; row < input.rowCount; row++) {
+        const a = first.getItem(row) as A | null;
+        const b = second.getItem(row) as B | null;
+        output.setItem(row, a === null || b === null ? null : f(a, b));
+      }
+      output.flush();
+    },
+  });
+}
 
 const DIGESTS: Record<number, string> = { 224: 'sha224', 256: 'sha256', 384: 'sha384', 512: 'sha512' };
 
-/** floe_sha2(text, bits) → lower-case hex digest; NULL in, NULL out. */
-const sha2 = DuckDBScalarFunction.create({
-  name: 'floe_sha2',
-  returnType: VARCHAR,
-  parameterTypes: [VARCHAR, INTEGER],
-  mainFunction: (_info, input, output) => {
-    const text = input.getColumnVector(0);
-    const bits = input.getColumnVector(1);
-    for (let row = 0; row < input.rowCount; row++) {
-      const v = text.getItem(row) as string | null;
-      const b = bits.getItem(row) as number | null;
-      const algorithm = b === null ? undefined : DIGESTS[b];
-      if (b !== null && algorithm === undefined) {
-        throw new Error(`floe: Invalid digest size for SHA2: ${b}. Valid digest sizes are 224, 256, 384, 512.`);
-      }
-      output.setItem(row, v === null || algorithm === undefined ? null : createHash(algorithm).update(v, 'utf8').digest('hex'));
-    }
-    output.flush();
-  },
+/** floe_sha2(text, bits) → lower-case hex digest. */
+const sha2 = binaryUdf<string, number>('floe_sha2', [VARCHAR, INTEGER], (text, bits) => {
+  const algorithm = DIGESTS[bits];
+  if (algorithm === undefined) throw new Error(`floe: Invalid digest size for SHA2: ${bits}. Valid digest sizes are 224, 256, 384, 512.`);
+  return createHash(algorithm).update(text, 'utf8').digest('hex');
 });
 
 /** RFC 4122 version 5 UUID of `name` in the `namespace` UUID (UUID_STRING(namespace, name)). */
@@ -40,21 +45,7 @@ export function uuidV5(namespace: string, name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-const uuid5 = DuckDBScalarFunction.create({
-  name: 'floe_uuid_v5',
-  returnType: VARCHAR,
-  parameterTypes: [VARCHAR, VARCHAR],
-  mainFunction: (_info, input, output) => {
-    const ns = input.getColumnVector(0);
-    const names = input.getColumnVector(1);
-    for (let row = 0; row < input.rowCount; row++) {
-      const n = ns.getItem(row) as string | null;
-      const v = names.getItem(row) as string | null;
-      output.setItem(row, n === null || v === null ? null : uuidV5(n, v));
-    }
-    output.flush();
-  },
-});
+const uuid5 = binaryUdf<string, string>('floe_uuid_v5', [VARCHAR, VARCHAR], uuidV5);
 
 export function registerUdfs(con: DuckDBConnection): void {
   con.registerScalarFunction(sha2);
