@@ -9,16 +9,13 @@ import { compilationError } from '../core/errors.js';
 import { isIdent, nodeKind, type AstNode } from '../sql/ast/ast-node.js';
 
 export function rejectCaseInsensitiveColumnMatches(ast: AstNode, tables: readonly TableDef[]): void {
+  // Only a table with a column name that is not all upper case can be misread.
+  if (!tables.some((t) => t.columns.some((c) => c.name !== c.name.toUpperCase()))) return;
   const byUpper = new Map<string, string[]>();
-  for (const t of tables) {
-    for (const c of t.columns) {
-      const key = c.name.toUpperCase();
-      if (key !== c.name || byUpper.has(key)) byUpper.set(key, [...(byUpper.get(key) ?? []), c.name]);
-      else byUpper.set(key, [c.name]);
-    }
+  for (const c of tables.flatMap((t) => t.columns)) {
+    const key = c.name.toUpperCase();
+    byUpper.set(key, [...(byUpper.get(key) ?? []), c.name]);
   }
-  // Only tables with a column that is not all upper case can be misread.
-  if (![...byUpper.keys()].some((k) => byUpper.get(k)?.some((n) => n !== k))) return;
   const columnNames = new Set<object>();
   const refs: string[] = [];
   // DML targets are bare identifiers, not column nodes.

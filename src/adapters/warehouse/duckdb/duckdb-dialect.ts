@@ -50,7 +50,7 @@ function rejectCaseOnlyDuplicates(names: readonly string[]): void {
   }
 }
 
-export const caseOnlyDuplicate = (a: string, b: string): FloeError =>
+const caseOnlyDuplicate = (a: string, b: string): FloeError =>
   unsupported(`columns "${a}" and "${b}" in one table (names that differ only by case; the DuckDB backend compares column names case-insensitively)`);
 
 export const duckDbDialect: WarehouseDialect = {

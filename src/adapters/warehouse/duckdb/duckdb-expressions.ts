@@ -167,11 +167,10 @@ export function rewriteExpressions(statementAst: AstNode, ctx: ExpressionContext
       return typedAvg(node, node.avg.this, false);
     }
     if (kind === 'window_function') {
+      const inner = node.window_function.this;
+      if (nodeKind(inner) === 'avg') return typedAvg(node, inner.avg.this, true);
       const ratio = ratioToReport(node);
       if (ratio) return ratio;
-    }
-    if (kind === 'window_function' && nodeKind(node.window_function.this) === 'avg') {
-      return typedAvg(node, node.window_function.this.avg.this, true);
     }
     const arithmetic = translateArithmetic(kind, node[kind]);
     if (arithmetic) return arithmetic;
