@@ -16,6 +16,7 @@ import {
 } from './duckdb-functions-variant.js';
 import { translateArithmetic, typedAvg } from './duckdb-arithmetic.js';
 import { translateFlatten } from './duckdb-flatten.js';
+import { REGEXP_FUNCTIONS, regexpLike } from './duckdb-functions-regexp.js';
 import { MORE_FUNCTIONS, arrayContains, ratioToReport } from './duckdb-functions-more.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
 
@@ -24,6 +25,7 @@ export type { ExpressionContext } from './duckdb-expr-build.js';
 const FUNCTIONS: Record<string, FunctionTranslator> = {
   ...COMMON_FUNCTIONS,
   ...MORE_FUNCTIONS,
+  ...REGEXP_FUNCTIONS,
   ...CONVERSION_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
   ...VARIANT_FUNCTIONS,
@@ -69,10 +71,7 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
     inner.function.distinct = Boolean(b.distinct);
     return markVariant(fn('floe_array_agg_finish', inner));
   },
-  regexp_like: (b) => {
-    if (b.flags) throw unsupported('REGEXP_LIKE with parameters');
-    return fn('regexp_full_match', b.this, b.pattern);
-  },
+  regexp_like: (b, ctx) => regexpLike([b.this, b.pattern, ...(b.flags ? [b.flags] : [])], ctx, 'regexp_like'),
   ends_with: (b) => fn('ends_with', b.this, b.expression),
   starts_with: (b) => fn('starts_with', b.this, b.expression),
   day_of_week_iso: (b) => extractPart('dayofweekiso', b.this),

@@ -58,19 +58,6 @@ const rename = (duckName: string, min: number, max = min): FunctionTranslator =>
   return fn(duckName, ...args);
 };
 
-/** Snowflake's REGEXP functions use POSIX-like patterns matched against the whole string for LIKE. */
-const regexpLike: FunctionTranslator = (args, _ctx, name) => {
-  arity(name, args, 2, 3);
-  return fn('regexp_full_match', ...args);
-};
-
-const regexpReplace: FunctionTranslator = (args, _ctx, name) => {
-  arity(name, args, 2, 6);
-  if (args.length > 3) throw unsupported(`${name.toUpperCase()} with position/occurrence/parameters`);
-  // Snowflake replaces every occurrence; DuckDB only the first unless 'g'.
-  return fn('regexp_replace', args[0], args[1], args[2] ?? str(''), str('g'));
-};
-
 /** LISTAGG([DISTINCT] x [, sep]) [WITHIN GROUP (ORDER BY …)] → string_agg; Snowflake's default separator is ''. */
 export function listAgg(body: AstNode, orderBy: AstNode[] | null): AstNode {
   return {
@@ -138,15 +125,6 @@ export const COMMON_FUNCTIONS: Record<string, FunctionTranslator> = {
   startswith: rename('starts_with', 2),
   endswith: rename('ends_with', 2),
   contains: rename('contains', 2),
-  regexp_like: regexpLike,
-  rlike: regexpLike,
-  regexp_replace: regexpReplace,
-  regexp_substr: (args, _ctx, name) => {
-    arity(name, args, 2, 6);
-    if (args.length > 2) throw unsupported(`${name.toUpperCase()} with position/occurrence/parameters`);
-    return fn('floe_regexp_substr', args[0], args[1]);
-  },
-  regexp_count: (args, _ctx, name) => (arity(name, args, 2), fn('length', fn('regexp_extract_all', args[0], args[1]))),
   charindex: (args, _ctx, name) => position(args[0], args[1], args[2], name),
   initcap: (args, _ctx, name) => initcap(args, name),
   // CONCAT_WS(sep, a, …) is NULL when any argument is NULL, like CONCAT.
