@@ -16,6 +16,7 @@ import {
 } from './duckdb-functions-variant.js';
 import { translateArithmetic, typedAvg } from './duckdb-arithmetic.js';
 import { translateFlatten } from './duckdb-flatten.js';
+import { ARRAY_FUNCTIONS, ARRAY_NODE_TRANSLATORS } from './duckdb-functions-array.js';
 import { REGEXP_FUNCTIONS, regexpLike } from './duckdb-functions-regexp.js';
 import { MORE_FUNCTIONS, arrayContains, ratioToReport } from './duckdb-functions-more.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
@@ -26,6 +27,7 @@ const FUNCTIONS: Record<string, FunctionTranslator> = {
   ...COMMON_FUNCTIONS,
   ...MORE_FUNCTIONS,
   ...REGEXP_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
   ...CONVERSION_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
   ...VARIANT_FUNCTIONS,
@@ -84,6 +86,7 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
   add_months: (b, ctx) => MORE_FUNCTIONS.add_months([b.this, b.expression], ctx, 'add_months'),
   months_between: (b, ctx) => MORE_FUNCTIONS.months_between([b.this, b.expression], ctx, 'months_between'),
   array_contains: (b) => arrayContains(b.this, b.expression),
+  ...ARRAY_NODE_TRANSLATORS,
   aggregate_function: (b, ctx) => translateFunction(b, ctx),
   extract: (b) => {
     const field: string | undefined = typeof b.field === 'string' ? b.field : b.field?.Custom ?? wordArg(b.field);
@@ -95,8 +98,7 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
 
 /** Dedicated node kinds for Snowflake functions floe does not translate. */
 const UNSUPPORTED_NODES = new Set([
-  'array_append', 'array_prepend', 'array_cat',
-  'array_compact', 'array_distinct', 'array_slice', 'array_to_string', 'random', 'rand', 'object_keys', 'next_day',
+  'array_cat', 'array_distinct', 'array_slice', 'array_to_string', 'random', 'rand', 'object_keys', 'next_day',
   'convert_timezone', 'base64_encode', 'base64_decode', 'hex_encode', 'strtok', 'editdistance', 'soundex',
 ]);
 
