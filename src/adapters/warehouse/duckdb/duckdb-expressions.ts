@@ -10,7 +10,7 @@ import {
 } from './duckdb-expr-build.js';
 import { CONVERSION_FUNCTIONS, toNumber, translateCast } from './duckdb-casts.js';
 import { COMMON_FUNCTIONS, coalesce, initcap, listAgg, position } from './duckdb-functions-common.js';
-import { DATETIME_FUNCTIONS, dateDiff, extractPart, lastDay } from './duckdb-functions-datetime.js';
+import { DATETIME_FUNCTIONS, dateDiff, extractPart, lastDay, nextDay } from './duckdb-functions-datetime.js';
 import {
   VARIANT_FUNCTIONS, getElement, isVariantNode, markVariant, jsonExtract, parseJson, snowflakePathToJsonPath,
 } from './duckdb-functions-variant.js';
@@ -87,6 +87,7 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
   months_between: (b, ctx) => MORE_FUNCTIONS.months_between([b.this, b.expression], ctx, 'months_between'),
   array_contains: (b) => arrayContains(b.this, b.expression),
   ...ARRAY_NODE_TRANSLATORS,
+  next_day: (b) => nextDay(b.this, b.expression, 'NEXT_DAY', 1),
   aggregate_function: (b, ctx) => translateFunction(b, ctx),
   extract: (b) => {
     const field: string | undefined = typeof b.field === 'string' ? b.field : b.field?.Custom ?? wordArg(b.field);
@@ -98,7 +99,7 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
 
 /** Dedicated node kinds for Snowflake functions floe does not translate. */
 const UNSUPPORTED_NODES = new Set([
-  'array_cat', 'array_distinct', 'array_slice', 'array_to_string', 'random', 'rand', 'object_keys', 'next_day',
+  'array_cat', 'array_distinct', 'array_slice', 'array_to_string', 'random', 'rand', 'object_keys',
   'convert_timezone', 'base64_encode', 'base64_decode', 'hex_encode', 'strtok', 'editdistance', 'soundex',
 ]);
 

@@ -33,14 +33,14 @@ export const STATEMENT_LAYER = new Set([
 
 /** Real Snowflake functions floe does not translate (yet): refused with `unsupported: function NAME`. */
 export const KNOWN_UNSUPPORTED = new Set([
-  'next_day', 'previous_day', 'time_slice', 'time_from_parts',
+  'time_slice', 'time_from_parts',
   'array_distinct', 'array_except', 'array_flatten',
   'array_generate_range', 'array_insert', 'array_intersection', 'array_max', 'array_min', 'array_position',
-  'array_remove', 'array_slice', 'array_sort', 'array_unique_agg', 'arrays_overlap',
+  'array_remove', 'array_sort', 'array_unique_agg', 'arrays_overlap',
   'arrays_to_object', 'object_insert', 'object_pick',
-  'as_array', 'as_binary', 'as_boolean', 'as_char', 'as_varchar', 'as_date', 'as_decimal', 'as_number', 'as_double',
-  'as_real', 'as_integer', 'as_object', 'as_time', 'as_timestamp_ntz', 'as_timestamp_ltz', 'as_timestamp_tz',
-  'is_array', 'is_object', 'is_varchar', 'is_integer', 'is_decimal', 'is_double', 'is_boolean', 'is_date',
+  'as_binary', 'as_date', 'as_decimal', 'as_number',
+  'as_time', 'as_timestamp_ntz', 'as_timestamp_ltz', 'as_timestamp_tz',
+  'is_decimal', 'is_date',
   'is_timestamp_ntz', 'is_timestamp_ltz', 'is_timestamp_tz', 'strip_null_value', 'check_json', 'json_extract_path_text',
   'parse_xml', 'xmlget', 'to_xml', 'to_geography', 'to_geometry', 'st_makepoint', 'st_distance',
   'try_base64_decode_string',

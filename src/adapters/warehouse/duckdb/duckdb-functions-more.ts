@@ -29,6 +29,10 @@ export const MORE_MACROS: readonly string[] = [
       + CASE WHEN day(a) = day(b) OR (CAST(a AS DATE) = last_day(CAST(a AS DATE)) AND CAST(b AS DATE) = last_day(CAST(b AS DATE)))
         THEN 0 ELSE (day(a) - day(b)) / 31.0 END, 6) AS DECIMAL(38,6))`,
   ),
+  // ARRAY_SLICE positions (0-based from, exclusive to, negative from the end) → list_slice's 1-based inclusive ones.
+  macro('floe_list_slice(l, f, t)', 'list_slice(l, CASE WHEN f >= 0 THEN f + 1 ELSE f END, CASE WHEN t >= 0 THEN t ELSE t - 1 END)'),
+  // Days from ISO weekday b forward to weekday a: 1…7.
+  macro('floe_weekday_steps(a, b)', 'CAST(1 + ((a - b + 6) % 7) AS INTEGER)'),
   // Rows with a NULL key or value are skipped.
   macro('floe_object_agg_entry(k, v)', 'CASE WHEN k IS NULL THEN NULL ELSE floe_object_entry(k, v) END'),
   // HASH_AGG: order-independent (sum of row hashes mod 2^64), 0 over no rows.
