@@ -127,3 +127,10 @@ describe('arithmetic typing', () => {
     await expect(db.texts('select 1 / 0')).rejects.toThrow(/floe: Division by zero/);
   });
 });
+
+describe('quotient scale for high-scale dividends', () => {
+  it('follows max(s, min(s + 6, 12))', async () => {
+    const types = await db.types('select 1::number(20,8) / 3, 1::number(30,20) / 3, 1 / 3::number(10,8)');
+    expect(types.map((t) => ('scale' in t ? t.scale : undefined))).toEqual([12, 20, 6]);
+  });
+});

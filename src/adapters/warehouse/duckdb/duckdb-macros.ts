@@ -106,9 +106,12 @@ export const DUCKDB_MACROS: readonly string[] = [
   // --- arithmetic (see duckdb-arithmetic.ts) ---------------------------------------------------
   macro(
     'floe_div(a, b)',
-    "cast_to_type(CASE WHEN b = 0 AND a IS NOT NULL THEN error('floe: Division by zero') ELSE CAST(a AS DOUBLE) / CAST(b AS DOUBLE) END, a * CAST(0 AS DECIMAL(38,6)) + (b - b))",
+    "cast_to_type(CASE WHEN b = 0 AND a IS NOT NULL THEN error('floe: Division by zero') ELSE CAST(a AS DOUBLE) / CAST(b AS DOUBLE) END, floe_quotient_type(a) + round(b - b, 0))",
   ),
-  macro('floe_avg_type(v, proto)', 'cast_to_type(v, proto * CAST(0 AS DECIMAL(38,6)))'),
+  // A prototype of scale max(s, min(s + 6, 12)) for an exact x of scale s (round caps the scale at 12, x - x
+  // brings s back), DOUBLE for a float. round(b - b, 0) above adds b's float-ness without its scale.
+  macro('floe_quotient_type(x)', 'round(x * CAST(0 AS DECIMAL(38,6)), 12) + (x - x)'),
+  macro('floe_avg_type(v, proto)', 'cast_to_type(v, floe_quotient_type(proto))'),
 
   // --- dates ----------------------------------------------------------------------------------
   // Snowflake counts week boundaries crossed (weeks start on Monday); DuckDB counts whole weeks.
