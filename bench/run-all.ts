@@ -1,8 +1,12 @@
 /** `npm run bench`: every benchmark, each printing its figure next to its baseline from the same run. */
 import { runStreamsBench } from './streams/streams-bench.js';
+import { runTasksBench } from './tasks/tasks-bench.js';
 import { runTranslateBench } from './translate/translate-bench.js';
+import { runCopyBench } from './copy/copy-bench.js';
 import { runVarcharLengthBench } from './dml/varchar-length-bench.js';
 
 await runTranslateBench();
 await runStreamsBench();
+await runTasksBench();
+await runCopyBench();
 await runVarcharLengthBench();

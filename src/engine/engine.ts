@@ -11,6 +11,10 @@ import { ChangeEvents } from './changes/change-events.js';
 import { LogCompactor } from './changes/log-compactor.js';
 import { bootstrapChangeTablesSql, changeTables } from './changes/change-store.js';
 import { SessionImpl } from './session.js';
+import { PipeService } from './pipe/pipe-service.js';
+import { ensurePipeQueue } from './pipe/pipe-queue.js';
+import { ensureLoadHistory } from './load/load-history.js';
+import { ensureLoadErrors } from './load/load-errors.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { TaskEnvironment } from './engine-api.js';
 import { TaskScheduler } from './tasks/task-scheduler.js';
@@ -23,6 +27,7 @@ export const DEFAULT_DATABASE = 'FLOE';
 export class EngineImpl implements Engine {
   /** Internal: for benchmarks and tools that need the engine parts (not part of the API). */
   readonly core: EngineCore;
+  readonly pipes: PipeService;
   private readonly sessions = new Set<SessionImpl>();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -32,6 +37,7 @@ export class EngineImpl implements Engine {
       clock: new ChangeClock(committedVersion),
       events: new ChangeEvents(),
       compactor: undefined as unknown as LogCompactor,
+      pipes: undefined as unknown as PipeService,
       tasks: undefined as unknown as TaskScheduler,
       now: () => timeSource.now(),
       timeSource,
@@ -45,6 +51,7 @@ export class EngineImpl implements Engine {
       },
     };
     this.core.compactor = new LogCompactor(this.core);
+    this.pipes = this.core.pipes = new PipeService(this.core);
     this.core.tasks = new TaskScheduler(this.core, {
       clock: timeSource,
       openSession: async () => (await this.session()) as SessionImpl,
@@ -59,6 +66,9 @@ export class EngineImpl implements Engine {
       const metadata = new MetadataStore(driver.dialect);
       await metadata.bootstrap(conn);
       for (const sql of bootstrapChangeTablesSql(driver.dialect)) await conn.execute(sql);
+      await ensureLoadHistory(conn, driver.dialect);
+      await ensurePipeQueue(conn, driver.dialect);
+      await ensureLoadErrors(conn, driver.dialect);
       await conn.execute(bootstrapTaskHistorySql(driver.dialect));
       const v = await conn.query(`SELECT coalesce(max(version), 0) FROM ${changeTables(driver.dialect).commits}`);
       engine = new EngineImpl(driver, Number(v.rows[0]?.[0] ?? 0), options.clock, options.storage, options.tasks ?? {});
@@ -99,6 +109,7 @@ export class EngineImpl implements Engine {
   }
 
   async close(): Promise<void> {
+    await this.pipes.stop();
     // In-flight task runs finish first (they use sessions of this engine).
     await this.core.tasks.close();
     for (const s of [...this.sessions]) await s.close();

@@ -18,6 +18,7 @@ import type { Clock } from '../core/ports/clock.js';
 import type { TaskScheduler } from './tasks/task-scheduler.js';
 import type { TransactionChanges } from './transactions.js';
 import type { StatementChanges } from './changes/statement-changes.js';
+import type { PipeRuntime } from './pipe/pipe-runtime.js';
 
 export interface EngineCore {
   driver: WarehouseDriver;
@@ -33,6 +34,10 @@ export interface EngineCore {
   compactor: LogCompactor;
   /** Wall clock in ms (injectable so tests can age streams). */
   now(): number;
+  /** JavaScript procedure sandbox limits (EngineOptions.procedures); defaults apply when unset. */
+  procedureLimits?: { timeLimitMs?: number; memoryLimitMb?: number };
+  /** The pipe service (auto-ingest queue and loader). */
+  pipes: PipeRuntime;
   /** The Clock port (task schedules). */
   timeSource: Clock;
   tasks: TaskScheduler;
@@ -66,6 +71,8 @@ export interface SessionState {
   txn: TransactionChanges | undefined;
   conn: WarehouseConnection;
   lastQueryId: string | undefined;
+  /** Job (query) id of the session's last COPY INTO <table> (VALIDATE … JOB_ID => '_last'). */
+  lastCopyJob?: string;
   /** Recent results by query id, oldest first (RESULT_SCAN). */
   results: Map<string, RememberedResult>;
   /** Set while the session runs a task body. */
@@ -80,6 +87,8 @@ export interface StatementInput {
 }
 
 export interface HandlerResult {
+  /** The statement's query id when the handler chose it (COPY: its job id). */
+  queryId?: string;
   columns: ResultColumn[];
   rows: FloeValue[][];
   rowsAffected?: number;

@@ -13,16 +13,21 @@ import { handleMerge } from './handlers/merge.js';
 import { handleQueryOrDml, handleSystemCall } from './handlers/query.js';
 import { handleAlterTask, handleCreateTask, handleDropTask, handleExecuteTask } from './handlers/task-ddl.js';
 import { handleAlterSession, handleTransaction } from './handlers/session-statements.js';
+import { handleBlock, handleExecuteImmediate } from './scripting/block-handler.js';
+import { startsBlock } from './scripting/script-parser.js';
+import { handleCreateProcedure, handleDropProcedure } from './procedures/procedure-ddl.js';
+import { handleCall } from './procedures/call.js';
 import { handleShow } from './handlers/show.js';
 import { handleCreateStageOrFormat, handleDropStageOrFormat } from './handlers/stage-ddl.js';
 import { handleGet, handleList, handlePut, handleRemove } from './handlers/stage-files.js';
 import { handleCopyInto } from './handlers/copy-into.js';
+import { handleAlterPipe, handleCreatePipe, handleDropPipe } from './handlers/pipe-ddl.js';
 import { handleCreateStream, handleDropStream } from './handlers/stream-ddl.js';
 import { handleAlterTable, handleCreateTableOrView, handleDropTableOrView, handleTruncate } from './handlers/table-ddl.js';
 
 type Handler = (ctx: ExecContext) => Promise<HandlerResult>;
 
-const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'TASK', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE'];
+const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'TASK', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE', 'PROCEDURE'];
 
 /** The object kind of CREATE [OR REPLACE] [TRANSIENT|TEMPORARY|…] <kind>. */
 function createdKind(words: string[]): string | undefined {
@@ -35,7 +40,7 @@ function createdKind(words: string[]): string | undefined {
 
 export async function routeStatement(ctx: ExecContext): Promise<HandlerResult> {
   const words = ctx.stmt.tokens.slice(0, 8).map((t) => (t.type === 'word' ? t.value : t.text));
-  const handler = pickHandler(words);
+  const handler = startsBlock(ctx.stmt.tokens) ? handleBlock : pickHandler(words);
   try {
     return await handler(ctx);
   } catch (e) {
@@ -67,6 +72,8 @@ function pickHandler(words: string[]): Handler {
       if (kind === 'TASK') return handleCreateTask;
       if (kind === 'ROLE' || kind === 'WAREHOUSE' || kind === 'USER') return handleAccountObject;
       if (kind === 'STAGE' || (kind === 'FILE' && words.includes('FORMAT'))) return handleCreateStageOrFormat;
+      if (kind === 'PROCEDURE') return handleCreateProcedure;
+      if (kind === 'PIPE') return handleCreatePipe;
       break;
     }
     case 'DROP':
@@ -76,6 +83,8 @@ function pickHandler(words: string[]): Handler {
       if (w1 === 'TASK') return handleDropTask;
       if (w1 === 'ROLE' || w1 === 'WAREHOUSE' || w1 === 'USER') return handleAccountObject;
       if (w1 === 'STAGE' || (w1 === 'FILE' && words[2] === 'FORMAT')) return handleDropStageOrFormat;
+      if (w1 === 'PROCEDURE') return handleDropProcedure;
+      if (w1 === 'PIPE') return handleDropPipe;
       break;
     case 'ALTER':
       if (w1 === 'SESSION') return handleAlterSession;
@@ -83,15 +92,17 @@ function pickHandler(words: string[]): Handler {
       if (w1 === 'TASK') return handleAlterTask;
       if (w1 === 'DATABASE' || w1 === 'SCHEMA') return handleAlterDatabaseOrSchema;
       if (w1 === 'WAREHOUSE' || w1 === 'ROLE' || w1 === 'USER') return handleAccountObject;
+      if (w1 === 'PIPE') return handleAlterPipe;
       break;
     case 'TRUNCATE':
       return handleTruncate;
     case 'EXECUTE':
       if (w1 === 'TASK') return handleExecuteTask;
+      if (w1 === 'IMMEDIATE') return handleExecuteImmediate;
       break;
     case 'CALL':
       if (w1 !== undefined && w1.startsWith('SYSTEM$')) return handleSystemCall;
-      break;
+      return handleCall;
     case 'USE':
       return handleUse;
     case 'SHOW':

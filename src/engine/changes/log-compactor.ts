@@ -61,7 +61,8 @@ export class LogCompactor {
     try {
       this.conn ??= await engine.driver.connect();
       const t = changeTables(engine.driver.dialect);
-      const r = await this.conn.query(`SELECT offset_version, last_read_ms FROM ${t.offsets} WHERE table_id = ?`, [tableId]);
+      const ids = engine.catalog.streamsOnTable(tableId).map((s) => s.id);
+      const r = ids.length === 0 ? { rows: [] } : await this.conn.query(`SELECT offset_version, last_read_ms FROM ${t.offsets} WHERE stream_id IN (${ids.map(() => '?').join(', ')})`, ids);
       const retention = { retentionDays: table.retentionTime, maxExtensionDays: table.maxDataExtension };
       // Stale streams cannot be read any more, so they hold nothing back.
       const live = r.rows.filter((row) => engine.now() <= staleAfterMs(Number(row[1]), retention)).map((row) => Number(row[0]));

@@ -13,6 +13,8 @@ import { analyzeChanges } from '../changes/statement-changes.js';
 import { advanceOffsets, affectedRowIds, captureRows, insertUserColumns, rowIdIn, stampUpdateSet, stampWrites, touchesChanges } from '../changes/tracked-dml.js';
 import { inTransaction } from '../transactions.js';
 import { bindStreamFunctions } from '../changes/stream-functions.js';
+import { bindHistoryFunctions } from '../load/history-functions.js';
+import { bindPipeFunctions } from '../pipe/pipe-functions.js';
 import { bindTaskFunctions } from '../tasks/task-functions.js';
 import { bindTableFunctions } from '../table-functions.js';
 
@@ -36,8 +38,10 @@ export async function handleSystemCall(ctx: ExecContext): Promise<HandlerResult>
 export async function runTranslated(ctx: ExecContext, ast: AstNode): Promise<HandlerResult> {
   const kind = nodeKind(ast) ?? '';
   if (QUERY_KINDS.has(kind)) addSnowflakeOutputNames(ast);
+  await bindHistoryFunctions(ctx, ast);
   await bindSessionFunctions(ctx, ast);
   await bindStreamFunctions(ctx, ast);
+  await bindPipeFunctions(ctx, ast);
   await bindTaskFunctions(ctx, ast);
   await bindTableFunctions(ctx, ast);
   if (!QUERY_KINDS.has(kind) && !DML_KINDS.has(kind)) throw unsupported(`statement kind '${kind}'`);

@@ -88,6 +88,13 @@ export async function runTask(deps: RunnerDeps, req: RunRequest, rootKey: string
   let timer: { cancel(): void } | undefined;
   let timedOut = false;
   let cancelled = false;
+  // An interrupt only hits a statement that is running: keep interrupting until the body gives up.
+  let interrupting: NodeJS.Timeout | undefined;
+  const interrupt = (conn: { cancel(): void }): void => {
+    conn.cancel();
+    interrupting ??= setInterval(() => conn.cancel(), 50);
+    interrupting.unref();
+  };
   try {
     session = await deps.openSession();
     const state: SessionState = session.state;
@@ -99,12 +106,12 @@ export async function runTask(deps: RunnerDeps, req: RunRequest, rootKey: string
     const ctx: TaskRunContext = { name: task.name, predecessorValues: req.predecessorValues, config: req.config };
     state.task = ctx;
     const conn = state.conn;
-    deps.running.set(runKey, { cancel: () => ((cancelled = true), conn.cancel()), rootKey });
+    deps.running.set(runKey, { cancel: () => ((cancelled = true), interrupt(conn)), rootKey });
     const timeoutMs = task.params.USER_TASK_TIMEOUT_MS !== undefined ? numberParam(task, 'USER_TASK_TIMEOUT_MS') : req.timeoutMs;
     if (timeoutMs > 0) {
       timer = deps.clock.setTimer(deps.clock.now() + timeoutMs, () => {
         timedOut = true;
-        conn.cancel();
+        interrupt(conn);
       });
     }
     if (task.condition !== undefined) {
@@ -128,6 +135,7 @@ export async function runTask(deps: RunnerDeps, req: RunRequest, rootKey: string
     return finish('FAILED', { errorMessage: (e as Error).message });
   } finally {
     timer?.cancel();
+    if (interrupting) clearInterval(interrupting);
     deps.running.delete(runKey);
     await session?.close().catch(() => undefined);
   }

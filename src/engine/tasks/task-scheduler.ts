@@ -36,7 +36,9 @@ export interface StartRun {
 export class TaskScheduler {
   private readonly timers = new Map<string, ClockTimer>();
   private readonly scheduledRows = new Map<string, string>();
-  private readonly running = new Map<string, Promise<void>>();
+  /** Graph instances in flight per root, and roots whose own task is executing (OVERLAP_POLICY). */
+  private readonly instances = new Map<string, number>();
+  private readonly rootBusy = new Set<string>();
   private readonly queued = new Map<string, StartRun>();
   private readonly pendingTrigger = new Set<string>();
   private readonly lastTriggerRun = new Map<string, number>();
@@ -140,9 +142,27 @@ export class TaskScheduler {
     await deleteRun(await this.historyConn(), this.engine.driver.dialect, runKey);
     const task = this.lookup(key);
     if (!task || task.state !== 'started') return;
-    // One instance at a time: a due time that finds the previous run still going is skipped.
-    if (!this.running.has(key)) this.startGraph(task, { scheduledFrom: 'SCHEDULE', scheduledTime: at });
-    else await this.plan(task);
+    // A due time that finds a run it may not overlap is skipped; the next one is planned either way.
+    if (this.mayStart(task)) {
+      this.startGraph(task, { scheduledFrom: 'SCHEDULE', scheduledTime: at });
+      if (this.busy(key)) await this.plan(task);
+    } else await this.plan(task);
+  }
+
+  private busy(key: string): boolean {
+    return (this.instances.get(key) ?? 0) > 0;
+  }
+
+  /**
+   * OVERLAP_POLICY (reference §2.2): standalone tasks and NO_OVERLAP graphs run one instance at a time;
+   * ALLOW_CHILD_OVERLAP starts a new graph run unless the root itself is still running; ALLOW_ALL_OVERLAP always.
+   */
+  private mayStart(task: TaskDef): boolean {
+    const key = taskKey(task);
+    if (!this.busy(key)) return true;
+    const standalone = graphTasks(this.engine.catalog, task).length === 1;
+    if (standalone || task.overlapPolicy === 'NO_OVERLAP') return false;
+    return task.overlapPolicy === 'ALLOW_ALL_OVERLAP' || !this.rootBusy.has(key);
   }
 
   private lookup(key: string): TaskDef | undefined {
@@ -155,17 +175,18 @@ export class TaskScheduler {
     if (this.closed) return;
     for (const t of this.engine.catalog.tasks()) {
       if (t.state !== 'started' || !isRoot(t) || t.schedule !== undefined) continue;
-      const tables = streamsInCondition(t.condition).map((name) => this.streamTableId(t, name));
-      if (tables.some((id) => id !== undefined && tableIds.includes(id))) this.trigger(taskKey(t));
+      const tables = streamsInCondition(t.condition).flatMap((name) => this.streamTableIds(t, name));
+      if (tables.some((id) => tableIds.includes(id))) this.trigger(taskKey(t));
     }
   }
 
-  private streamTableId(task: TaskDef, text: string): string | undefined {
+  private streamTableIds(task: TaskDef, text: string): string[] {
     const parts = text.split('.').map((p) => (p.startsWith('"') ? p.slice(1, -1) : p.toUpperCase()));
     const name = parts[parts.length - 1];
     const schema = parts.length >= 2 ? parts[parts.length - 2] : task.schema;
     const db = parts.length >= 3 ? parts[parts.length - 3] : task.database;
-    return this.engine.catalog.stream(db, schema, name)?.tableId;
+    const stream = this.engine.catalog.stream(db, schema, name);
+    return stream ? (stream.baseTableIds ?? [stream.tableId]) : [];
   }
 
   private minTriggerMs(task: TaskDef): number {
@@ -176,7 +197,7 @@ export class TaskScheduler {
   private trigger(key: string): void {
     const task = this.lookup(key);
     if (!task || this.closed) return;
-    if (this.running.has(key)) {
+    if (this.busy(key)) {
       this.pendingTrigger.add(key);
       return;
     }
@@ -185,14 +206,14 @@ export class TaskScheduler {
     this.timers.set(key, this.options.clock.setTimer(due, () => {
       this.timers.delete(key);
       const t = this.lookup(key);
-      if (t && t.state === 'started' && !this.running.has(key)) this.startGraph(t, { scheduledFrom: 'TRIGGER', scheduledTime: due });
+      if (t && t.state === 'started' && !this.busy(key)) this.startGraph(t, { scheduledFrom: 'TRIGGER', scheduledTime: due });
     }));
   }
 
   /** EXECUTE TASK: now, or queued after the run in flight. */
   execute(root: TaskDef, run: StartRun): void {
     const key = taskKey(root);
-    if (this.running.has(key)) this.queued.set(key, run);
+    if (this.busy(key)) this.queued.set(key, run);
     else this.startGraph(root, run);
   }
 
@@ -217,19 +238,22 @@ export class TaskScheduler {
 
   private startGraph(root: TaskDef, run: StartRun): void {
     const key = taskKey(root);
-    if (run.scheduledFrom === 'TRIGGER') this.lastTriggerRun.set(key, this.options.clock.now());
-    const p = this.track(this.runGraph(root, run)).finally(async () => {
-      this.running.delete(key);
-      const queued = this.queued.get(key);
-      this.queued.delete(key);
-      const fresh = this.lookup(key);
-      if (queued && fresh) this.startGraph(fresh, queued);
-      else if (fresh && fresh.state === 'started') {
-        if (fresh.schedule !== undefined && !this.timers.has(key)) await this.plan(fresh);
-        else if (this.pendingTrigger.delete(key)) this.trigger(key);
-      }
-    });
-    this.running.set(key, p.then(() => undefined));
+    // The follow-up (next schedule, queued run, pending trigger) is part of the tracked work, so idle() waits for it.
+    this.instances.set(key, (this.instances.get(key) ?? 0) + 1);
+    void this.track(
+      this.runGraph(root, run).finally(async () => {
+        this.instances.set(key, (this.instances.get(key) ?? 1) - 1);
+        if (this.busy(key)) return;
+        const queued = this.queued.get(key);
+        this.queued.delete(key);
+        const fresh = this.lookup(key);
+        if (queued && fresh) this.startGraph(fresh, queued);
+        else if (fresh && fresh.state === 'started') {
+          if (fresh.schedule !== undefined && !this.timers.has(key)) await this.plan(fresh);
+          else if (this.pendingTrigger.delete(key)) this.trigger(key);
+        }
+      }),
+    );
   }
 
   private async runGraph(root: TaskDef, run: StartRun): Promise<void> {
@@ -260,9 +284,17 @@ export class TaskScheduler {
       if (r.returnValue !== undefined) values.set(taskKey(t), r.returnValue);
     };
     // A retry keeps the earlier successes: only failed tasks and what follows them run again.
-    if (shouldRun(root)) await runOne(root);
-    else states.set(taskKey(root), 'SUCCEEDED');
+    const started = this.options.clock.now();
+    this.rootBusy.add(taskKey(root));
+    try {
+      if (shouldRun(root)) await runOne(root);
+      else states.set(taskKey(root), 'SUCCEEDED');
+    } finally {
+      this.rootBusy.delete(taskKey(root));
+    }
     if (states.get(taskKey(root)) === 'SKIPPED') return;
+    // Only real runs count toward the minimum trigger interval (a check that found no data is not a run).
+    if (run.scheduledFrom === 'TRIGGER') this.lastTriggerRun.set(taskKey(root), started);
     const done = (k: string): boolean => states.has(k);
     const ok = (k: string): boolean => states.get(k) === 'SUCCEEDED' || states.get(k) === 'SUSPENDED';
     for (;;) {
