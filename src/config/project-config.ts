@@ -11,6 +11,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { FloeError } from '../core/errors.js';
 import { storageSection } from './storage-config.js';
+import { flowsSection } from './flows-config.js';
 
 export const PROJECT_FILE = 'floe.yaml';
 
@@ -18,6 +19,7 @@ export const projectConfigSchema = z
   .object({
     name: z.string().min(1).optional(),
     storage: storageSection.default({ buckets: {} }),
+    flows: flowsSection.default({}),
   })
   .loose();
 

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'NOT_NULL_VIOLATION' // 100072
   | 'TRANSACTION' // transaction state errors
   | 'CONFIG' // bad floe.yaml / CLI arguments
+  | 'FLOW' // flow engine: invalid flow, processor failure, state store problems
+  | 'CONFLICT' // stale revision or an operation not allowed in the component's current state (HTTP 409)
   | 'INTERNAL';
 
 /** Snowflake's numeric error codes, reported alongside floe's codes where one exists. */

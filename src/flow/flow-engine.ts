@@ -1,0 +1,345 @@
+/**
+ * The flow engine: one flow's processors and queues in this process, with durable state under
+ * `<project>/.floe/flow/<flow>/` (repository = journal + snapshot, content/, provenance/, processors/).
+ * One process owns a flow at a time (a lock file with its pid); `inspect` reads the durable state of a flow
+ * that may be running elsewhere.
+ *
+ * Scheduling follows NiFi: a processor runs when it is Running and valid, not yielded, its timer/cron is due,
+ * it has input (unless it is a source), and none of its outgoing connections is at back pressure.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FloeError } from '../core/errors.js';
+import { BulletinBoard } from './bulletins.js';
+import { commitSession } from './commit-session.js';
+import { Connection } from './connection.js';
+import { ContentStore } from './content-store.js';
+import type { FlowDefinition } from './flow-definition.js';
+import { acquireLock, releaseLock } from './flow-lock.js';
+import { validateFlow } from './flow-validate.js';
+import type { FlowServices } from './processor-api.js';
+import { ProcessorNode } from './processor-node.js';
+import { knownProcessorTypes, processorSpec } from './processors/registry.js';
+import { ProvenanceStore, type NewProvenanceEvent } from './provenance.js';
+import { FlowRepository, type ScheduledState } from './repository.js';
+import { ProcessSession } from './session.js';
+import { flowStatus, type FlowStatus } from './flow-status.js';
+import { parseDataSize, parseTimePeriod } from './units.js';
+
+export interface FlowEngineOptions {
+  readonly projectDir: string;
+  /** Default `<projectDir>/.floe/flow/<flow name>`. */
+  readonly stateDir?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly services?: FlowServices;
+  /** Injected clock for tests (epoch ms). */
+  readonly now?: () => number;
+}
+
+export const flowStateDir = (projectDir: string, flow: string): string => join(projectDir, '.floe', 'flow', flow);
+
+const GC_INTERVAL = 10_000;
+
+export class FlowEngine {
+  readonly nodes = new Map<string, ProcessorNode>();
+  readonly connections = new Map<string, Connection>();
+  readonly bulletins = new BulletinBoard();
+  private timer: NodeJS.Timeout | undefined;
+  private kicked = false;
+  private started = false;
+  private readonly active = new Set<Promise<void>>();
+  private lastGc = 0;
+  readonly now: () => number;
+
+  private constructor(
+    readonly def: FlowDefinition,
+    readonly stateDir: string,
+    readonly repo: FlowRepository,
+    readonly provenance: ProvenanceStore,
+    readonly content: ContentStore,
+    now: () => number,
+  ) {
+    this.now = now;
+  }
+
+  static async open(def: FlowDefinition, options: FlowEngineOptions): Promise<FlowEngine> {
+    const validation = validateFlow(def, processorSpec, knownProcessorTypes());
+    if (validation.errors.length > 0) {
+      const e = validation.errors[0]!;
+      throw new FloeError('CONFIG', `flow '${def.name}': ${e.path.join('.')}: ${e.message}`);
+    }
+    const stateDir = options.stateDir ?? flowStateDir(options.projectDir, def.name);
+    await mkdir(stateDir, { recursive: true });
+    await acquireLock(stateDir, def.name);
+    try {
+      const holder: { provenance?: ProvenanceStore } = {};
+      const repo = await FlowRepository.open(join(stateDir, 'repository'), (seq, extras) =>
+        holder.provenance!.append(seq, (extras as NewProvenanceEvent[][]).flat()),
+      );
+      const provenance = await ProvenanceStore.open(join(stateDir, 'provenance'), repo.lastCommitSeq);
+      holder.provenance = provenance;
+      const content = await ContentStore.open(join(stateDir, 'content'));
+      const engine = new FlowEngine(def, stateDir, repo, provenance, content, options.now ?? Date.now);
+      engine.build(validation.invalid, options);
+      await engine.recover();
+      return engine;
+    } catch (error) {
+      await releaseLock(stateDir);
+      throw error;
+    }
+  }
+
+  private build(invalid: Map<string, Array<{ path: ReadonlyArray<string | number>; message: string }>>, options: FlowEngineOptions): void {
+    const envt = {
+      flowName: this.def.name,
+      projectDir: options.projectDir,
+      stateDir: this.stateDir,
+      env: options.env ?? process.env,
+      services: options.services ?? {},
+      bulletins: this.bulletins,
+      now: () => this.now(),
+    };
+    for (const p of this.def.processors) {
+      this.nodes.set(p.id, new ProcessorNode(p, processorSpec(p.type)!, invalid.get(p.id) ?? [], envt));
+    }
+    for (const c of this.def.connections) {
+      const connection = new Connection({
+        id: c.id,
+        source: c.source,
+        destination: c.destination,
+        relationships: c.relationships,
+        backPressureObjectThreshold: c.backPressureObjectThreshold,
+        backPressureDataSizeThreshold: parseDataSize(c.backPressureDataSizeThreshold),
+        flowFileExpiration: parseTimePeriod(c.flowFileExpiration),
+        prioritizers: c.prioritizers,
+      });
+      this.connections.set(c.id, connection);
+      this.nodes.get(c.destination)!.inputs.push(connection);
+      const source = this.nodes.get(c.source)!;
+      for (const rel of c.relationships) source.outputs.set(rel, [...(source.outputs.get(rel) ?? []), connection]);
+    }
+  }
+
+  private async recover(): Promise<void> {
+    for (const [id, queue] of this.repo.queues) {
+      const connection = this.connections.get(id);
+      if (connection) for (const ff of [...queue.values()].sort((a, b) => a.id - b.id)) connection.enqueue(ff);
+      else if (queue.size > 0) {
+        this.bulletins.add(this.now(), 'WARN', id, `connection '${id}' is no longer in the flow but holds ${queue.size} flowfile(s); they are kept until it is configured again`);
+      }
+    }
+    // Auto-resume: a restarted flow comes back in each processor's last run state.
+    for (const [id, state] of this.repo.run) {
+      const node = this.nodes.get(id);
+      if (node) node.scheduledState = state;
+    }
+    await this.resetChangedState();
+    await this.content.gc(this.liveContent());
+  }
+
+  /** ListFile and friends: changing a filter property wipes the processor's state (NiFi). */
+  private async resetChangedState(): Promise<void> {
+    const state: Record<string, Record<string, string> | null> = {};
+    for (const node of this.nodes.values()) {
+      const keys = node.spec.resetStateOn;
+      if (!keys) continue;
+      const fingerprint = JSON.stringify(keys.map((k) => node.context.properties[k] ?? null));
+      const metaKey = `${node.id}#properties`;
+      const saved = this.repo.state.get(metaKey)?.['fingerprint'];
+      if (saved === fingerprint) continue;
+      if (saved !== undefined) state[node.id] = null;
+      state[metaKey] = { fingerprint };
+    }
+    if (Object.keys(state).length > 0) await this.repo.commit({ state });
+  }
+
+  private liveContent(): Set<string> {
+    const live = new Set<string>();
+    for (const q of this.repo.queues.values()) for (const ff of q.values()) if (ff.claim) live.add(ff.claim.file);
+    return live;
+  }
+
+  /** Starts scheduling every Running processor. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const now = this.now();
+    for (const node of this.nodes.values()) node.resetSchedule(now);
+    this.kick();
+  }
+
+  /** Stops scheduling and waits for running tasks. */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+    for (const node of this.nodes.values()) {
+      if (node.scheduled) await node.processor.onStopped?.(node.context);
+      node.scheduled = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.repo.close();
+    await this.provenance.close();
+    await this.content.close();
+    await releaseLock(this.stateDir);
+  }
+
+  /** Runs one trigger of `id` now, regardless of its schedule (NiFi's RUN_ONCE; tests drive flows with it). */
+  async runOnce(id: string): Promise<void> {
+    const node = this.node(id);
+    if (node.invalid.length > 0) throw new FloeError('CONFLICT', `processor '${id}' is invalid: ${node.invalid.map((i) => i.message).join('; ')}`);
+    await this.runTask(node);
+  }
+
+  /**
+   * Triggers every Running processor that has work until none has (sources are not triggered). Returns the
+   * number of triggers. For tests and `floe flow run --once`.
+   */
+  async drain(maxTriggers = 100_000): Promise<number> {
+    let n = 0;
+    while (n < maxTriggers) {
+      const now = this.now();
+      const ready = [...this.nodes.values()].filter(
+        (node) => node.runStatus === 'Running' && node.inputs.some((c) => c.hasReady(now)),
+      );
+      if (ready.length === 0) return n;
+      for (const node of ready) {
+        await this.runTask(node);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** NiFi's run-status change; a stale `revision` is rejected like NiFi's 409 Conflict. */
+  async setRunStatus(id: string, state: ScheduledState | 'RUN_ONCE', revision?: number): Promise<number> {
+    const node = this.node(id);
+    if (revision !== undefined && revision !== node.revision) {
+      throw new FloeError('CONFLICT', `processor '${id}': revision ${revision} is stale (current revision is ${node.revision})`);
+    }
+    if (state === 'RUN_ONCE') {
+      await this.runOnce(id);
+      state = 'STOPPED';
+    }
+    if (state === 'RUNNING' && node.scheduledState === 'DISABLED') {
+      throw new FloeError('CONFLICT', `processor '${id}' is disabled; enable it (set it to STOPPED) before starting it`);
+    }
+    await this.repo.commit({ run: { [id]: state } });
+    if (state !== 'RUNNING' && node.scheduled) {
+      while (node.activeTasks > 0) await Promise.allSettled([...this.active]);
+      await node.processor.onStopped?.(node.context);
+      node.scheduled = false;
+    }
+    node.scheduledState = state;
+    node.resetSchedule(this.now());
+    node.revision++;
+    this.kick();
+    return node.revision;
+  }
+
+  /** Clears a processor's state (ListFile's listing state); only while it is not running, as in NiFi. */
+  async clearState(id: string): Promise<void> {
+    const node = this.node(id);
+    if (node.scheduledState === 'RUNNING' && node.invalid.length === 0) {
+      throw new FloeError('CONFLICT', `processor '${id}' is running; stop it before clearing its state`);
+    }
+    await this.repo.commit({ state: { [id]: null } });
+  }
+
+  getState(id: string): Record<string, string> {
+    this.node(id);
+    return { ...(this.repo.state.get(id) ?? {}) };
+  }
+
+  status(): FlowStatus {
+    return flowStatus(this);
+  }
+
+  private node(id: string): ProcessorNode {
+    const node = this.nodes.get(id);
+    if (!node) throw new FloeError('FLOW', `flow '${this.def.name}' has no processor '${id}' (it has: ${[...this.nodes.keys()].join(', ')})`);
+    return node;
+  }
+
+  private kick(): void {
+    if (!this.started || this.kicked) return;
+    this.kicked = true;
+    setImmediate(() => {
+      this.kicked = false;
+      this.tick();
+    });
+  }
+
+  private tick(): void {
+    if (!this.started) return;
+    const now = this.now();
+    let wake = now + 1000;
+    for (const node of this.nodes.values()) {
+      if (node.runStatus !== 'Running') continue;
+      while (node.activeTasks < node.maxTasks && this.eligible(node, now)) {
+        if (node.inputs.length === 0 || node.periodMillis > 0) node.advanceSchedule(now);
+        this.launch(node);
+      }
+      wake = Math.min(wake, Math.max(node.yieldUntil, node.nextRunAt));
+      for (const c of node.inputs) wake = Math.min(wake, c.nextPenaltyExpiry());
+    }
+    if (now - this.lastGc > GC_INTERVAL) {
+      this.lastGc = now;
+      this.track(this.content.gc(this.liveContent()).then(() => undefined));
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), Math.max(5, Math.min(wake - now, 1000)));
+  }
+
+  private eligible(node: ProcessorNode, now: number): boolean {
+    if (now < node.yieldUntil || now < node.nextRunAt) return false;
+    for (const list of node.outputs.values()) if (list.some((c) => c.isFull())) return false;
+    if (node.spec.input === 'forbidden' || node.inputs.length === 0) return true;
+    return node.inputs.some((c) => c.hasReady(now));
+  }
+
+  private launch(node: ProcessorNode): void {
+    this.track(this.runTask(node).finally(() => this.kick()));
+  }
+
+  private track(p: Promise<void>): void {
+    this.active.add(p);
+    void p.finally(() => this.active.delete(p));
+  }
+
+  private async runTask(node: ProcessorNode): Promise<void> {
+    node.activeTasks++;
+    const started = performance.now();
+    const session = new ProcessSession({
+      componentId: node.id,
+      componentType: node.spec.type,
+      inputs: node.inputs,
+      content: this.content,
+      penaltyMillis: node.penaltyMillis,
+      now: () => this.now(),
+      allocateId: () => this.repo.allocateIds(),
+      currentState: () => this.repo.state.get(node.id),
+      commitSession: (result) => commitSession(node, result, { repo: this.repo, content: this.content, connections: this.connections, now: () => this.now() }),
+    });
+    try {
+      if (!node.scheduled) {
+        await node.processor.onScheduled?.(node.context);
+        node.scheduled = true;
+      }
+      await node.processor.onTrigger(node.context, session);
+      if (session.isOpen) await session.commit();
+    } catch (error) {
+      session.rollback(true);
+      // NiFi: an unexpected failure rolls back, penalizes the inputs and yields the processor (administrative yield).
+      node.log('ERROR', `failed to process session: ${(error as Error).message}`);
+      node.yieldUntil = this.now() + Math.max(node.yieldMillis, 30_000);
+    } finally {
+      node.activeTasks--;
+      node.stats.add(this.now(), { tasks: 1, taskMillis: performance.now() - started });
+    }
+  }
+}
