@@ -65,6 +65,13 @@ export function parseProjectConfig(text: string, file = PROJECT_FILE): ProjectCo
   throw new FloeError('CONFIG', `${file}${where}: ${key}: ${issue.message}`);
 }
 
+/** `:line:col` of a key path in floe.yaml text ('' when not found), for messages about valid-but-wrong config. */
+export function keyPosition(text: string, path: readonly (string | number)[]): string {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  return locate(doc, lineCounter, path.map(String));
+}
+
 function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: string[]): string {
   // Walk up until a node exists: a missing key is reported at its parent mapping.
   for (let n = path.length; n >= 0; n--) {

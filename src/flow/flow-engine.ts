@@ -7,7 +7,7 @@
  * Scheduling follows NiFi: a processor runs when it is Running and valid, not yielded, its timer/cron is due,
  * it has input (unless it is a source), and none of its outgoing connections is at back pressure.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FloeError } from '../core/errors.js';
 import { BulletinBoard } from './bulletins.js';
@@ -39,6 +39,7 @@ export interface FlowEngineOptions {
 export const flowStateDir = (projectDir: string, flow: string): string => join(projectDir, '.floe', 'flow', flow);
 
 const GC_INTERVAL = 10_000;
+const STATUS_INTERVAL = 5_000;
 
 export class FlowEngine {
   readonly nodes = new Map<string, ProcessorNode>();
@@ -49,6 +50,7 @@ export class FlowEngine {
   private started = false;
   private readonly active = new Set<Promise<void>>();
   private lastGc = 0;
+  private lastStatus = 0;
   readonly now: () => number;
 
   private constructor(
@@ -185,6 +187,7 @@ export class FlowEngine {
     await this.repo.close();
     await this.provenance.close();
     await this.content.close();
+    await rm(join(this.stateDir, 'status.json'), { force: true });
     await releaseLock(this.stateDir);
   }
 
@@ -259,6 +262,13 @@ export class FlowEngine {
     return flowStatus(this);
   }
 
+  /** Writes status.json for `floe flow status` in other processes (atomic rename). */
+  private async publishStatus(): Promise<void> {
+    const path = join(this.stateDir, 'status.json');
+    await writeFile(`${path}.tmp`, JSON.stringify(this.status()));
+    await rename(`${path}.tmp`, path);
+  }
+
   private node(id: string): ProcessorNode {
     const node = this.nodes.get(id);
     if (!node) throw new FloeError('FLOW', `flow '${this.def.name}' has no processor '${id}' (it has: ${[...this.nodes.keys()].join(', ')})`);
@@ -286,6 +296,10 @@ export class FlowEngine {
       }
       wake = Math.min(wake, Math.max(node.yieldUntil, node.nextRunAt));
       for (const c of node.inputs) wake = Math.min(wake, c.nextPenaltyExpiry());
+    }
+    if (now - this.lastStatus > STATUS_INTERVAL) {
+      this.lastStatus = now;
+      this.track(this.publishStatus());
     }
     if (now - this.lastGc > GC_INTERVAL) {
       this.lastGc = now;

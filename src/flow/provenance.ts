@@ -56,6 +56,8 @@ export class ProvenanceStore {
   private fileNo = 0;
   private fileBytes = 0;
   private nextEventId = 1;
+  /** Events of later commits are not (yet) part of the journal: queries skip them. */
+  private visibleCommit = Infinity;
 
   private constructor(
     readonly dir: string,
@@ -66,6 +68,7 @@ export class ProvenanceStore {
   static async open(dir: string, lastCommitSeq: number, retention = { maxAgeMs: 30 * 86_400_000, maxBytes: 1024 ** 3 }): Promise<ProvenanceStore> {
     await mkdir(dir, { recursive: true });
     const store = new ProvenanceStore(dir, retention);
+    store.visibleCommit = lastCommitSeq;
     const files = await store.files();
     store.fileNo = files.at(-1)?.no ?? 1;
     const path = store.path(store.fileNo);
@@ -89,6 +92,14 @@ export class ProvenanceStore {
     if (keep === 0 && files.length > 1) store.nextEventId = (await store.lastEventId(files.at(-2)!.no)) + 1;
     store.handle = await open(path, 'a');
     store.fileBytes = keep;
+    store.visibleCommit = Infinity;
+    return store;
+  }
+
+  /** Read-only access for queries while the flow may be running in another process. */
+  static inspect(dir: string, lastCommitSeq: number): ProvenanceStore {
+    const store = new ProvenanceStore(dir, { maxAgeMs: Infinity, maxBytes: Infinity });
+    store.visibleCommit = lastCommitSeq;
     return store;
   }
 
@@ -153,7 +164,15 @@ export class ProvenanceStore {
   private async *read(no: number): AsyncGenerator<ProvenanceEvent> {
     try {
       for await (const line of createInterface({ input: createReadStream(this.path(no)) })) {
-        if (line) yield JSON.parse(line) as ProvenanceEvent;
+        if (!line) continue;
+        let event: ProvenanceEvent;
+        try {
+          event = JSON.parse(line) as ProvenanceEvent;
+        } catch {
+          return; // a line being written by the running flow
+        }
+        if (event.commit > this.visibleCommit) return;
+        yield event;
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -171,7 +190,7 @@ export class ProvenanceStore {
   }
 
   private async files(): Promise<Array<{ no: number; name: string }>> {
-    return (await readdir(this.dir))
+    return (await readdir(this.dir).catch(() => [] as string[]))
       .map((name) => ({ name, m: /^events-(\d+)\.log$/.exec(name) }))
       .filter((f) => f.m)
       .map((f) => ({ name: f.name, no: Number(f.m![1]) }))

@@ -60,7 +60,16 @@ export class FlowRepository {
   static async open(dir: string, beforeJournal: (seq: number, extras: unknown[]) => Promise<void> = async () => {}): Promise<FlowRepository> {
     await mkdir(dir, { recursive: true });
     const repo = new FlowRepository(dir, beforeJournal);
-    await repo.recover();
+    await repo.recover(false);
+    return repo;
+  }
+
+  /** Reads the durable state without changing anything (the flow may be running in another process). */
+  static async inspect(dir: string): Promise<FlowRepository> {
+    const repo = new FlowRepository(dir, async () => {
+      throw new FloeError('FLOW', 'repository opened read-only');
+    });
+    await repo.recover(true);
     return repo;
   }
 
@@ -168,7 +177,7 @@ export class FlowRepository {
     return join(this.dir, `journal-${gen}.log`);
   }
 
-  private async recover(): Promise<void> {
+  private async recover(readOnly: boolean): Promise<void> {
     let snapshot: Snapshot | undefined;
     try {
       snapshot = JSON.parse(await readFile(join(this.dir, 'snapshot.json'), 'utf8')) as Snapshot;
@@ -204,6 +213,7 @@ export class FlowRepository {
       this.apply(record);
       good += Buffer.byteLength(line) + 1;
     }
+    if (readOnly) return;
     if (good < Buffer.byteLength(text)) await truncate(path, good);
     this.journal = await open(path, 'a');
     this.journalBytes = (await stat(path)).size;
