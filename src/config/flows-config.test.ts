@@ -47,7 +47,7 @@ flows:
     expect(() => parseProjectConfig(base("      fetch: { type: FetchFile, penaltyDuration: 'soon' }"))).toThrow(
       /penaltyDuration: 'soon' is not a time period \(expected e\.g\. '30 sec'/,
     );
-    expect(() => parseProjectConfig(base("      fetch: { type: FetchFile, properties: { File to Fetch: '\${filename' } }"))).toThrow(/invalid expression/);
+    expect(() => parseProjectConfig(base("      fetch: { type: FetchFile, properties: { File to Fetch: '${filename' } }"))).toThrow(/invalid expression/);
     expect(() => parseProjectConfig(base("      fetch: { type: FetchFile, schedulingStrategy: CRON_DRIVEN, runSchedule: 'every day' }"))).toThrow(/runSchedule: invalid cron expression/);
     expect(() => parseProjectConfig(base('      fetch: { type: FetchFile, concurrentTasks: 2 }').replace('{ type: ListFile,', '{ type: ListFile, concurrentTasks: 2,'))).toThrow(
       /list\.concurrentTasks: ListFile runs one task at a time/,

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'CONFIG' // bad floe.yaml / CLI arguments
   | 'FLOW' // flow engine: invalid flow, processor failure, state store problems
   | 'CONFLICT' // stale revision or an operation not allowed in the component's current state (HTTP 409)
+  | 'STORAGE' // object store failures: invalid key, missing object, backend errors
   | 'INTERNAL';
 
 /** Snowflake's numeric error codes, reported alongside floe's codes where one exists. */
