@@ -4,6 +4,7 @@
  * the spirit of NiFi's property descriptors and Redpanda Connect's component specs — plus the code that runs
  * on each trigger.
  */
+import type { ObjectStore } from '../core/ports/object-store.js';
 import type { FlowFile } from './flowfile.js';
 import type { ProcessSession } from './session.js';
 
@@ -124,5 +125,13 @@ export interface Processor {
  * not import adapters. `objectStore` returns the object-store port for a bucket named in floe.yaml.
  */
 export interface FlowServices {
-  objectStore?: (bucket: string, overrides?: Record<string, string | undefined>) => Promise<unknown>;
+  objectStore?: (bucket: string, overrides?: S3Overrides) => Promise<ObjectStore>;
+}
+
+/** Connection settings given on an S3 processor instead of a bucket bound in floe.yaml. */
+export interface S3Overrides {
+  readonly region?: string;
+  readonly endpoint?: string;
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
 }

@@ -30,7 +30,7 @@ export function flowControlCommands(io: CliIo): Command[] {
       .action(async (flowName: string, processor: string, opts: { project?: string }) => {
         const project = await loadFlowProject(io, opts.project);
         const def = selectFlow(project, flowName);
-        const handle = flowServices(project, io.env);
+        const handle = flowServices(project.loaded.config.storage, project.dir, io.env);
         const engine = await FlowEngine.open(def, { projectDir: project.dir, env: io.env, services: handle.services });
         try {
           if (action === 'clear-state') await engine.clearState(processor);

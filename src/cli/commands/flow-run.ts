@@ -20,7 +20,7 @@ export function flowRunCommand(io: CliIo, setExitCode: (code: number) => void): 
     .action(async (names: string[], opts: { project?: string; once?: boolean; json?: boolean }) => {
       const project = await loadFlowProject(io, opts.project);
       const flows = selectFlows(project, names);
-      const handle = flowServices(project, io.env);
+      const handle = flowServices(project.loaded.config.storage, project.dir, io.env);
       const engines: FlowEngine[] = [];
       try {
         for (const def of flows) engines.push(await FlowEngine.open(def, { projectDir: project.dir, env: io.env, services: handle.services }));

@@ -1,15 +1,43 @@
 /**
- * Composition root for flows: the environment services processors need (object stores for the buckets in
- * floe.yaml). Adapters are imported lazily, so flows without S3 processors never load the AWS SDK.
+ * Composition root for flows: the environment services processors need — object stores for the buckets in
+ * floe.yaml (BucketRegistry), or an S3 endpoint named on a processor. Adapters load the AWS SDK lazily, so
+ * flows that only use local buckets never load it.
  */
-import type { FlowServices } from '../../flow/processor-api.js';
-import type { FlowProject } from './flow-project.js';
+import { BucketRegistry } from '../../adapters/object-store/bucket-registry.js';
+import { S3ObjectStore } from '../../adapters/object-store/s3/s3-object-store.js';
+import type { StorageConfig } from '../../config/storage-config.js';
+import type { ObjectStore } from '../../core/ports/object-store.js';
+import type { FlowServices, S3Overrides } from '../../flow/processor-api.js';
 
 export interface FlowServiceHandle {
   readonly services: FlowServices;
   close(): Promise<void>;
 }
 
-export function flowServices(_project: FlowProject, _env: Readonly<Record<string, string | undefined>>): FlowServiceHandle {
-  return { services: {}, close: async () => {} };
+export function flowServices(storage: StorageConfig, projectDir: string, env: Readonly<Record<string, string | undefined>>): FlowServiceHandle {
+  const registry = new BucketRegistry(storage, { projectDir, env: env as NodeJS.ProcessEnv });
+  const direct = new Map<string, ObjectStore>();
+  const objectStore = async (bucket: string, overrides?: S3Overrides): Promise<ObjectStore> => {
+    if (!overrides) return registry.bucket(bucket);
+    const key = JSON.stringify([bucket, overrides.endpoint, overrides.region, overrides.accessKeyId]);
+    let store = direct.get(key);
+    if (!store) {
+      store = new S3ObjectStore({
+        bucket,
+        region: overrides.region ?? 'us-west-2',
+        endpoint: overrides.endpoint,
+        forcePathStyle: overrides.endpoint !== undefined,
+        credentials: overrides.accessKeyId && overrides.secretAccessKey ? { accessKeyId: overrides.accessKeyId, secretAccessKey: overrides.secretAccessKey } : undefined,
+      });
+      direct.set(key, store);
+    }
+    return store;
+  };
+  return {
+    services: { objectStore },
+    close: async () => {
+      await registry.close();
+      await Promise.all([...direct.values()].map((s) => s.close()));
+    },
+  };
 }

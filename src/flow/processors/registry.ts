@@ -7,10 +7,16 @@ import { logAttributeSpec } from './log-attribute.js';
 import { putFileSpec } from './put-file.js';
 import { routeOnAttributeSpec } from './route-on-attribute.js';
 import { updateAttributeSpec } from './update-attribute.js';
+import { putS3ObjectSpec } from './put-s3-object.js';
+import { listS3Spec } from './list-s3.js';
+import { fetchS3ObjectSpec } from './fetch-s3-object.js';
 
 const SPECS: readonly ProcessorSpec[] = [
   listFileSpec,
   fetchFileSpec,
+  putS3ObjectSpec,
+  listS3Spec,
+  fetchS3ObjectSpec,
   putFileSpec,
   updateAttributeSpec,
   routeOnAttributeSpec,
