@@ -11,6 +11,7 @@ import type { ContentStore } from './content-store.js';
 import type { FlowFile } from './flowfile.js';
 import type { ProcessorNode } from './processor-node.js';
 import { relationshipNames } from './flow-validate.js';
+import { crashPoint } from './fault-injection.js';
 import type { NewProvenanceEvent } from './provenance.js';
 import type { CommitRecord, FlowRepository } from './repository.js';
 import type { SessionResult } from './session.js';
@@ -68,7 +69,9 @@ export async function commitSession(node: ProcessorNode, result: SessionResult, 
   if (result.state !== undefined) record.state = { [node.id]: result.state };
 
   await deps.content.flush();
+  crashPoint(`${node.id}:before-commit`);
   await deps.repo.commit(record, events);
+  crashPoint(`${node.id}:after-commit`);
 
   for (const [connection, ff] of enq) connection.enqueue(ff);
   for (const i of result.inputs) i.connection.acknowledge([i.flowFile]);
