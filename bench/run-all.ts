@@ -1,4 +1,6 @@
 /** `npm run bench`: every benchmark, each printing its figure next to its baseline from the same run. */
 import { runTranslateBench } from './translate/translate-bench.js';
+import { runFlowBench } from './flow/flow-bench.js';
 
 await runTranslateBench();
+await runFlowBench();

@@ -345,7 +345,7 @@ export class FlowEngine {
         node.scheduled = true;
       }
       await node.processor.onTrigger(node.context, session);
-      if (session.isOpen) await session.commit();
+      if (session.isOpen && !session.isEmpty) await session.commit();
     } catch (error) {
       session.rollback(true);
       // NiFi: an unexpected failure rolls back, penalizes the inputs and yields the processor (administrative yield).

@@ -160,11 +160,13 @@ function checkProperty(prop: PropertySpec, value: string, path: Array<string | n
       if (value.trim() === '') return [{ path, message: 'must not be empty' }];
       break;
     case 'time-period':
-      return tryParse(() => parseTimePeriod(value), path);
     case 'data-size':
-      return tryParse(() => parseDataSize(value), path);
-    case 'regex':
-      return tryParse(() => new RegExp(value), path, 'invalid regular expression: ');
+    case 'regex': {
+      const parse = prop.kind === 'time-period' ? parseTimePeriod : prop.kind === 'data-size' ? parseDataSize : (v: string) => new RegExp(v);
+      const issues = tryParse(() => parse(value), path, prop.kind === 'regex' ? 'invalid regular expression: ' : '');
+      if (issues.length > 0) return issues;
+      break;
+    }
     default:
       break;
   }

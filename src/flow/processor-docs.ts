@@ -34,9 +34,12 @@ export function allProcessorDocs(): string {
   return [
     '# Flow processors',
     '',
-    'Generated from the processor specs (`src/flow/processors/*.ts`) — do not edit; `npx tsx scripts/flow-docs.ts` or the test',
-    '`src/flow/processor-docs.test.ts` keeps it in sync. EL = where Expression Language is evaluated: none,',
-    'environment (environment variables only) or flowfile (attributes, then environment variables).',
+    'Generated from the processor specs (`src/flow/processors/*.ts`) — do not edit. The test',
+    '`src/flow/processor-docs.test.ts` fails when it is stale; regenerate with',
+    '`FLOE_UPDATE_DOCS=1 npx vitest run src/flow/processor-docs.test.ts`. The guide is [flow.md](flow.md).',
+    '',
+    'EL = where Expression Language is evaluated: none, environment (environment variables only) or flowfile',
+    '(flowfile attributes, then environment variables).',
     '',
     ...allProcessorSpecs().map(processorDocs),
   ].join('\n');

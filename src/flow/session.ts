@@ -5,14 +5,15 @@
  * queues → state → acknowledge inputs → completion callbacks). Every polled flowfile must be transferred or
  * removed before commit, as in NiFi.
  */
-import { open, stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { FloeError } from '../core/errors.js';
 import type { Connection } from './connection.js';
 import type { ContentStore } from './content-store.js';
 import { newFlowFile, type FlowFile } from './flowfile.js';
 import type { NewProvenanceEvent, ProvenanceEventType } from './provenance.js';
+
+const CREATION_EVENTS = new Set(['CREATE', 'RECEIVE', 'FETCH', 'FORK']);
 
 export interface SessionResult {
   /** Polled flowfiles and the connection each came from (original versions). */
@@ -41,13 +42,13 @@ export interface SessionHost {
 }
 
 export class ProcessSession {
-  private readonly polled = new Map<string, { flowFile: FlowFile; connection: Connection }>();
-  private readonly current = new Map<string, FlowFile>();
-  private readonly relationship = new Map<string, string>();
-  private readonly removed = new Set<string>();
-  private readonly created = new Set<string>();
-  private readonly events: NewProvenanceEvent[] = [];
-  private readonly callbacks: Array<() => Promise<void> | void> = [];
+  private polled = new Map<string, { flowFile: FlowFile; connection: Connection }>();
+  private current = new Map<string, FlowFile>();
+  private relationship = new Map<string, string>();
+  private removed = new Set<string>();
+  private created = new Set<string>();
+  private events: NewProvenanceEvent[] = [];
+  private callbacks: Array<() => Promise<void> | void> = [];
   private readonly pins: string[] = [];
   private state: Record<string, string> | null | undefined;
   private readBytes = 0;
@@ -121,16 +122,19 @@ export class ProcessSession {
 
   /** Copies a file's bytes into the content store (a snapshot of the file as it is now). */
   async importFrom(path: string, ff: FlowFile): Promise<FlowFile> {
-    const info = await stat(path);
-    if (info.size < 1024 * 1024) {
-      const handle = await open(path, 'r');
-      try {
-        return await this.write(ff, await handle.readFile());
-      } finally {
-        await handle.close();
-      }
+    const handle = await open(path, 'r');
+    try {
+      return await this.importFromHandle(handle, ff);
+    } finally {
+      await handle.close();
     }
-    return this.writeStream(ff, createReadStream(path, { highWaterMark: 1024 * 1024 }));
+  }
+
+  /** As importFrom, from a file the caller already opened (the caller closes it). */
+  async importFromHandle(handle: FileHandle, ff: FlowFile): Promise<FlowFile> {
+    const info = await handle.stat();
+    if (info.size < 1024 * 1024) return this.write(ff, await handle.readFile());
+    return this.writeStream(ff, handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false, start: 0 }));
   }
 
   async read(ff: FlowFile): Promise<Buffer> {
@@ -207,10 +211,10 @@ export class ProcessSession {
       transfers.push({ flowFile: ff, relationship, input: this.polled.get(uuid)?.flowFile });
     }
     // Framework-generated CREATE for new flowfiles that have no creation event of their own (NiFi does the same).
+    const born = new Set<string>();
+    for (const e of this.events) if (CREATION_EVENTS.has(e.eventType)) born.add(e.flowFileUuid);
     for (const uuid of this.created) {
-      if (this.removed.has(uuid)) continue;
-      const own = this.events.some((e) => e.flowFileUuid === uuid && ['CREATE', 'RECEIVE', 'FETCH', 'FORK'].includes(e.eventType));
-      if (!own) this.event('CREATE', this.current.get(uuid)!);
+      if (!this.removed.has(uuid) && !born.has(uuid)) this.event('CREATE', this.current.get(uuid)!);
     }
     this.done = true;
     try {
@@ -230,6 +234,27 @@ export class ProcessSession {
     } finally {
       this.unpin();
     }
+    this.reset();
+  }
+
+  /** After a commit the session can be used again (NiFi: commit, then keep going), e.g. to emit a big listing in parts. */
+  private reset(): void {
+    this.polled = new Map();
+    this.current = new Map();
+    this.relationship = new Map();
+    this.removed = new Set();
+    this.created = new Set();
+    this.events = [];
+    this.callbacks = [];
+    this.state = undefined;
+    this.readBytes = 0;
+    this.writtenBytes = 0;
+    this.done = false;
+  }
+
+  /** Nothing to commit. */
+  get isEmpty(): boolean {
+    return this.polled.size === 0 && this.current.size === 0 && this.state === undefined && this.events.length === 0;
   }
 
   /** Discards the session's work; polled flowfiles go back to their queues (penalized if asked). */

@@ -21,7 +21,9 @@ ${p}
 `;
 }
 
-const NIFI_DEFAULTS = { 'Listing Strategy': 'Tracking Timestamps', 'Minimum File Age': '0 sec' };
+// Precision pinned to millis: test files' mtimes could land on a whole second (auto-detect is unit-tested in
+// listing-strategies.test.ts).
+const NIFI_DEFAULTS = { 'Listing Strategy': 'Tracking Timestamps', 'Minimum File Age': '0 sec', 'Target System Timestamp Precision': 'millis' };
 
 describe('ListFile', () => {
   let dir: string;
@@ -58,11 +60,11 @@ describe('ListFile', () => {
   };
 
   it('scenario 2: a file modified within the lag is held back, then emitted on the next run', async () => {
-    const e = await open(NIFI_DEFAULTS);
+    const e = await open({ ...NIFI_DEFAULTS, 'Target System Timestamp Precision': 'millis' });
     await put('a.csv', clock.t - 50);
     expect(await list(e)).toEqual([]);
     clock.advance(150);
-    await new Promise((r) => setTimeout(r, 110)); // Case A also needs one lag of (monotonic) time between runs
+    await new Promise((r) => setTimeout(r, 150)); // Case A also needs one lag of (monotonic) time between runs
     expect(await list(e)).toEqual(['./a.csv']);
     expect(await list(e)).toEqual([]);
   });
@@ -82,7 +84,7 @@ describe('ListFile', () => {
 
   it('scenarios 4/5: an old-mtime move-in is missed by Tracking Timestamps, listed by floe’s default', async () => {
     for (const strategy of ['Tracking Timestamps', 'Tracking Entities']) {
-      const e = await open({ 'Listing Strategy': strategy, 'Minimum File Age': '0 sec' }); // new strategy: state reset
+      const e = await open({ ...NIFI_DEFAULTS, 'Listing Strategy': strategy }); // new strategy: state reset
       await put('new.csv', clock.t - 1000);
       expect(await list(e)).toEqual(['./new.csv']);
       // Written as a dot file long ago, renamed in now (rename keeps the mtime).

@@ -6,11 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { FlowFile } from '../flowfile.js';
 import type { LogLevel, ProcessContext, ProcessorSpec } from '../processor-api.js';
 import type { ProcessSession } from '../session.js';
+import { forEachLimit } from '../concurrency.js';
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'NONE'];
 
@@ -36,8 +37,11 @@ export const fetchFileSpec: ProcessorSpec = {
   create: () => ({ onTrigger: fetchFiles }),
 };
 
+/** Reads of one batch overlap; the batch still commits once, before any source is deleted or moved. */
+const PARALLEL_READS = 8;
+
 async function fetchFiles(ctx: ProcessContext, session: ProcessSession): Promise<void> {
-  for (const ff of session.get(ctx.batchSize)) await fetchOne(ctx, session, ff);
+  await forEachLimit(session.get(ctx.batchSize), PARALLEL_READS, (ff) => fetchOne(ctx, session, ff));
 }
 
 async function fetchOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile): Promise<void> {
@@ -47,29 +51,34 @@ async function fetchOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFi
     const v = ctx.property(name).evaluate() ?? 'ERROR';
     return (v === 'FATAL' ? 'ERROR' : v) as LogLevel;
   };
-  const exists = await stat(path).then(
-    () => true,
-    (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? false : e),
-  );
-  if (exists instanceof Error) {
-    ctx.log.error(`could not determine whether ${path} exists: ${exists.message}`);
-    session.transfer(session.penalize(ff), 'failure');
-    return;
-  }
-  if (!exists) {
-    ctx.log.log(level('Log level when file not found'), `file ${path} does not exist; routing to not.found`);
-    session.event('ROUTE', ff, { relationship: 'not.found', details: `Could not find file ${path}` });
-    session.transfer(session.penalize(ff), 'not.found');
+  // One open() answers "exists?" and "readable?" (NiFi asks both separately; the routing is the same).
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      ctx.log.log(level('Log level when file not found'), `file ${path} does not exist; routing to not.found`);
+      session.event('ROUTE', ff, { relationship: 'not.found', details: `Could not find file ${path}` });
+      session.transfer(session.penalize(ff), 'not.found');
+    } else if (code === 'EACCES' || code === 'EPERM') {
+      ctx.log.log(level('Log level when permission denied'), `cannot read ${path}; routing to permission.denied`);
+      session.event('ROUTE', ff, { relationship: 'permission.denied', details: `Permission denied reading ${path}` });
+      session.transfer(session.penalize(ff), 'permission.denied');
+    } else {
+      ctx.log.error(`could not open ${path}: ${(error as Error).message}; routing to failure`);
+      session.transfer(session.penalize(ff), 'failure');
+    }
     return;
   }
   try {
-    await access(path, constants.R_OK);
-  } catch {
-    ctx.log.log(level('Log level when permission denied'), `cannot read ${path}; routing to permission.denied`);
-    session.event('ROUTE', ff, { relationship: 'permission.denied', details: `Permission denied reading ${path}` });
-    session.transfer(session.penalize(ff), 'permission.denied');
-    return;
+    await fetchOpened(ctx, session, ff, path, handle);
+  } finally {
+    await handle.close();
   }
+}
+
+async function fetchOpened(ctx: ProcessContext, session: ProcessSession, ff: FlowFile, path: string, handle: FileHandle): Promise<void> {
   const strategy = ctx.property('Completion Strategy').evaluate();
   const conflict = ctx.property('Move Conflict Strategy').evaluate();
   let moveTo: string | undefined;
@@ -87,7 +96,8 @@ async function fetchOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFi
   const started = performance.now();
   let out: FlowFile;
   try {
-    out = await session.importFrom(path, ff);
+    if ((await handle.stat()).isDirectory()) throw new Error('is a directory');
+    out = await session.importFromHandle(handle, ff);
   } catch (error) {
     ctx.log.error(`could not fetch ${path}: ${(error as Error).message}; routing to failure`);
     session.transfer(session.penalize(ff), 'failure');

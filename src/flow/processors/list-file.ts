@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { formatDate } from '../el/date-format.js';
+import { parseTimePeriod } from '../units.js';
 import type { ProcessContext, ProcessorSpec } from '../processor-api.js';
 import type { ProcessSession } from '../session.js';
 import { walk, type ListedFile } from './list-file-walk.js';
@@ -43,7 +44,7 @@ export const listFileSpec: ProcessorSpec = {
     { name: 'Path Filter', description: 'When recursing, regular expression the relative directory must match ("" for files in the root).', kind: 'regex' },
     { name: 'Include File Attributes', description: 'Add file.owner, file.group, file.permissions, file.creationTime and file.lastAccessTime.', default: 'true', kind: 'boolean' },
     { name: 'Minimum File Age', description: 'Files modified more recently than this are not listed yet. floe default 10 sec (NiFi: 0 sec).', default: '10 sec', kind: 'time-period' },
-    { name: 'Maximum File Age', description: 'Files older than this are ignored (at least 100 millis).', kind: 'time-period', check: (v) => (/^\s*\d/.test(v) && Number.parseFloat(v) === 0 ? 'must be at least 100 millis' : undefined) },
+    { name: 'Maximum File Age', description: 'Files older than this are ignored (at least 100 millis).', kind: 'time-period', check: (v) => (parseTimePeriod(v) < 100 ? 'must be at least 100 millis' : undefined) },
     { name: 'Minimum File Size', description: 'Smaller files are ignored.', default: '0 B', kind: 'data-size' },
     { name: 'Maximum File Size', description: 'Larger files are ignored.', kind: 'data-size' },
     { name: 'Ignore Hidden Files', description: 'Skip names starting with a dot.', default: 'true', kind: 'boolean' },
@@ -84,6 +85,7 @@ export const listFileSpec: ProcessorSpec = {
 };
 
 const TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ssZ";
+const COMMIT_EVERY = 10_000;
 
 class ListFile {
   /** Monotonic time of the previous run (Case A's lag check); unknown after a restart. */
@@ -160,9 +162,12 @@ class ListFile {
     }
 
     const includeAttrs = ctx.property('Include File Attributes').asBoolean();
-    for (const file of emit) {
+    for (let i = 0; i < emit.length; i++) {
       const ff = session.create();
-      session.transfer(session.putAllAttributes(ff, await attributesFor(file, includeAttrs)), 'success');
+      session.transfer(session.putAllAttributes(ff, await attributesFor(emit[i]!, includeAttrs)), 'success');
+      // A huge listing is committed in parts to bound memory; the state goes with the last part, so a crash
+      // in between lists the committed parts again (duplicates, never loss).
+      if ((i + 1) % COMMIT_EVERY === 0 && i + 1 < emit.length) await session.commit();
     }
     if (newState !== undefined) session.setState(newState);
     if (emit.length === 0) ctx.yield();

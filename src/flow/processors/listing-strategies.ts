@@ -46,11 +46,12 @@ export function planTimestamps(
   const lag = LAG[precision];
   const latest = candidates.reduce((m, f) => Math.max(m, f.mtime), -Infinity);
   let eligible = candidates;
+  const emittedIds = new Set(saved.ids);
   if (latest === saved.listingTimestamp) {
     // Case A: nothing newer than the last listing.
     if (sinceLastRun < lag) return none;
     const atLatest = candidates.filter((f) => f.mtime === latest);
-    if (latest === saved.processedTimestamp && atLatest.every((f) => saved.ids.includes(f.id))) return none;
+    if (latest === saved.processedTimestamp && atLatest.every((f) => emittedIds.has(f.id))) return none;
   } else {
     // Case B: the newest group may still be being written: hold it back one run if it is within the lag.
     const unit = precision === 'millis' ? 1 : precision === 'seconds' ? 1000 : 60_000;
@@ -58,8 +59,8 @@ export function planTimestamps(
     if (latest > cutoff) eligible = candidates.filter((f) => f.mtime !== latest);
   }
   const emit = eligible
-    .filter((f) => !(f.mtime === saved.processedTimestamp && saved.ids.includes(f.id)))
-    .sort((a, b) => a.mtime - b.mtime || a.id.localeCompare(b.id));
+    .filter((f) => !(f.mtime === saved.processedTimestamp && emittedIds.has(f.id)))
+    .sort((a, b) => a.mtime - b.mtime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let { processedTimestamp, ids } = saved;
   if (emit.length > 0) {
     const maxEmitted = emit[emit.length - 1]!.mtime;
@@ -103,7 +104,7 @@ export function planEntities(
       const known = saved[f.id];
       return !known || f.mtime > known.ts || f.size !== known.size;
     })
-    .sort((a, b) => a.mtime - b.mtime || a.id.localeCompare(b.id));
+    .sort((a, b) => a.mtime - b.mtime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const entities: Record<string, TrackedEntity> = {};
   let evicted = false;
   for (const [id, e] of Object.entries(saved)) {

@@ -10,6 +10,7 @@ import type { ProcessContext, ProcessorSpec } from '../processor-api.js';
 import type { FlowFile } from '../flowfile.js';
 import type { ProcessSession } from '../session.js';
 import { crashPoint } from '../fault-injection.js';
+import { forEachLimit } from '../concurrency.js';
 import { bucketOf, failureAttributes, S3_CONNECTION_PROPERTIES, s3Url, storeFor } from './s3-common.js';
 
 const IN_MEMORY_LIMIT = 8 * 1024 * 1024;
@@ -41,8 +42,11 @@ export const putS3ObjectSpec: ProcessorSpec = {
   create: () => ({ onTrigger: putObjects }),
 };
 
+/** Uploads of one batch overlap (one commit for the batch); a crash mid-batch repeats idempotent PUTs. */
+const PARALLEL_PUTS = 16;
+
 async function putObjects(ctx: ProcessContext, session: ProcessSession): Promise<void> {
-  for (const ff of session.get(ctx.batchSize)) await putOne(ctx, session, ff);
+  await forEachLimit(session.get(ctx.batchSize), PARALLEL_PUTS, (ff) => putOne(ctx, session, ff));
 }
 
 async function putOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile): Promise<void> {
