@@ -1,6 +1,8 @@
 /** `npm run bench`: every benchmark, each printing its figure next to its baseline from the same run. */
+import { runStreamsBench } from './streams/streams-bench.js';
 import { runTranslateBench } from './translate/translate-bench.js';
 import { runFlowBench } from './flow/flow-bench.js';
 
 await runTranslateBench();
 await runFlowBench();
+await runStreamsBench();

@@ -9,8 +9,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCorpus } from '../../test/conformance/corpus-format.js';
-import { DuckDbDriver } from '../../src/adapters/warehouse/duckdb/duckdb-driver.js';
-import { EngineImpl } from '../../src/engine/engine.js';
+import { openEngine } from '../../src/engine/open-engine.js';
+import type { EngineImpl } from '../../src/engine/engine.js';
 import type { SessionImpl } from '../../src/engine/session.js';
 import { parseSnowflake, printSql } from '../../src/sql/ast/polyglot.js';
 import { nodeKind } from '../../src/sql/ast/ast-node.js';
@@ -35,7 +35,7 @@ export async function runTranslateBench(): Promise<void> {
   let failed = 0;
   for (const file of readdirSync(corpusDir).filter((f) => f.endsWith('.sqlt')).sort()) {
     const blocks = parseCorpus(readFileSync(join(corpusDir, file), 'utf8'), file);
-    const engine = await EngineImpl.start(await DuckDbDriver.open(':memory:'));
+    const engine = (await openEngine({ database: ':memory:' })) as EngineImpl;
     const session = (await engine.session()) as SessionImpl;
     for (const b of blocks) {
       const sql = b.sql.replace(/;\s*$/, '');

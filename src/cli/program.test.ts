@@ -15,6 +15,10 @@ class FakeEngine implements Engine {
   runs: { script: string; options?: RunOptions }[] = [];
   closed = false;
 
+  onCommit(): () => void {
+    return () => undefined;
+  }
+
   async session(): Promise<Session> {
     const runs = this.runs;
     return {

@@ -4,6 +4,10 @@
  */
 import type { FloeError } from '../core/errors.js';
 import type { StatementResult } from '../core/result.js';
+import type { StorageConfig } from '../config/storage-config.js';
+import type { TableCommit } from './changes/change-events.js';
+
+export type { TableCommit };
 
 export type StatementOutcome =
   | { ok: true; result: StatementResult }
@@ -29,9 +33,22 @@ export interface Session {
 export interface EngineOptions {
   /** A DuckDB file path, or ':memory:'. */
   database: string;
+  /** floe.yaml `storage` section: where the buckets named in stage URLs live. */
+  storage?: StorageConfig;
+  /** Folder that relative bucket paths resolve against (the project folder; default: current directory). */
+  projectDir?: string;
+  /**
+   * Folder for internal stages (default: `stages/` beside the database file; a temporary folder, removed on
+   * close, for ':memory:').
+   */
+  internalStageDir?: string;
+  /** Wall clock in ms; tests inject one to age streams without waiting. */
+  now?: () => number;
 }
 
 export interface Engine {
   session(): Promise<Session>;
+  /** Subscribe to commits that changed tracked tables (no polling); returns the unsubscribe function. */
+  onCommit(listener: (commit: TableCommit) => void): () => void;
   close(): Promise<void>;
 }

@@ -3,9 +3,13 @@
  */
 import { Catalog } from '../core/catalog/catalog.js';
 import type { WarehouseDriver } from '../core/ports/warehouse.js';
-import type { Engine, Session } from './engine-api.js';
-import type { EngineCore } from './exec-context.js';
+import type { Engine, Session, TableCommit } from './engine-api.js';
+import type { EngineCore, EngineStorage } from './exec-context.js';
 import { MetadataStore } from './metadata-store.js';
+import { ChangeClock } from './changes/change-clock.js';
+import { ChangeEvents } from './changes/change-events.js';
+import { LogCompactor } from './changes/log-compactor.js';
+import { bootstrapChangeTablesSql, changeTables } from './changes/change-store.js';
 import { SessionImpl } from './session.js';
 
 /** A fresh warehouse gets this database (with schema PUBLIC) so `floe sql` works with zero setup. */
@@ -17,8 +21,13 @@ export class EngineImpl implements Engine {
   private readonly sessions = new Set<SessionImpl>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(driver: WarehouseDriver) {
+  private constructor(driver: WarehouseDriver, committedVersion: number, now: () => number, storage: EngineStorage) {
     this.core = {
+      storage,
+      clock: new ChangeClock(committedVersion),
+      events: new ChangeEvents(),
+      compactor: undefined as unknown as LogCompactor,
+      now,
       driver,
       catalog: new Catalog(),
       metadata: new MetadataStore(driver.dialect),
@@ -28,14 +37,19 @@ export class EngineImpl implements Engine {
         return run;
       },
     };
+    this.core.compactor = new LogCompactor(this.core);
   }
 
-  static async start(driver: WarehouseDriver): Promise<EngineImpl> {
-    const engine = new EngineImpl(driver);
+  static async start(driver: WarehouseDriver, options: { now?: () => number; storage: EngineStorage }): Promise<EngineImpl> {
     const conn = await driver.connect();
+    let engine: EngineImpl;
     try {
-      await engine.core.metadata.bootstrap(conn);
-      engine.core.catalog.load(await engine.core.metadata.load(conn));
+      const metadata = new MetadataStore(driver.dialect);
+      await metadata.bootstrap(conn);
+      for (const sql of bootstrapChangeTablesSql(driver.dialect)) await conn.execute(sql);
+      const v = await conn.query(`SELECT coalesce(max(version), 0) FROM ${changeTables(driver.dialect).commits}`);
+      engine = new EngineImpl(driver, Number(v.rows[0]?.[0] ?? 0), options.now ?? Date.now, options.storage);
+      engine.core.catalog.load(await metadata.load(conn));
     } finally {
       await conn.close();
     }
@@ -45,6 +59,10 @@ export class EngineImpl implements Engine {
       await s.close();
     }
     return engine;
+  }
+
+  onCommit(listener: (commit: TableCommit) => void): () => void {
+    return this.core.events.onCommit(listener);
   }
 
   async session(): Promise<Session> {
@@ -64,6 +82,8 @@ export class EngineImpl implements Engine {
 
   async close(): Promise<void> {
     for (const s of [...this.sessions]) await s.close();
+    await this.core.compactor.close();
+    await this.core.storage.resolver.close();
     await this.core.driver.close();
   }
 }

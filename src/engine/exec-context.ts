@@ -4,18 +4,39 @@
  */
 import type { Catalog, CatalogChange } from '../core/catalog/catalog.js';
 import type { WarehouseConnection, WarehouseDriver } from '../core/ports/warehouse.js';
+import type { ObjectStoreResolver } from '../core/ports/object-store.js';
 import type { FloeValue, ResultColumn } from '../core/result.js';
 import type { Token } from '../sql/lexer.js';
+import { endTransaction } from './transactions.js';
 import type { MetadataStore } from './metadata-store.js';
 import type { SessionParameters } from './session-parameters.js';
 import type { RememberedResult } from './session-functions.js';
+import type { ChangeClock } from './changes/change-clock.js';
+import type { ChangeEvents } from './changes/change-events.js';
+import type { LogCompactor } from './changes/log-compactor.js';
+import type { TransactionChanges } from './transactions.js';
+import type { StatementChanges } from './changes/statement-changes.js';
 
 export interface EngineCore {
   driver: WarehouseDriver;
   catalog: Catalog;
   metadata: MetadataStore;
+  /** Buckets (floe.yaml) and the folder that holds internal stages. */
+  storage: EngineStorage;
   /** Runs catalog-changing work one at a time across sessions. */
   serialize<T>(work: () => Promise<T>): Promise<T>;
+  /** Change versions and the change lock (streams). */
+  clock: ChangeClock;
+  events: ChangeEvents;
+  compactor: LogCompactor;
+  /** Wall clock in ms (injectable so tests can age streams). */
+  now(): number;
+}
+
+export interface EngineStorage {
+  resolver: ObjectStoreResolver;
+  /** Absolute folder for internal, table and user stages. */
+  internalRoot: string;
 }
 
 export interface SessionState {
@@ -26,6 +47,8 @@ export interface SessionState {
   user: string;
   params: SessionParameters;
   inTransaction: boolean;
+  /** Change-tracking state of the open transaction (explicit, or the one a statement runs in). */
+  txn: TransactionChanges | undefined;
   conn: WarehouseConnection;
   lastQueryId: string | undefined;
   /** Recent results by query id, oldest first (RESULT_SCAN). */
@@ -49,6 +72,10 @@ export interface ExecContext {
   engine: EngineCore;
   session: SessionState;
   stmt: StatementInput;
+  /** Streams read and tracked tables written by the statement being bound (see analyzeChanges). */
+  changes?: StatementChanges;
+  /** Table references (by full-name key) bound to derived-table SQL instead (a stream on a view reads its table's changes). */
+  overrides?: Map<string, string>;
 }
 
 export const statusResult = (message: string): HandlerResult => ({
@@ -66,22 +93,28 @@ export const countsResult = (counts: [string, number][]): HandlerResult => ({
  * DDL in Snowflake commits any open transaction and then runs in its own transaction. floe also commits
  * the catalog change with the physical DDL, so a crash leaves both or neither.
  */
-export async function commitDdl(ctx: ExecContext, physical: readonly string[], change: CatalogChange): Promise<void> {
+/** Physical statements of a DDL; a function is called under the change lock (e.g. to read the committed version). */
+export type PhysicalDdl = readonly string[] | (() => readonly string[]);
+
+export async function commitDdl(ctx: ExecContext, physical: PhysicalDdl, change: CatalogChange): Promise<void> {
   const { session, engine } = ctx;
   await engine.serialize(async () => {
-    if (session.inTransaction) {
-      await session.conn.execute('COMMIT');
-      session.inTransaction = false;
-    }
-    await session.conn.execute('BEGIN TRANSACTION');
+    if (session.inTransaction) await endTransaction(engine, session, true);
+    // DDL can change what is tracked (streams, tracked storage): never while a writer is mid-transaction.
+    await engine.clock.acquire(session);
     try {
-      for (const sql of physical) await session.conn.execute(sql);
-      await engine.metadata.persist(session.conn, change);
-      await session.conn.execute('COMMIT');
-    } catch (e) {
-      await session.conn.execute('ROLLBACK').catch(() => undefined);
-      throw e;
+      await session.conn.execute('BEGIN TRANSACTION');
+      try {
+        for (const sql of typeof physical === 'function' ? physical() : physical) await session.conn.execute(sql);
+        await engine.metadata.persist(session.conn, change);
+        await session.conn.execute('COMMIT');
+      } catch (e) {
+        await session.conn.execute('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+      engine.catalog.apply(change);
+    } finally {
+      engine.clock.release(session);
     }
-    engine.catalog.apply(change);
   });
 }

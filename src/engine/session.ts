@@ -11,6 +11,7 @@ import type { RunOptions, Session, StatementOutcome } from './engine-api.js';
 import type { EngineCore, ExecContext, SessionState } from './exec-context.js';
 import { SessionParameters } from './session-parameters.js';
 import { routeStatement } from './statement-router.js';
+import { endTransaction } from './transactions.js';
 import type { WarehouseConnection } from '../core/ports/warehouse.js';
 
 export interface SessionDefaults {
@@ -34,6 +35,7 @@ export class SessionImpl implements Session {
       user: 'FLOE',
       params: new SessionParameters(),
       inTransaction: false,
+      txn: undefined,
       conn,
       lastQueryId: undefined,
       results: new Map(),
@@ -91,9 +93,9 @@ export class SessionImpl implements Session {
   async close(): Promise<void> {
     if (this.state.inTransaction) {
       // Snowflake rolls back an open transaction when the session ends without COMMIT.
-      await this.state.conn.execute('ROLLBACK').catch(() => undefined);
-      this.state.inTransaction = false;
+      await endTransaction(this.engine, this.state, false).catch(() => undefined);
     }
+    this.engine.clock.release(this.state);
     await this.state.conn.close();
   }
 }

@@ -5,6 +5,7 @@
  */
 import { syntaxError, unsupported } from '../core/errors.js';
 import type { ExecContext, HandlerResult } from './exec-context.js';
+import { endTransaction } from './transactions.js';
 import { handleAccountObject, handleGrant } from './handlers/account-objects.js';
 import { handleCreateDatabaseOrSchema, handleDropDatabaseOrSchema, handleUse, handleAlterDatabaseOrSchema } from './handlers/database-schema.js';
 import { handleDescribe } from './handlers/describe.js';
@@ -12,11 +13,15 @@ import { handleMerge } from './handlers/merge.js';
 import { handleQueryOrDml } from './handlers/query.js';
 import { handleAlterSession, handleTransaction } from './handlers/session-statements.js';
 import { handleShow } from './handlers/show.js';
+import { handleCreateStageOrFormat, handleDropStageOrFormat } from './handlers/stage-ddl.js';
+import { handleGet, handleList, handlePut, handleRemove } from './handlers/stage-files.js';
+import { handleCopyInto } from './handlers/copy-into.js';
+import { handleCreateStream, handleDropStream } from './handlers/stream-ddl.js';
 import { handleAlterTable, handleCreateTableOrView, handleDropTableOrView, handleTruncate } from './handlers/table-ddl.js';
 
 type Handler = (ctx: ExecContext) => Promise<HandlerResult>;
 
-const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'ROLE', 'WAREHOUSE', 'USER'];
+const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE'];
 
 /** The object kind of CREATE [OR REPLACE] [TRANSIENT|TEMPORARY|…] <kind>. */
 function createdKind(words: string[]): string | undefined {
@@ -35,6 +40,9 @@ export async function routeStatement(ctx: ExecContext): Promise<HandlerResult> {
   } catch (e) {
     await recoverTransaction(ctx);
     throw e;
+  } finally {
+    // A statement that took the change lock and holds no transaction any more gives it back.
+    if (!ctx.session.inTransaction) ctx.engine.clock.release(ctx.session);
   }
 }
 
@@ -54,13 +62,17 @@ function pickHandler(words: string[]): Handler {
       const kind = createdKind(words);
       if (kind === 'DATABASE' || kind === 'SCHEMA') return handleCreateDatabaseOrSchema;
       if (kind === 'TABLE' || kind === 'VIEW') return handleCreateTableOrView;
+      if (kind === 'STREAM') return handleCreateStream;
       if (kind === 'ROLE' || kind === 'WAREHOUSE' || kind === 'USER') return handleAccountObject;
+      if (kind === 'STAGE' || (kind === 'FILE' && words.includes('FORMAT'))) return handleCreateStageOrFormat;
       break;
     }
     case 'DROP':
       if (w1 === 'DATABASE' || w1 === 'SCHEMA') return handleDropDatabaseOrSchema;
       if (w1 === 'TABLE' || w1 === 'VIEW') return handleDropTableOrView;
+      if (w1 === 'STREAM') return handleDropStream;
       if (w1 === 'ROLE' || w1 === 'WAREHOUSE' || w1 === 'USER') return handleAccountObject;
+      if (w1 === 'STAGE' || (w1 === 'FILE' && words[2] === 'FORMAT')) return handleDropStageOrFormat;
       break;
     case 'ALTER':
       if (w1 === 'SESSION') return handleAlterSession;
@@ -85,6 +97,18 @@ function pickHandler(words: string[]): Handler {
     case 'GRANT':
     case 'REVOKE':
       return handleGrant;
+    case 'LIST':
+    case 'LS':
+      return handleList;
+    case 'PUT':
+      return handlePut;
+    case 'GET':
+      return handleGet;
+    case 'REMOVE':
+    case 'RM':
+      return handleRemove;
+    case 'COPY':
+      return handleCopyInto;
   }
   return async (ctx) => {
     const known = /^(ALTER|CREATE|DROP|CALL|COPY|PUT|GET|LIST|REMOVE|EXECUTE|UNDROP|COMMENT|EXPLAIN|SET|UNSET)$/;
@@ -107,7 +131,6 @@ async function recoverTransaction(ctx: ExecContext): Promise<void> {
   try {
     await session.conn.query('SELECT 1');
   } catch {
-    await session.conn.execute('ROLLBACK').catch(() => undefined);
-    session.inTransaction = false;
+    await endTransaction(ctx.engine, session, false).catch(() => undefined);
   }
 }

@@ -2,11 +2,13 @@
  * The translation pipeline for statements the backend runs: parse (Snowflake) → expression rewrites
  * (backend dialect) → name binding (Snowflake semantics, via the catalog) → print.
  */
-import { notFound, unsupported } from '../core/errors.js';
-import { displayName, type ObjectName } from '../core/catalog/identifiers.js';
+import { compilationError, FloeError, notFound, unsupported } from '../core/errors.js';
+import { displayName, fullKey } from '../core/catalog/identifiers.js';
 import type { AstNode } from '../sql/ast/ast-node.js';
 import { parseSnowflake, printSql } from '../sql/ast/polyglot.js';
-import { bindStatement, type PhysicalName } from '../sql/translate/bind-statement.js';
+import { bindStatement, type TableResolver } from '../sql/translate/bind-statement.js';
+import { METADATA_SCHEMA } from './metadata-store.js';
+import { expandView } from './changes/view-expansion.js';
 import { INFORMATION_SCHEMA } from './information-schema.js';
 import type { ExecContext } from './exec-context.js';
 import { qualify } from './resolve-names.js';
@@ -33,16 +35,29 @@ export function parseStatement(ctx: ExecContext): AstNode {
   }
 }
 
-export function tableResolver(ctx: ExecContext): (n: ObjectName) => PhysicalName {
+export function tableResolver(ctx: ExecContext): TableResolver {
   const { catalog } = ctx.engine;
-  return (n) => {
+  return (n, role) => {
     if (n.schema === INFORMATION_SCHEMA) {
       const db = n.database ?? ctx.session.database;
       if (db !== undefined && catalog.database(db)) return ctx.engine.driver.dialect.physicalParts(db, INFORMATION_SCHEMA, n.name);
     }
     const full = qualify(ctx, n, 'query');
+    const override = role === 'read' ? ctx.overrides?.get(fullKey(full)) : undefined;
+    if (override !== undefined) return { sql: override };
     const def = catalog.table(full.database, full.schema, full.name);
-    if (!def) throw notFound('Object', displayName(n));
+    if (def?.kind === 'VIEW' && def.readsStreams && role === 'read') return { sql: expandView(ctx, def, prepareForBackend, print) };
+    if (!def) {
+      const read = ctx.changes?.streams.get(fullKey(full));
+      if (read && role === 'read') return { sql: read.sql };
+      if (catalog.stream(full.database, full.schema, full.name)) {
+        if (role === 'write') throw compilationError(`Object ${displayName(n)} is a stream; a stream cannot be the target of DML.`);
+        throw new FloeError('INTERNAL', `stream ${displayName(n)} was not prepared for reading`);
+      }
+      throw notFound('Object', displayName(n));
+    }
+    // Writes to a tracked table go to its base table, where column defaults stamp row ids and versions.
+    if (role === 'write' && def.tracked) return { schema: METADATA_SCHEMA, name: `t_${def.id}` };
     return ctx.engine.driver.dialect.physicalParts(full.database, full.schema, full.name);
   };
 }

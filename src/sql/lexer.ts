@@ -6,7 +6,7 @@
  */
 import { syntaxError } from '../core/errors.js';
 
-export type TokenType = 'word' | 'quoted' | 'string' | 'dollar' | 'number' | 'symbol' | 'variable';
+export type TokenType = 'word' | 'quoted' | 'string' | 'dollar' | 'number' | 'symbol' | 'variable' | 'stage';
 
 export interface Token {
   type: TokenType;
@@ -147,10 +147,25 @@ export function tokenize(sql: string): Token[] {
       i = j;
       continue;
     }
+    if (c === '@' && i + 1 < n && !/[\s;(),]/.test(sql[i + 1]!)) {
+      // A stage reference (`@db.s.stage/path`, `@%table`, `@~`): paths may hold '-', '.', '/', '=' …
+      let j = i + 1;
+      while (j < n && !/[\s;(),]/.test(sql[j]!)) j++;
+      push('stage', j, sql.slice(i + 1, j));
+      i = j;
+      continue;
+    }
     if (isWordStart(c)) {
       let j = i + 1;
       while (j < n && isWordPart(sql[j])) j++;
       const text = sql.slice(i, j);
+      if (text.toLowerCase() === 'file' && sql.startsWith('://', j)) {
+        // PUT/GET local paths (`file:///tmp/a.csv`): `//` here is not a comment.
+        while (j < n && !/[\s;]/.test(sql[j]!)) j++;
+        push('string', j, sql.slice(i, j));
+        i = j;
+        continue;
+      }
       push('word', j, text.toUpperCase());
       i = j;
       continue;

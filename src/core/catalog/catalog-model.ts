@@ -48,9 +48,45 @@ export interface TableDef extends Owned {
   constraints: ConstraintDef[];
   /** VIEW: the Snowflake text of the CREATE VIEW statement (SHOW VIEWS `text`). */
   text?: string;
+  /** VIEW: reads a stream (directly or through another view), so it is expanded per statement, never static. */
+  readsStreams?: boolean;
   transient?: boolean;
   changeTracking: boolean;
   retentionTime: number;
+  /** MAX_DATA_EXTENSION_TIME_IN_DAYS when set on the table (stream staleness). */
+  maxDataExtension?: number;
+  /**
+   * Stable identity: survives renames, differs after DROP + CREATE or CREATE OR REPLACE (streams follow the
+   * id, so a replaced table leaves its streams stale). Tables created before ids existed get one lazily.
+   */
+  id?: string;
+  /**
+   * Set while change tracking data exists: rows live in a base table with hidden row-id/version columns
+   * and the table's own physical name is a view over it (see engine/changes).
+   */
+  tracked?: TrackedStorage;
+}
+
+export interface TrackedStorage {
+  /** Warehouse change version at which tracking started (rows present then have version 0). */
+  since: number;
+}
+
+export type StreamMode = 'DEFAULT' | 'APPEND_ONLY';
+
+export interface StreamDef extends Owned {
+  database: string;
+  schema: string;
+  name: string;
+  id: string;
+  /** Source table: id (authoritative) and the name it had when the stream was created. */
+  tableId: string;
+  tableName: { database: string; schema: string; name: string };
+  sourceType: 'Table' | 'View';
+  /** Streams on views: the view (its id tells a replaced view apart). */
+  view?: { database: string; schema: string; name: string; id: string };
+  mode: StreamMode;
+  showInitialRows: boolean;
 }
 
 /** Account-level objects floe records (and SHOW shows) but does not enforce in embedded mode. */
@@ -71,9 +107,15 @@ export interface GrantDef {
   grantedBy: string;
 }
 
+/** Schema-level objects of the loading layer (stages, file formats, pipes): see load-objects.ts. */
+export type { SchemaObjectDef } from './load-objects.js';
+import type { SchemaObjectDef } from './load-objects.js';
+
 export type CatalogEntry =
   | { kind: 'DATABASE'; def: DatabaseDef }
   | { kind: 'SCHEMA'; def: SchemaDef }
   | { kind: 'TABLE'; def: TableDef }
+  | { kind: 'STREAM'; def: StreamDef }
   | { kind: 'ACCOUNT_OBJECT'; def: AccountObjectDef }
-  | { kind: 'GRANT'; def: GrantDef };
+  | { kind: 'GRANT'; def: GrantDef }
+  | { kind: 'SCHEMA_OBJECT'; def: SchemaObjectDef };

@@ -3,7 +3,7 @@
  * `apply(change)`, which the engine calls after the same change committed to the warehouse's metadata
  * table — so memory never runs ahead of what would survive a restart.
  */
-import type { AccountObjectDef, CatalogEntry, DatabaseDef, GrantDef, SchemaDef, TableDef } from './catalog-model.js';
+import type { AccountObjectDef, CatalogEntry, DatabaseDef, GrantDef, SchemaDef, SchemaObjectDef, StreamDef, TableDef } from './catalog-model.js';
 
 export interface CatalogRef {
   kind: CatalogEntry['kind'];
@@ -23,9 +23,13 @@ type DefOf<K extends CatalogEntry['kind']> = K extends 'DATABASE'
     ? SchemaDef
     : K extends 'TABLE'
       ? TableDef
-      : K extends 'ACCOUNT_OBJECT'
+      : K extends 'STREAM'
+        ? StreamDef
+        : K extends 'ACCOUNT_OBJECT'
         ? AccountObjectDef
-        : GrantDef;
+        : K extends 'SCHEMA_OBJECT'
+          ? SchemaObjectDef
+          : GrantDef;
 
 export function entryKey(e: CatalogEntry): string {
   switch (e.kind) {
@@ -34,9 +38,12 @@ export function entryKey(e: CatalogEntry): string {
     case 'SCHEMA':
       return [e.def.database, e.def.name].join(SEP);
     case 'TABLE':
+    case 'STREAM':
       return [e.def.database, e.def.schema, e.def.name].join(SEP);
     case 'ACCOUNT_OBJECT':
       return [e.def.kind, e.def.name].join(SEP);
+    case 'SCHEMA_OBJECT':
+      return [e.def.objectKind, e.def.database, e.def.schema, e.def.name].join(SEP);
     case 'GRANT':
       return [e.def.privilege, e.def.grantedOn, e.def.name, e.def.grantedTo, e.def.granteeName].join(SEP);
   }
@@ -46,7 +53,12 @@ export const keys = {
   database: (name: string): CatalogRef => ({ kind: 'DATABASE', key: name }),
   schema: (db: string, name: string): CatalogRef => ({ kind: 'SCHEMA', key: [db, name].join(SEP) }),
   table: (db: string, schema: string, name: string): CatalogRef => ({ kind: 'TABLE', key: [db, schema, name].join(SEP) }),
+  stream: (db: string, schema: string, name: string): CatalogRef => ({ kind: 'STREAM', key: [db, schema, name].join(SEP) }),
   accountObject: (kind: string, name: string): CatalogRef => ({ kind: 'ACCOUNT_OBJECT', key: [kind, name].join(SEP) }),
+  schemaObject: (kind: SchemaObjectDef['objectKind'], db: string, schema: string, name: string): CatalogRef => ({
+    kind: 'SCHEMA_OBJECT',
+    key: [kind, db, schema, name].join(SEP),
+  }),
 };
 
 export class Catalog {
@@ -82,6 +94,25 @@ export class Catalog {
     return this.get({ kind: 'TABLE', key: [db, schema, name].join(SEP) });
   }
 
+  stream(db: string, schema: string, name: string): StreamDef | undefined {
+    return this.get({ kind: 'STREAM', key: [db, schema, name].join(SEP) });
+  }
+
+  tableById(id: string): TableDef | undefined {
+    for (const e of this.entries.values()) if (e.kind === 'TABLE' && e.def.id === id) return e.def;
+    return undefined;
+  }
+
+  streams(db?: string, schema?: string): StreamDef[] {
+    return this.all('STREAM')
+      .filter((t) => (db === undefined || t.database === db) && (schema === undefined || t.schema === schema))
+      .sort((a, b) => a.database.localeCompare(b.database) || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name));
+  }
+
+  streamsOnTable(tableId: string): StreamDef[] {
+    return this.all('STREAM').filter((s) => s.tableId === tableId);
+  }
+
   accountObject(kind: AccountObjectDef['kind'], name: string): AccountObjectDef | undefined {
     return this.get({ kind: 'ACCOUNT_OBJECT', key: [kind, name].join(SEP) });
   }
@@ -112,6 +143,17 @@ export class Catalog {
     return this.all('ACCOUNT_OBJECT')
       .filter((o) => o.kind === kind)
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  schemaObject<K extends SchemaObjectDef['objectKind']>(kind: K, db: string, schema: string, name: string): Extract<SchemaObjectDef, { objectKind: K }> | undefined {
+    return this.get({ kind: 'SCHEMA_OBJECT', key: [kind, db, schema, name].join(SEP) }) as Extract<SchemaObjectDef, { objectKind: K }> | undefined;
+  }
+
+  schemaObjects<K extends SchemaObjectDef['objectKind']>(kind: K, db?: string, schema?: string): Extract<SchemaObjectDef, { objectKind: K }>[] {
+    return (this.all('SCHEMA_OBJECT') as SchemaObjectDef[])
+      .filter((o): o is Extract<SchemaObjectDef, { objectKind: K }> => o.objectKind === kind)
+      .filter((o) => (db === undefined || o.database === db) && (schema === undefined || o.schema === schema))
+      .sort((a, b) => a.database.localeCompare(b.database) || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name));
   }
 
   grants(): GrantDef[] {

@@ -85,6 +85,8 @@ export interface ObjectStore {
 /** Resolves stage URLs (`s3://bucket/prefix/`, `file:///abs/dir/`) to a store and a key prefix. */
 export interface ObjectStoreResolver {
   resolve(url: string): ResolvedLocation;
+  /** A folder-backed store rooted at an absolute directory (internal stages, file:// URLs). */
+  folder(root: string, name?: string): ObjectStore;
   close(): Promise<void>;
 }
 

@@ -18,6 +18,11 @@ export interface WarehouseConnection {
   query(sql: string, params?: readonly FloeValue[]): Promise<QueryResult>;
   /** Run backend statements whose results are not needed. */
   execute(sql: string): Promise<void>;
+  /**
+   * Bulk-append rows to a session-temporary table (all columns VARCHAR or INTEGER), inside the connection's
+   * current transaction. Loaders stage parsed file rows this way and convert them with set-based SQL.
+   */
+  appendRows(tempTable: string, rows: readonly (readonly (string | number | null)[])[]): Promise<void>;
   /** Set the time zone in which LTZ values are computed and rendered. */
   setTimeZone(tz: string): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +72,22 @@ export interface WarehouseDialect {
   createSchema(physicalSchema: string): string;
   dropSchema(physicalSchema: string): string;
   createTable(physicalName: string, columns: readonly ColumnSpec[], replace: boolean): string;
+  changeTracking: ChangeTrackingDialect;
+}
+
+/**
+ * What change tracking needs from a backend: a row-id sequence, and a per-connection "current change
+ * version" that column defaults can read, so every write path (INSERT, COPY, MERGE … INSERT) stamps rows
+ * without being rewritten.
+ */
+export interface ChangeTrackingDialect {
+  createSequence(qualifiedName: string): string;
+  /** Default expression drawing the next row id from the sequence. */
+  nextRowId(qualifiedName: string): string;
+  /** Default expression reading the connection's current change version (NULL when unset). */
+  currentVersion: string;
+  /** Statement setting the connection's current change version. */
+  setVersion(version: number): string;
 }
 
 export interface WarehouseDriver {

@@ -4,11 +4,11 @@
  */
 import { compilationError } from '../../core/errors.js';
 import { resolveIdent } from '../../core/catalog/identifiers.js';
-import type { ColumnDef, ConstraintDef } from '../../core/catalog/catalog-model.js';
+import type { ColumnDef, ConstraintDef, TableDef } from '../../core/catalog/catalog-model.js';
 import type { ColumnSpec } from '../../core/ports/warehouse.js';
 import { parseSfType, type SfType } from '../../core/types/snowflake-type.js';
 import type { AstNode, Ident } from '../../sql/ast/ast-node.js';
-import { printDataType, printSql } from '../../sql/ast/polyglot.js';
+import { parseSnowflake, printDataType, printSql } from '../../sql/ast/polyglot.js';
 import { normalizeIdentifiers } from '../../sql/translate/bind-statement.js';
 import { make, transform } from '../../sql/ast/ast-node.js';
 import type { ExecContext } from '../exec-context.js';
@@ -44,10 +44,7 @@ export function parseColumn(ctx: ExecContext, col: AstNode): ParsedColumn {
   const spec: ColumnSpec = { name, type, nullable: def.nullable };
   if (col.default) {
     def.default = printSql(col.default);
-    const wrapper = { expr: structuredClone(col.default) as AstNode };
-    ctx.engine.driver.dialect.rewriteExpressions(wrapper, {});
-    normalizeIdentifiers(wrapper);
-    spec.defaultSql = printBackendExpression(ctx, wrapper);
+    spec.defaultSql = translateDefault(ctx, col.default);
   }
   if (col.auto_increment) throw compilationError('AUTOINCREMENT / IDENTITY columns are not supported by floe yet.');
   return { def, spec };
@@ -69,6 +66,25 @@ export function parseTableConstraints(list: AstNode[] | undefined): ConstraintDe
     }
   }
   return out;
+}
+
+function translateDefault(ctx: ExecContext, expr: AstNode): string {
+  const wrapper = { expr: structuredClone(expr) as AstNode };
+  ctx.engine.driver.dialect.rewriteExpressions(wrapper, {});
+  normalizeIdentifiers(wrapper);
+  return printBackendExpression(ctx, wrapper);
+}
+
+/** Backend column specs of a catalog table (defaults re-translated from their Snowflake text). */
+export function columnSpecsOf(ctx: ExecContext, table: TableDef): ColumnSpec[] {
+  return table.columns.map((c) => {
+    const spec: ColumnSpec = { name: c.name, type: c.type, nullable: c.nullable };
+    if (c.default !== undefined) {
+      const select = parseSnowflake(`SELECT ${c.default}`)[0] as AstNode;
+      spec.defaultSql = translateDefault(ctx, select.select.expressions[0]);
+    }
+    return spec;
+  });
 }
 
 /** Print an expression for the backend: string literals in the backend's own quoting. */

@@ -8,6 +8,7 @@ import { displayIdent, displayName } from '../../core/catalog/identifiers.js';
 import { keys, type CatalogChange } from '../../core/catalog/catalog.js';
 import type { DatabaseDef, SchemaDef } from '../../core/catalog/catalog-model.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
+import { changeTables, dropTrackedSql } from '../changes/change-store.js';
 import { commitDdl, statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 import { INFORMATION_SCHEMA } from '../information-schema.js';
 import { METADATA_SCHEMA } from '../metadata-store.js';
@@ -24,13 +25,26 @@ function metadataTable(ctx: ExecContext): string {
 function dropDatabasePhysical(ctx: ExecContext, db: string): string[] {
   const d = ctx.engine.driver.dialect;
   const schemas = ctx.engine.catalog.schemas(db).map((s) => s.name);
-  return [...schemas, INFORMATION_SCHEMA].map((s) => d.dropSchema(d.physicalSchema(db, s)));
+  return [...trackedContentsDropSql(ctx, db), ...[...schemas, INFORMATION_SCHEMA].map((s) => d.dropSchema(d.physicalSchema(db, s)))];
+}
+
+/** Tracked storage and stream offsets live in the internal schema: a dropped database/schema takes them along. */
+function trackedContentsDropSql(ctx: ExecContext, db: string, schema?: string): string[] {
+  const { catalog, driver } = ctx.engine;
+  const d = driver.dialect;
+  const out = catalog.tables(db, schema).filter((t) => t.tracked).flatMap((t) => dropTrackedSql(d, t, false));
+  for (const s of catalog.streams(db, schema)) out.push(`DELETE FROM ${changeTables(d).offsets} WHERE stream_id = ${d.quoteString(s.id)}`);
+  return out;
 }
 
 /** Catalog removals for everything inside a database or schema. */
 function removeContents(ctx: ExecContext, db: string, schema?: string): CatalogChange['remove'] {
   const { catalog } = ctx.engine;
   const out = catalog.tables(db, schema).map((t) => keys.table(t.database, t.schema, t.name));
+  for (const k of ['STAGE', 'FILE_FORMAT', 'PIPE'] as const) {
+    out.push(...catalog.schemaObjects(k, db, schema).map((o) => keys.schemaObject(k, o.database, o.schema, o.name)));
+  }
+  out.push(...catalog.streams(db, schema).map((t) => keys.stream(t.database, t.schema, t.name)));
   if (schema === undefined) out.push(...catalog.schemas(db).map((s) => keys.schema(db, s.name)));
   return out;
 }
@@ -86,7 +100,7 @@ export async function handleCreateDatabaseOrSchema(ctx: ExecContext): Promise<Ha
   if (exists && ifNotExists) return statusResult(`${displayIdent(schema)} already exists, statement succeeded.`);
   if (exists && !orReplace) throw alreadyExists('Schema', displayIdent(schema));
   const phys = d.physicalSchema(db, schema);
-  await commitDdl(ctx, [...(exists ? [d.dropSchema(phys)] : []), d.createSchema(phys)], {
+  await commitDdl(ctx, [...(exists ? [...trackedContentsDropSql(ctx, db, schema), d.dropSchema(phys)] : []), d.createSchema(phys)], {
     remove: exists ? removeContents(ctx, db, schema) : [],
     put: [{ kind: 'SCHEMA', def: { database: db, name: schema, ...base } }],
   });
@@ -125,7 +139,7 @@ export async function handleDropDatabaseOrSchema(ctx: ExecContext): Promise<Hand
     if (db !== undefined && !catalog.database(db)) throw notFound('Database', displayIdent(db));
     throw notFound('Schema', displayName(name));
   }
-  await commitDdl(ctx, [d.dropSchema(d.physicalSchema(db, schema))], { remove: [...removeContents(ctx, db, schema), keys.schema(db, schema)], put: [] });
+  await commitDdl(ctx, [...trackedContentsDropSql(ctx, db, schema), d.dropSchema(d.physicalSchema(db, schema))], { remove: [...removeContents(ctx, db, schema), keys.schema(db, schema)], put: [] });
   if (ctx.session.database === db && ctx.session.schema === schema) ctx.session.schema = undefined;
   return statusResult(`${displayIdent(schema)} successfully dropped.`);
 }

@@ -88,7 +88,8 @@ describe('DESCRIBE DATABASE / SCHEMA', () => {
   });
 
   it('reports other kinds as unsupported', async () => {
-    await expect(one('DESC STAGE MY_STAGE')).rejects.toThrow('unsupported: DESCRIBE STAGE');
-    await expect(one('DESC FILE FORMAT FF')).rejects.toThrow('unsupported: DESCRIBE FILE FORMAT');
+    await expect(one('DESC TASK MY_TASK')).rejects.toThrow('unsupported: DESCRIBE TASK');
+    await expect(one('DESC EXTERNAL TABLE ET')).rejects.toThrow('unsupported: DESCRIBE EXTERNAL TABLE');
+    await expect(one('DESC STAGE MY_STAGE')).rejects.toThrow("Stage 'MY_STAGE' does not exist or not authorized.");
   });
 });

@@ -12,19 +12,24 @@ import { INFORMATION_SCHEMA } from '../information-schema.js';
 import { qualify } from '../resolve-names.js';
 import { binaryCompare, ltz, showResult, yn, type ColumnSpecs, type Row } from './show-common.js';
 import { tableConstraints } from './show-keys.js';
+import { describeFileFormat, describeStage } from './stage-ddl.js';
+import { describeStream } from './stream-ddl.js';
 
-type DescribeHandler = (ctx: ExecContext, cur: TokenCursor) => HandlerResult;
+type DescribeHandler = (ctx: ExecContext, cur: TokenCursor) => HandlerResult | Promise<HandlerResult>;
 
 const DESCRIBE_HANDLERS: Record<string, DescribeHandler> = {
   TABLE: (ctx, cur) => describeTable(ctx, cur, 'TABLE'),
   VIEW: (ctx, cur) => describeTable(ctx, cur, 'VIEW'),
   DATABASE: describeDatabase,
   SCHEMA: describeSchema,
+  STAGE: describeStage,
+  FILE: describeFileFormat,
+  STREAM: describeStream,
 };
 
 /** Words after DESCRIBE that name a kind floe does not describe yet (anything else is a table name). */
 const OTHER_KINDS = new Set([
-  'STAGE', 'STREAM', 'TASK', 'PIPE', 'SEQUENCE', 'FUNCTION', 'PROCEDURE', 'WAREHOUSE', 'USER', 'ROLE', 'RESULT',
+  'STAGE', 'TASK', 'PIPE', 'SEQUENCE', 'FUNCTION', 'PROCEDURE', 'WAREHOUSE', 'USER', 'ROLE', 'RESULT',
   'FILE', 'EXTERNAL', 'MATERIALIZED', 'DYNAMIC', 'INTEGRATION', 'SHARE', 'SEARCH', 'NETWORK', 'ALERT', 'ICEBERG',
 ]);
 

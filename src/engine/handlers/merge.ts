@@ -10,6 +10,12 @@ import type { FloeValue } from '../../core/result.js';
 import { nodeKind, type AstNode, type Ident } from '../../sql/ast/ast-node.js';
 import { countsResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 import { parseStatement, prepareForBackend, print } from '../translate.js';
+import type { TableDef } from '../../core/catalog/catalog-model.js';
+import { analyzeChanges } from '../changes/statement-changes.js';
+import { advanceOffsets, captureRows, stampWrites } from '../changes/tracked-dml.js';
+import { bindStreamFunctions } from '../changes/stream-functions.js';
+import { VERSION } from '../changes/change-store.js';
+import { inTransaction } from '../transactions.js';
 
 interface WhenClause {
   matched: boolean;
@@ -78,6 +84,8 @@ function actionCase(clauses: WhenClause[], matched: boolean): string {
 export async function handleMerge(ctx: ExecContext): Promise<HandlerResult> {
   const ast = parseStatement(ctx);
   if (nodeKind(ast) !== 'merge') throw unsupported('this MERGE form');
+  await bindStreamFunctions(ctx, ast);
+  ctx.changes = await analyzeChanges(ctx, ast, true);
   prepareForBackend(ctx, ast);
   const m = ast.merge as AstNode;
   const rowId = ctx.engine.driver.capabilities.rowIdentity;
@@ -93,12 +101,17 @@ export async function handleMerge(ctx: ExecContext): Promise<HandlerResult> {
   const onSql = print(m.on);
   const clauses = parseWhens(m);
   if (clauses.length === 0) throw unsupported('MERGE without WHEN clauses');
+  const changes = ctx.changes;
+  const tracked = changes.writes[0];
+  if (tracked) stampClauses(ctx, clauses, tracked);
 
   const mergeSql = `MERGE INTO ${targetSql} USING ${sourceSql} ON ${onSql} ${clauses.map(clauseSql).join(' ')}`;
   const joinSql = `SELECT ${targetRef}.${rowId} AS floe_rid,
       CASE WHEN ${targetRef}.${rowId} IS NULL THEN ${actionCase(clauses, false)} ELSE ${actionCase(clauses, true)} END AS floe_act
     FROM ${sourceSql} LEFT JOIN ${targetSql} ON ${onSql}`;
-  const checkSql = `WITH j AS (${joinSql}),
+  // The join is materialized once: the check, the counts and (for tracked targets) the capture all read it.
+  const joined = q(`floe_merge_${ctx.session.user}_${process.pid}`.toLowerCase());
+  const checkSql = `WITH j AS (SELECT * FROM ${joined}),
     dup AS (SELECT floe_rid FROM j WHERE floe_rid IS NOT NULL GROUP BY floe_rid
             HAVING count(*) FILTER (WHERE floe_act = 'U') > 1
                 OR (count(*) FILTER (WHERE floe_act = 'U') >= 1 AND count(*) FILTER (WHERE floe_act = 'D') >= 1)
@@ -109,25 +122,35 @@ export async function handleMerge(ctx: ExecContext): Promise<HandlerResult> {
            (SELECT floe_rid FROM dup)`;
 
   const conn = ctx.session.conn;
-  const own = !ctx.session.inTransaction;
-  if (own) await conn.execute('BEGIN TRANSACTION');
-  try {
+  return inTransaction(ctx.engine, ctx.session, async (txn) => {
+    await conn.execute(`CREATE OR REPLACE TEMP TABLE ${joined} AS ${joinSql}`);
     const check = await conn.query(checkSql);
     const [ins, upd, del, dupRid] = check.rows[0] as FloeValue[];
     if (dupRid !== null && ctx.session.params.bool('ERROR_ON_NONDETERMINISTIC_MERGE')) {
-      const row = await conn.query(`SELECT * FROM ${physicalTarget} WHERE ${rowId} = ?`, [dupRid]);
+      const cols = tracked ? tracked.columns.map((c) => q(c.name)).join(', ') : '*';
+      const row = await conn.query(`SELECT ${cols} FROM ${physicalTarget} WHERE ${rowId} = ?`, [dupRid]);
       const values = (row.rows[0] ?? []).map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v)));
       throw new FloeError('NONDETERMINISTIC_MERGE', `Duplicate row detected during DML action\nRow Values: [${values.join(', ')}]`);
     }
+    const version = await stampWrites(ctx, txn, changes.writes);
+    if (tracked && version !== undefined && (Number(upd) > 0 || Number(del) > 0)) {
+      await captureRows(ctx, tracked, version, `b.${rowId} IN (SELECT floe_rid FROM ${joined} WHERE floe_act IN ('U', 'D'))`);
+    }
+    await conn.execute(`DROP TABLE ${joined}`);
     await conn.execute(mergeSql);
-    if (own) await conn.execute('COMMIT');
+    await advanceOffsets(ctx, changes);
     const counts: [string, number][] = [];
     if (clauses.some((c) => c.action === 'INSERT')) counts.push(['number of rows inserted', Number(ins)]);
     if (clauses.some((c) => c.action === 'UPDATE')) counts.push(['number of rows updated', Number(upd)]);
     if (clauses.some((c) => c.action === 'DELETE')) counts.push(['number of rows deleted', Number(del)]);
     return countsResult(counts);
-  } catch (e) {
-    if (own) await conn.execute('ROLLBACK').catch(() => undefined);
-    throw e;
+  });
+}
+
+/** A tracked target: updates stamp the row version; inserts name the user columns (the base has hidden ones). */
+function stampClauses(ctx: ExecContext, clauses: WhenClause[], table: TableDef): void {
+  for (const c of clauses) {
+    if (c.action === 'UPDATE') c.assignments = [...(c.assignments ?? []), [VERSION, ctx.engine.driver.dialect.changeTracking.currentVersion]];
+    if (c.action === 'INSERT' && (c.insertColumns ?? []).length === 0) c.insertColumns = table.columns.map((col) => col.name);
   }
 }

@@ -1,5 +1,7 @@
 /**
  * Queries and the simple DML statements, translated for the backend. DML returns Snowflake's count columns.
+ * Statements that write tracked tables or consume streams run in a transaction with the change bookkeeping
+ * (see changes/); everything else runs exactly as translated.
  */
 import { nodeKind, type AstNode } from '../../sql/ast/ast-node.js';
 import { countsResult, type ExecContext, type HandlerResult } from '../exec-context.js';
@@ -7,8 +9,13 @@ import { addSnowflakeOutputNames } from '../output-names.js';
 import { parseStatement, prepareForBackend, print } from '../translate.js';
 import { unsupported } from '../../core/errors.js';
 import { bindSessionFunctions } from '../session-functions.js';
+import { analyzeChanges } from '../changes/statement-changes.js';
+import { advanceOffsets, affectedRowIds, captureRows, insertUserColumns, rowIdIn, stampUpdateSet, stampWrites, touchesChanges } from '../changes/tracked-dml.js';
+import { inTransaction } from '../transactions.js';
+import { bindStreamFunctions } from '../changes/stream-functions.js';
 
 const QUERY_KINDS = new Set(['select', 'union', 'intersect', 'except', 'subquery', 'paren', 'values']);
+const DML_KINDS = new Set(['insert', 'update', 'delete']);
 
 export async function handleQueryOrDml(ctx: ExecContext): Promise<HandlerResult> {
   const ast = parseStatement(ctx);
@@ -17,52 +24,61 @@ export async function handleQueryOrDml(ctx: ExecContext): Promise<HandlerResult>
 
 export async function runTranslated(ctx: ExecContext, ast: AstNode): Promise<HandlerResult> {
   const kind = nodeKind(ast) ?? '';
-  const conn = ctx.session.conn;
   if (QUERY_KINDS.has(kind)) addSnowflakeOutputNames(ast);
   await bindSessionFunctions(ctx, ast);
+  await bindStreamFunctions(ctx, ast);
+  if (!QUERY_KINDS.has(kind) && !DML_KINDS.has(kind)) throw unsupported(`statement kind '${kind}'`);
+  ctx.changes = await analyzeChanges(ctx, ast, DML_KINDS.has(kind));
+  prepareForBackend(ctx, ast);
   if (QUERY_KINDS.has(kind)) {
-    prepareForBackend(ctx, ast);
-    const r = await conn.query(print(ast));
+    const r = await ctx.session.conn.query(print(ast));
     return { columns: r.columns, rows: r.rows };
   }
+  const changes = ctx.changes;
+  if (!touchesChanges(changes)) return runDml(ctx, kind, ast);
+  const target = changes.writes[0];
+  return inTransaction(ctx.engine, ctx.session, async (txn) => {
+    const version = await stampWrites(ctx, txn, changes.writes);
+    if (target && version !== undefined) {
+      if (kind === 'insert') insertUserColumns(ast, target);
+      else {
+        await captureRows(ctx, target, version, rowIdIn(ctx, affectedRowIds(ast)));
+        if (kind === 'update') stampUpdateSet(ctx, ast);
+      }
+      if (kind === 'insert' && ast.insert.overwrite) await captureRows(ctx, target, version);
+    }
+    const result = await runDml(ctx, kind, ast);
+    await advanceOffsets(ctx, changes);
+    return result;
+  });
+}
+
+async function runDml(ctx: ExecContext, kind: string, ast: AstNode): Promise<HandlerResult> {
+  const conn = ctx.session.conn;
   if (kind === 'insert') {
     if (ast.insert.overwrite) return insertOverwrite(ctx, ast);
-    prepareForBackend(ctx, ast);
     const r = await conn.query(print(ast));
     return countsResult([['number of rows inserted', r.rowsChanged ?? 0]]);
   }
   if (kind === 'update') {
-    prepareForBackend(ctx, ast);
     const r = await conn.query(print(ast));
     return countsResult([
       ['number of rows updated', r.rowsChanged ?? 0],
       ['number of multi-joined rows updated', 0],
     ]);
   }
-  if (kind === 'delete') {
-    prepareForBackend(ctx, ast);
-    const r = await conn.query(print(ast));
-    return countsResult([['number of rows deleted', r.rowsChanged ?? 0]]);
-  }
-  throw unsupported(`statement kind '${kind}'`);
+  const r = await conn.query(print(ast));
+  return countsResult([['number of rows deleted', r.rowsChanged ?? 0]]);
 }
 
-/** INSERT OVERWRITE = truncate + insert, atomically. */
+/** INSERT OVERWRITE = delete all + insert, atomically. */
 async function insertOverwrite(ctx: ExecContext, ast: AstNode): Promise<HandlerResult> {
   ast.insert.overwrite = false;
-  prepareForBackend(ctx, ast);
   const t = ast.insert.table;
   const target = `"${String(t.schema.name).replace(/"/g, '""')}"."${String(t.name.name).replace(/"/g, '""')}"`;
-  const conn = ctx.session.conn;
-  const own = !ctx.session.inTransaction;
-  if (own) await conn.execute('BEGIN TRANSACTION');
-  try {
-    await conn.execute(`DELETE FROM ${target}`);
-    const r = await conn.query(print(ast));
-    if (own) await conn.execute('COMMIT');
+  return inTransaction(ctx.engine, ctx.session, async () => {
+    await ctx.session.conn.execute(`DELETE FROM ${target}`);
+    const r = await ctx.session.conn.query(print(ast));
     return countsResult([['number of rows inserted', r.rowsChanged ?? 0]]);
-  } catch (e) {
-    if (own) await conn.execute('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
+  });
 }

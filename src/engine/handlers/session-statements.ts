@@ -4,6 +4,7 @@
  */
 import { compilationError } from '../../core/errors.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
+import { beginExplicit, endTransaction } from '../transactions.js';
 import { statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 
 export async function handleAlterSession(ctx: ExecContext): Promise<HandlerResult> {
@@ -47,8 +48,7 @@ export async function handleTransaction(ctx: ExecContext): Promise<HandlerResult
       // Snowflake ignores BEGIN inside an open transaction.
       return statusResult('Statement executed successfully.');
     }
-    await session.conn.execute('BEGIN TRANSACTION');
-    session.inTransaction = true;
+    await beginExplicit(ctx.engine, session);
     return statusResult('Statement executed successfully.');
   }
   const commit = cur.acceptWords('COMMIT');
@@ -56,11 +56,7 @@ export async function handleTransaction(ctx: ExecContext): Promise<HandlerResult
   cur.acceptWords('WORK');
   cur.expectEnd();
   if (!session.inTransaction) return statusResult('Statement executed successfully.');
-  try {
-    await session.conn.execute(commit ? 'COMMIT' : 'ROLLBACK');
-  } finally {
-    session.inTransaction = false;
-  }
+  await endTransaction(ctx.engine, session, commit);
   return statusResult('Statement executed successfully.');
 }
 

@@ -190,8 +190,8 @@ describe('SHOW PARAMETERS', () => {
 
 describe('dispatch', () => {
   it('reports unknown kinds as unsupported', async () => {
-    await expect(one('SHOW STREAMS')).rejects.toThrow('unsupported: SHOW STREAMS');
-    await expect(one('SHOW TERSE STAGES')).rejects.toThrow('unsupported: SHOW TERSE STAGES');
+    await expect(one('SHOW ALERTS')).rejects.toThrow('unsupported: SHOW ALERTS');
+    await expect(one('SHOW TERSE TASKS')).rejects.toThrow('unsupported: SHOW TERSE TASKS');
   });
 });
 

@@ -10,6 +10,8 @@ import { INFORMATION_SCHEMA } from '../information-schema.js';
 import { showGrants, showParameters } from './show-grants.js';
 import { showRoles, showUsers, showWarehouses } from './show-account.js';
 import { showKeys } from './show-keys.js';
+import { showFileFormats, showStages } from './stage-ddl.js';
+import { showStreams } from './show-streams.js';
 import { showColumns, showTables, showViews } from './show-tables.js';
 import { binaryCompare, ltz, parseShowOptions, resolveScope, showResult, TERSE_COLUMNS, type ColumnSpecs, type Row } from './show-common.js';
 
@@ -31,6 +33,9 @@ const SHOW_HANDLERS: Record<string, ShowHandler> = {
   USERS: showUsers,
   GRANTS: showGrants,
   PARAMETERS: showParameters,
+  STAGES: showStages,
+  'FILE FORMATS': showFileFormats,
+  STREAMS: showStreams,
 };
 
 export async function handleShow(ctx: ExecContext): Promise<HandlerResult> {

@@ -17,6 +17,13 @@ import { qualify, requireSchema } from '../resolve-names.js';
 import { parseStatement, prepareForBackend, print } from '../translate.js';
 import { parseColumn, parseTableConstraints } from './column-defs.js';
 import { parseProperties } from './properties.js';
+import { clearLoadHistory } from '../load/load-history.js';
+import { dropTrackedSql, trackedNames, viewSql } from '../changes/change-store.js';
+import { analyzeChanges, offsetUpdateSql } from '../changes/statement-changes.js';
+import { captureRows, stampWrites } from '../changes/tracked-dml.js';
+import { newObjectId } from '../changes/stream-source.js';
+import { endTransaction, inTransaction } from '../transactions.js';
+import { disableTracking, enableTracking } from './stream-ddl.js';
 
 const ident = (i: Ident): string => resolveIdent(i.name, i.quoted);
 const title = (k: string): string => k[0] + k.slice(1).toLowerCase();
@@ -55,6 +62,8 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
   if (existing && !body.or_replace) throw alreadyExists('Table', displayIdent(full.name));
   if (existing && existing.kind !== 'TABLE') throw compilationError(`Object found is of type '${existing.kind}', not specified type 'TABLE'.`);
   const phys = d.physicalTable(full.database, full.schema, full.name);
+  // A replaced tracked table takes its history along; its streams go stale (they follow the old id).
+  const physical: string[] = existing?.tracked ? dropTrackedSql(d, existing, true) : [];
 
   const columns: ColumnDef[] = [];
   let specs: ColumnSpec[] = [];
@@ -70,10 +79,12 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
     columns.push(p.def);
     specs.push(p.spec);
   }
-  const physical: string[] = [];
   let querySql: string | undefined;
   if (body.as_select) {
     addSnowflakeOutputNames(body.as_select);
+    // DDL commits an open transaction first; the query then reads (and consumes) streams as of now.
+    if (ctx.session.inTransaction) await endTransaction(ctx.engine, ctx.session, true);
+    ctx.changes = await analyzeChanges(ctx, body.as_select, true);
     prepareForBackend(ctx, body.as_select);
     querySql = print(body.as_select);
     let probed = await probeColumns(ctx, querySql);
@@ -99,11 +110,13 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
       if (sp) sp.nullable = false;
     }
   }
-  physical.push(d.createTable(phys, specs, existing !== undefined));
+  physical.push(d.createTable(phys, specs, existing !== undefined && !existing.tracked));
   if (querySql !== undefined) physical.push(`INSERT INTO ${phys} SELECT * FROM (${querySql}) AS floe_ctas`);
+  if (ctx.changes?.consumes) physical.push(...offsetUpdateSql(ctx, ctx.changes));
   const props = parseRawProperties(body);
   const comment = tableComment(body);
-  const def: TableDef = {
+  let def: TableDef = {
+    id: newObjectId(),
     kind: 'TABLE',
     database: full.database,
     schema: full.schema,
@@ -116,7 +129,13 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
     retentionTime: Number(props.DATA_RETENTION_TIME_IN_DAYS ?? 1),
     ...(String(body.table_modifier ?? '').toUpperCase() === 'TRANSIENT' ? { transient: true } : {}),
     ...(comment !== undefined ? { comment } : {}),
+    ...(props.MAX_DATA_EXTENSION_TIME_IN_DAYS !== undefined ? { maxDataExtension: Number(props.MAX_DATA_EXTENSION_TIME_IN_DAYS) } : {}),
   };
+  if (def.changeTracking) {
+    const tracking = enableTracking(ctx, { ...def, changeTracking: false }, specs);
+    physical.push(...tracking.physical);
+    def = tracking.def;
+  }
   await commitDdl(ctx, physical, { remove: [], put: [{ kind: 'TABLE', def }] });
   return statusResult(`Table ${displayIdent(full.name)} successfully created.`);
 }
@@ -145,6 +164,9 @@ async function createView(ctx: ExecContext, body: AstNode): Promise<HandlerResul
   if (existing && existing.kind !== 'VIEW') throw compilationError(`Object found is of type '${existing.kind}', not specified type 'VIEW'.`);
   const text = ctx.stmt.sql;
   addSnowflakeOutputNames(body.query);
+  // A view over a stream is expanded into each statement that reads it (see changes/view-expansion).
+  ctx.changes = await analyzeChanges(ctx, body.query, false);
+  const readsStreams = ctx.changes.streams.size > 0;
   prepareForBackend(ctx, body.query);
   const querySql = print(body.query);
   let specs = await probeColumns(ctx, querySql);
@@ -156,8 +178,12 @@ async function createView(ctx: ExecContext, body: AstNode): Promise<HandlerResul
   const d = driver.dialect;
   const phys = d.physicalTable(full.database, full.schema, full.name);
   const colList = given.length > 0 ? ` (${given.map(d.quoteIdent).join(', ')})` : '';
-  const physical = [`CREATE ${existing ? 'OR REPLACE ' : ''}VIEW ${phys}${colList} AS ${querySql}`];
+  const physical = readsStreams
+    ? [`DROP VIEW IF EXISTS ${phys}`]
+    : [`CREATE ${existing ? 'OR REPLACE ' : ''}VIEW ${phys}${colList} AS ${querySql}`];
   const def: TableDef = {
+    id: newObjectId(),
+    ...(readsStreams ? { readsStreams } : {}),
     kind: 'VIEW',
     database: full.database,
     schema: full.schema,
@@ -190,8 +216,11 @@ export async function handleDropTableOrView(ctx: ExecContext): Promise<HandlerRe
     throw notFound(title(kind), displayName(name));
   }
   if (def.kind !== kind) throw compilationError(`Object found is of type '${def.kind}', not specified type '${kind}'.`);
-  const phys = ctx.engine.driver.dialect.physicalTable(full.database, full.schema, full.name);
-  await commitDdl(ctx, [`DROP ${kind} ${phys}`], { remove: [keys.table(full.database, full.schema, full.name)], put: [] });
+  const d = ctx.engine.driver.dialect;
+  const physical = def.tracked
+    ? dropTrackedSql(d, def, true)
+    : [`DROP ${kind}${def.readsStreams ? ' IF EXISTS' : ''} ${d.physicalTable(full.database, full.schema, full.name)}`];
+  await commitDdl(ctx, physical, { remove: [keys.table(full.database, full.schema, full.name)], put: [] });
   return statusResult(`${displayIdent(full.name)} successfully dropped.`);
 }
 
@@ -209,7 +238,19 @@ export async function handleTruncate(ctx: ExecContext): Promise<HandlerResult> {
     throw notFound('Table', displayName(name));
   }
   if (def.kind !== 'TABLE') throw compilationError(`Object found is of type '${def.kind}', not specified type 'TABLE'.`);
-  await ctx.session.conn.execute(`DELETE FROM ${ctx.engine.driver.dialect.physicalTable(full.database, full.schema, full.name)}`);
+  if (!def.tracked) {
+    await ctx.session.conn.execute(`DELETE FROM ${ctx.engine.driver.dialect.physicalTable(full.database, full.schema, full.name)}`);
+    await clearLoadHistory(ctx.session.conn, ctx.engine.driver.dialect, `${full.database}.${full.schema}.${full.name}`);
+    return statusResult('Statement executed successfully.');
+  }
+  // Standard streams see a TRUNCATE as deletes of every row (reference §1.2).
+  await ctx.engine.clock.acquire(ctx.session);
+  await inTransaction(ctx.engine, ctx.session, async (txn) => {
+    const version = (await stampWrites(ctx, txn, [def])) as number;
+    await captureRows(ctx, def, version);
+    await ctx.session.conn.execute(`DELETE FROM ${trackedNames(ctx.engine.driver.dialect, def).base}`);
+  });
+  await clearLoadHistory(ctx.session.conn, ctx.engine.driver.dialect, `${full.database}.${full.schema}.${full.name}`);
   return statusResult('Statement executed successfully.');
 }
 
@@ -233,17 +274,24 @@ export async function handleAlterTable(ctx: ExecContext): Promise<HandlerResult>
 async function alterTableProperties(ctx: ExecContext, cur: TokenCursor, def: TableDef): Promise<HandlerResult> {
   const set = cur.acceptWords('SET');
   if (!set) cur.expectWords('UNSET');
-  const next: TableDef = { ...def };
+  let next: TableDef = { ...def };
+  let physical: string[] = [];
   const props = set ? parseProperties(cur) : Object.fromEntries(cur.rest().filter((t) => t.type === 'word').map((t) => [t.value, '']));
   for (const [k, v] of Object.entries(props)) {
     if (k === 'COMMENT') {
       if (set) next.comment = v;
       else delete next.comment;
-    } else if (k === 'CHANGE_TRACKING') next.changeTracking = set && /^TRUE$/i.test(v);
-    else if (k === 'DATA_RETENTION_TIME_IN_DAYS') next.retentionTime = set ? Number(v) : 1;
-    else if (k !== 'MAX_DATA_EXTENSION_TIME_IN_DAYS' && k !== 'ENABLE_SCHEMA_EVOLUTION') throw unsupported(`ALTER TABLE … ${set ? 'SET' : 'UNSET'} ${k}`);
+    } else if (k === 'CHANGE_TRACKING') {
+      const r = set && /^TRUE$/i.test(v) ? enableTracking(ctx, next) : disableTracking(ctx, next);
+      next = r.def;
+      physical = r.physical;
+    } else if (k === 'DATA_RETENTION_TIME_IN_DAYS') next.retentionTime = set ? Number(v) : 1;
+    else if (k === 'MAX_DATA_EXTENSION_TIME_IN_DAYS') {
+      if (set) next.maxDataExtension = Number(v);
+      else delete next.maxDataExtension;
+    } else if (k !== 'ENABLE_SCHEMA_EVOLUTION') throw unsupported(`ALTER TABLE … ${set ? 'SET' : 'UNSET'} ${k}`);
   }
-  await commitDdl(ctx, [], { remove: [], put: [{ kind: 'TABLE', def: next }] });
+  await commitDdl(ctx, physical, { remove: [], put: [{ kind: 'TABLE', def: next }] });
   return statusResult('Statement executed successfully.');
 }
 
@@ -251,7 +299,10 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
   const ast = parseStatement(ctx);
   if (nodeKind(ast) !== 'alter_table') throw unsupported('this ALTER TABLE form');
   const d = ctx.engine.driver.dialect;
-  const phys = d.physicalTable(def.database, def.schema, def.name);
+  // Tracked: columns live in the base and log tables; the table's own name is a view rebuilt at the end.
+  const names = def.tracked ? trackedNames(d, def) : undefined;
+  const phys = names ? names.base : d.physicalTable(def.database, def.schema, def.name);
+  const onLog = (sql: string): string[] => (names ? [sql.replace(phys, names.log)] : []);
   const next: TableDef = { ...def, columns: def.columns.map((c) => ({ ...c })) };
   const physical: string[] = [];
   const remove = [];
@@ -265,9 +316,8 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
         throw compilationError(`column '${p.def.name}' already exists`);
       }
       next.columns.push(p.def);
-      let sql = `ALTER TABLE ${phys} ADD COLUMN ${d.quoteIdent(p.spec.name)} ${d.typeFor(p.spec.type)}`;
-      if (p.spec.defaultSql !== undefined) sql += ` DEFAULT ${p.spec.defaultSql}`;
-      physical.push(sql);
+      const add = `ALTER TABLE ${phys} ADD COLUMN ${d.quoteIdent(p.spec.name)} ${d.typeFor(p.spec.type)}`;
+      physical.push(add + (p.spec.defaultSql !== undefined ? ` DEFAULT ${p.spec.defaultSql}` : ''), ...onLog(add));
       if (!p.spec.nullable) physical.push(`ALTER TABLE ${phys} ALTER COLUMN ${d.quoteIdent(p.spec.name)} SET NOT NULL`);
     } else if (kind === 'DropColumn') {
       const col = ident(a.name);
@@ -277,7 +327,9 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
       }
       if (next.columns.length === 1) throw compilationError('Cannot drop the only column of a table.');
       next.columns = next.columns.filter((c) => c.name !== col);
-      physical.push(`ALTER TABLE ${phys} DROP COLUMN ${d.quoteIdent(col)}`);
+      if (names) physical.push(`DROP VIEW ${names.view}`);
+      const drop = `ALTER TABLE ${phys} DROP COLUMN ${d.quoteIdent(col)}`;
+      physical.push(drop, ...onLog(drop));
     } else if (kind === 'RenameColumn') {
       const from = ident(a.old_name);
       const to = ident(a.new_name);
@@ -285,7 +337,9 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
       if (!c) throw compilationError(`invalid identifier '${from}'`);
       if (next.columns.some((x) => x.name === to)) throw compilationError(`column '${to}' already exists`);
       c.name = to;
-      physical.push(`ALTER TABLE ${phys} RENAME COLUMN ${d.quoteIdent(from)} TO ${d.quoteIdent(to)}`);
+      if (names) physical.push(`DROP VIEW IF EXISTS ${names.view}`);
+      const rename = `ALTER TABLE ${phys} RENAME COLUMN ${d.quoteIdent(from)} TO ${d.quoteIdent(to)}`;
+      physical.push(rename, ...onLog(rename));
     } else if (kind === 'RenameTable') {
       const target = objectNameOf(a);
       const full = qualify(ctx, { database: target.database ?? def.database, schema: target.schema ?? def.schema, name: target.name });
@@ -293,11 +347,13 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
       if (ctx.engine.catalog.table(full.database, full.schema, full.name)) throw alreadyExists('Table', displayIdent(full.name));
       remove.push(keys.table(def.database, def.schema, def.name));
       next.name = full.name;
-      physical.push(`ALTER TABLE ${phys} RENAME TO ${d.quoteIdent(d.physicalParts(full.database, full.schema, full.name).name)}`);
+      const newName = d.quoteIdent(d.physicalParts(full.database, full.schema, full.name).name);
+      physical.push(names ? `DROP VIEW IF EXISTS ${names.view}` : `ALTER TABLE ${phys} RENAME TO ${newName}`);
     } else {
       throw unsupported(`ALTER TABLE action ${kind}`);
     }
   }
+  if (names) physical.push(`DROP VIEW IF EXISTS ${names.view}`, viewSql(d, next));
   await commitDdl(ctx, physical, { remove, put: [{ kind: 'TABLE', def: next }] });
   return statusResult('Statement executed successfully.');
 }

@@ -14,7 +14,16 @@ export interface PhysicalName {
   name: string;
 }
 
-export type TableResolver = (name: ObjectName) => PhysicalName;
+/** A reference the resolver replaces by a derived table (a stream's change rows). */
+export interface DerivedTable {
+  sql: string;
+}
+
+export type RefRole = 'read' | 'write';
+
+export type TableResolver = (name: ObjectName, role: RefRole) => PhysicalName | DerivedTable;
+
+const isDerived = (r: PhysicalName | DerivedTable): r is DerivedTable => 'sql' in r;
 
 const identName = (i: Ident | null | undefined): string | undefined => (i ? resolveIdent(i.name, i.quoted) : undefined);
 
@@ -42,31 +51,78 @@ function collectCteNames(ast: unknown): Set<string> {
   return names;
 }
 
-function bindRef(ref: AstNode, resolve: TableResolver, ctes: Set<string>): void {
+const isCte = (n: ObjectName, ctes: Set<string>): boolean => n.database === undefined && n.schema === undefined && ctes.has(n.name);
+
+interface DerivedRef {
+  sql: string;
+  alias: string;
+}
+
+const quoteAlias = (a: string): string => `"${a.replace(/"/g, '""')}"`;
+const derivedNode = (d: DerivedRef): AstNode => make.raw(`(${d.sql}) AS ${quoteAlias(d.alias)}`);
+
+/** A derived table where polyglot expects a TableRef (DELETE … USING): its own shape for `(subquery) AS x`. */
+const derivedTableRef = (d: DerivedRef): AstNode => ({
+  name: { name: '', quoted: false },
+  schema: null,
+  catalog: null,
+  alias: { name: d.alias, quoted: true },
+  alias_explicit_as: true,
+  column_aliases: [],
+  when: null,
+  only: false,
+  final_: false,
+  hints: [
+    {
+      subquery: { this: make.raw(d.sql), alias: null, column_aliases: [], alias_explicit_as: false, order_by: null, limit: null, offset: null, lateral: false, modifiers_inside: false },
+    },
+  ],
+});
+
+/** Bind a reference in place; a derived-table resolution comes back for the caller to splice in. */
+function bindRef(ref: AstNode, role: RefRole, resolve: TableResolver, ctes: Set<string>, keepName = true): DerivedRef | undefined {
   const n = objectNameOf(ref);
-  if (n.database === undefined && n.schema === undefined && ctes.has(n.name)) {
+  if (isCte(n, ctes)) {
     ref.name = { ...ref.name, name: n.name, quoted: true };
-    return;
+    return undefined;
   }
-  const p = resolve(n);
+  const p = resolve(n, role);
+  if (isDerived(p)) return { sql: p.sql, alias: isIdent(ref.alias) ? resolveIdent(ref.alias.name, ref.alias.quoted) : n.name };
+  // Column references qualify by the table's Snowflake name; keep it visible when the physical name differs.
+  if (keepName && p.name !== n.name && !isIdent(ref.alias)) ref.alias = { name: n.name, quoted: true };
   ref.catalog = null;
   ref.schema = { name: p.schema, quoted: true };
   ref.name = { ...ref.name, name: p.name, quoted: true };
+  return undefined;
 }
 
-/** Statement positions where polyglot puts a bare TableRef rather than a `{ table: … }` node. */
-function bareTableRefs(stmt: AstNode): AstNode[] {
-  const out: AstNode[] = [];
-  const add = (v: unknown): void => {
-    if (isTableRef(v)) out.push(v);
+/** The table a DML statement writes (a TableRef), if any. */
+function writeTarget(stmt: AstNode): AstNode | undefined {
+  const m = stmt.merge?.this as AstNode | undefined;
+  const candidates = [stmt.insert?.table, stmt.update?.table, stmt.delete?.table, stmt.truncate?.table, m?.alias?.this?.table ?? m?.table];
+  return candidates.find(isTableRef);
+}
+
+export interface TableRefUse {
+  name: ObjectName;
+  role: RefRole;
+}
+
+/** Every catalog table reference of a statement (CTE names excluded), for analysis before binding. */
+export function tableRefsOf(stmt: AstNode): TableRefUse[] {
+  const ctes = collectCteNames(stmt);
+  const target = writeTarget(stmt);
+  const out: TableRefUse[] = [];
+  const add = (ref: AstNode, role: RefRole): void => {
+    const n = objectNameOf(ref);
+    if (!isCte(n, ctes)) out.push({ name: n, role });
   };
-  if (stmt.insert) add(stmt.insert.table);
-  if (stmt.update) add(stmt.update.table);
-  if (stmt.delete) {
-    add(stmt.delete.table);
-    for (const u of stmt.delete.using ?? []) add(u);
-  }
-  if (stmt.truncate) add(stmt.truncate.table);
+  if (target) add(target, 'write');
+  for (const u of stmt.delete?.using ?? []) if (isTableRef(u)) add(u, 'read');
+  transform(stmt, (node, kind) => {
+    if (kind === 'table' && isTableRef(node.table) && node.table !== target) add(node.table, 'read');
+    return undefined;
+  });
   return out;
 }
 
@@ -94,10 +150,20 @@ export interface BindOptions {
 export function bindStatement(stmt: AstNode, options: BindOptions): void {
   const { resolve, quoteString } = options;
   const ctes = collectCteNames(stmt);
-  for (const ref of bareTableRefs(stmt)) bindRef(ref, resolve, ctes);
+  const target = writeTarget(stmt);
+  // INSERT has no target alias in Snowflake (or DuckDB); DELETE keeps its alias outside the TableRef.
+  const aliasedElsewhere = isIdent(stmt.delete?.alias) || stmt.merge?.this?.alias !== undefined;
+  if (target) bindRef(target, 'write', resolve, ctes, !stmt.insert && !aliasedElsewhere);
+  const using: unknown[] = stmt.delete?.using ?? [];
+  using.forEach((u, i) => {
+    const derived = isTableRef(u) ? bindRef(u, 'read', resolve, ctes) : undefined;
+    if (derived) using[i] = derivedTableRef(derived);
+  });
   transform(stmt, (node, kind, _parent, key) => {
-    if (kind === 'table' && isTableRef(node.table)) bindRef(node.table, resolve, ctes);
-    else if (kind === 'literal' && node.literal.literal_type === 'string') return make.raw(quoteString(String(node.literal.value)));
+    if (kind === 'table' && isTableRef(node.table)) {
+      const derived = node.table !== target ? bindRef(node.table, 'read', resolve, ctes) : undefined;
+      if (derived) return derivedNode(derived);
+    } else if (kind === 'literal' && node.literal.literal_type === 'string') return make.raw(quoteString(String(node.literal.value)));
     // `(VALUES …) AS t(x)` inside a subquery is already valid; a bare FROM VALUES is not.
     else if (kind === 'values' && key !== 'this' && node.values.expressions?.[0]?.expressions) return valuesToDerivedTable(node);
     return undefined;

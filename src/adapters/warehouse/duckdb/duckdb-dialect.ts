@@ -53,4 +53,11 @@ export const duckDbDialect: WarehouseDialect = {
     });
     return `CREATE ${replace ? 'OR REPLACE ' : ''}TABLE ${physicalName} (${cols.join(', ')})`;
   },
+  changeTracking: {
+    createSequence: (name) => `CREATE SEQUENCE IF NOT EXISTS ${name}`,
+    nextRowId: (name) => `nextval(${quoteString(name)})`,
+    // A DuckDB variable is per connection, which is exactly the scope of one session's transaction.
+    currentVersion: `getvariable('floe_change_version')`,
+    setVersion: (version) => `SET VARIABLE floe_change_version = ${Math.trunc(version)}`,
+  },
 };

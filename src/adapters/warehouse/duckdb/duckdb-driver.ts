@@ -54,6 +54,30 @@ class DuckDbConnection implements WarehouseConnection {
     }
   }
 
+  async appendRows(tempTable: string, rows: readonly (readonly (string | number | null)[])[]): Promise<void> {
+    let appender;
+    try {
+      appender = await this.con.createAppender(tempTable, 'main', 'temp');
+    } catch (e) {
+      throw mapDuckDbError(e);
+    }
+    try {
+      for (const row of rows) {
+        for (const v of row) {
+          if (v === null) appender.appendNull();
+          else if (typeof v === 'number') appender.appendInteger(v);
+          else appender.appendVarchar(v);
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } catch (e) {
+      throw mapDuckDbError(e);
+    } finally {
+      appender.closeSync();
+    }
+  }
+
   async setTimeZone(tz: string): Promise<void> {
     await this.execute(`SET TimeZone = ${duckDbDialect.quoteString(tz)}`);
     this.timeZone = tz;

@@ -1,0 +1,155 @@
+/**
+ * What a statement does to change tracking, worked out before it is bound: the streams it reads (with the
+ * SQL of their change rows between offset and read point) and the tracked tables it writes. A DML statement
+ * that reads a stream consumes it: its offset moves to the read point in the statement's transaction.
+ */
+import { compilationError, FloeError } from '../../core/errors.js';
+import { displayName, fullKey, type FullName } from '../../core/catalog/identifiers.js';
+import type { StreamDef, TableDef } from '../../core/catalog/catalog-model.js';
+import { netChangesSql, type StreamInterval } from '../../core/stream/net-changes.js';
+import { staleAfterMs } from '../../core/stream/staleness.js';
+import type { AstNode } from '../../sql/ast/ast-node.js';
+import { tableRefsOf } from '../../sql/translate/bind-statement.js';
+import type { ExecContext } from '../exec-context.js';
+import { qualify } from '../resolve-names.js';
+import { changeTables } from './change-store.js';
+import { retentionOf, trackedSource } from './stream-source.js';
+import { streamableViewQuery, viewContext, viewQuery } from './view-expansion.js';
+import { addSnowflakeOutputNames } from '../output-names.js';
+import { prepareForBackend, print } from '../translate.js';
+
+export interface StreamRead {
+  stream: StreamDef;
+  table: TableDef;
+  interval: StreamInterval;
+  sql: string;
+}
+
+export interface StatementChanges {
+  /** Streams read, by full-name key. */
+  streams: Map<string, StreamRead>;
+  /** Tracked tables written. */
+  writes: TableDef[];
+  /** The statement writes (DML/CTAS): reading a stream consumes it. */
+  consumes: boolean;
+}
+
+export function streamStaleError(s: StreamDef, why: string): FloeError {
+  return compilationError(
+    `Stream ${displayName(s)} has become stale (${why}). Its unconsumed changes are no longer available; ` +
+      `recreate it with CREATE OR REPLACE STREAM ${displayName(s)} ON TABLE … to start reading from now.`,
+  );
+}
+
+/** The stream's source table, or why the stream is stale. */
+export function streamSource(ctx: ExecContext, s: StreamDef): { table: TableDef; view?: TableDef } | { stale: string } {
+  const table = ctx.engine.catalog.tableById(s.tableId);
+  if (!table) return { stale: 'its source table was dropped or replaced' };
+  if (!table.tracked) return { stale: 'change tracking was turned off on its source table' };
+  if (!s.view) return { table };
+  const view = ctx.engine.catalog.table(s.view.database, s.view.schema, s.view.name);
+  if (!view || view.kind !== 'VIEW' || view.id !== s.view.id) return { stale: 'its source view was dropped or replaced' };
+  return { table, view };
+}
+
+/**
+ * Analyze the statement; when it writes or consumes, take the change lock first (before the backend
+ * transaction begins, so its snapshot includes every earlier writer's commit).
+ */
+export async function analyzeChanges(ctx: ExecContext, ast: AstNode, writes: boolean): Promise<StatementChanges> {
+  const streams = new Map<string, { full: FullName; def: StreamDef }>();
+  const tracked = new Map<string, TableDef>();
+  collectRefs(ctx, ast, streams, tracked, new Set());
+  const out: StatementChanges = { streams: new Map(), writes: [...tracked.values()], consumes: writes && streams.size > 0 };
+  if (out.writes.length > 0 || out.consumes) await ctx.engine.clock.acquire(ctx.session);
+  if (streams.size === 0) return out;
+  const readPoint = ctx.session.txn?.startVersion ?? ctx.engine.clock.committed;
+  for (const [key, { def }] of streams) out.streams.set(key, await streamRead(ctx, def, readPoint));
+  return out;
+}
+
+/** Streams read (also through stream-reading views) and tracked tables written. */
+function collectRefs(ctx: ExecContext, ast: AstNode, streams: Map<string, { full: FullName; def: StreamDef }>, tracked: Map<string, TableDef>, views: Set<string>): void {
+  const { catalog } = ctx.engine;
+  for (const use of tableRefsOf(ast)) {
+    if (use.name.schema === 'INFORMATION_SCHEMA') continue;
+    const full = qualify(ctx, use.name, 'query');
+    const table = catalog.table(full.database, full.schema, full.name);
+    if (use.role === 'write') {
+      if (table?.tracked) tracked.set(table.id as string, table);
+      continue;
+    }
+    if (table) {
+      const key = fullKey(full);
+      if (table.kind === 'VIEW' && table.readsStreams && !views.has(key)) {
+        views.add(key);
+        collectRefs(viewContext(ctx, table), viewQuery(table), streams, tracked, views);
+      }
+      continue;
+    }
+    const stream = catalog.stream(full.database, full.schema, full.name);
+    if (stream) streams.set(fullKey(full), { full, def: stream });
+  }
+}
+
+export interface OffsetRow {
+  offset: number;
+  initialPending: boolean;
+  lastReadMs: number;
+}
+
+export async function loadOffset(ctx: ExecContext, s: StreamDef): Promise<OffsetRow> {
+  const before = ctx.session.txn?.offsetsBefore.get(s.id);
+  if (before) return before;
+  const t = changeTables(ctx.engine.driver.dialect);
+  const r = await ctx.session.conn.query(`SELECT offset_version, initial_pending, last_read_ms FROM ${t.offsets} WHERE stream_id = ?`, [s.id]);
+  const row = r.rows[0];
+  if (!row) throw new FloeError('INTERNAL', `stream ${displayName(s)} has no offset record`);
+  return { offset: Number(row[0]), initialPending: row[1] === true, lastReadMs: Number(row[2]) };
+}
+
+async function streamRead(ctx: ExecContext, stream: StreamDef, readPoint: number): Promise<StreamRead> {
+  const src = streamSource(ctx, stream);
+  if ('stale' in src) throw streamStaleError(stream, src.stale);
+  const off = await loadOffset(ctx, stream);
+  if (ctx.engine.now() > staleAfterMs(off.lastReadMs, retentionOf(ctx, src.table))) {
+    throw streamStaleError(stream, 'it was not consumed within the table\'s data retention / MAX_DATA_EXTENSION_TIME_IN_DAYS period');
+  }
+  const interval: StreamInterval = { from: off.initialPending ? -1 : off.offset, to: Math.max(readPoint, off.offset) };
+  const sql = netChangesSql(trackedSource(ctx.engine.driver.dialect, src.table), stream.mode, interval);
+  if (!src.view) return { stream, table: src.table, interval, sql };
+  // A stream on a view: the view's query over the table's change rows, metadata columns carried through.
+  const q = streamableViewQuery(src.view);
+  addSnowflakeOutputNames(q);
+  const t = src.table;
+  const vctx: ExecContext = { ...viewContext(ctx, src.view), changes: undefined, overrides: new Map([[fullKey(t), sql]]) };
+  prepareForBackend(vctx, q);
+  return { stream, table: t, interval, sql: print(q) };
+}
+
+/** Offset moves as literal statements, for DDL that consumes (CTAS) and commits through commitDdl. */
+export function offsetUpdateSql(ctx: ExecContext, changes: StatementChanges): string[] {
+  const d = ctx.engine.driver.dialect;
+  const t = changeTables(d);
+  return [...changes.streams.values()].map(
+    (r) =>
+      `UPDATE ${t.offsets} SET offset_version = ${Math.trunc(r.interval.to)}, initial_pending = FALSE, ` +
+      `last_read_ms = ${Math.trunc(ctx.engine.now())} WHERE stream_id = ${d.quoteString(r.stream.id)}`,
+  );
+}
+
+/** Move the offsets of the streams this statement consumed to the transaction's read point. */
+export async function advanceOffsets(ctx: ExecContext, changes: StatementChanges): Promise<void> {
+  if (!changes.consumes) return;
+  const txn = ctx.session.txn;
+  if (!txn) throw new FloeError('INTERNAL', 'stream consumed outside a transaction');
+  const t = changeTables(ctx.engine.driver.dialect);
+  for (const read of changes.streams.values()) {
+    if (!txn.offsetsBefore.has(read.stream.id)) txn.offsetsBefore.set(read.stream.id, await loadOffset(ctx, read.stream));
+    await ctx.session.conn.query(
+      `UPDATE ${t.offsets} SET offset_version = ?, initial_pending = FALSE, last_read_ms = ? WHERE stream_id = ?`,
+      [read.interval.to, ctx.engine.now(), read.stream.id],
+    );
+    txn.consumedTables.add(read.table.id as string);
+  }
+}

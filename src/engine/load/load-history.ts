@@ -1,0 +1,66 @@
+/**
+ * Per-table bulk load history (reference §3.3): a file counts as loaded by name + checksum for 64 days;
+ * TRUNCATE clears a table's history; FORCE ignores it. Kept in the warehouse (`_floe.load_history`) and
+ * written in the COPY's transaction, so the rows and the record of loading them commit together.
+ */
+import type { WarehouseConnection, WarehouseDialect } from '../../core/ports/warehouse.js';
+import { METADATA_SCHEMA } from '../metadata-store.js';
+
+export interface FileOutcome {
+  file: string;
+  fileId: string;
+  etag: string;
+  size: number;
+  status: 'LOADED' | 'LOAD_FAILED' | 'PARTIALLY_LOADED';
+  rowsParsed: number;
+  rowsLoaded: number;
+  errorLimit: number;
+  errorsSeen: number;
+  firstError: string | null;
+  firstErrorLine: number | null;
+  firstErrorCharacter: number | null;
+  firstErrorColumn: string | null;
+}
+
+export const HISTORY_DAYS = 64;
+
+const table = (d: WarehouseDialect) => `${d.quoteIdent(METADATA_SCHEMA)}.${d.quoteIdent('load_history')}`;
+
+export async function ensureLoadHistory(conn: WarehouseConnection, d: WarehouseDialect): Promise<void> {
+  await conn.execute(
+    `CREATE TABLE IF NOT EXISTS ${table(d)} (table_key VARCHAR NOT NULL, file_id VARCHAR NOT NULL, file_name VARCHAR NOT NULL, etag VARCHAR NOT NULL, ` +
+      `last_load_time TIMESTAMPTZ NOT NULL, status VARCHAR NOT NULL, row_parsed BIGINT, row_count BIGINT, file_size BIGINT, error_count BIGINT, ` +
+      `error_limit BIGINT, first_error VARCHAR, first_error_line BIGINT, first_error_character BIGINT, first_error_column_name VARCHAR, pipe_name VARCHAR, job_id VARCHAR)`,
+  );
+}
+
+export async function loadedBefore(conn: WarehouseConnection, d: WarehouseDialect, tableKey: string, fileId: string, etag: string): Promise<boolean> {
+  const r = await conn.query(
+    `SELECT 1 FROM ${table(d)} WHERE table_key = ? AND file_id = ? AND etag = ? AND pipe_name IS NULL AND status IN ('LOADED', 'PARTIALLY_LOADED') ` +
+      `AND last_load_time > now() - INTERVAL ${HISTORY_DAYS} DAY LIMIT 1`,
+    [tableKey, fileId, etag],
+  );
+  return r.rows.length > 0;
+}
+
+export async function recordLoads(
+  conn: WarehouseConnection,
+  d: WarehouseDialect,
+  tableKey: string,
+  outcomes: readonly FileOutcome[],
+  jobId: string,
+  pipe: string | undefined,
+): Promise<void> {
+  for (const o of outcomes) {
+    await conn.query(`INSERT INTO ${table(d)} VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      tableKey, o.fileId, o.file, o.etag, o.status, o.rowsParsed, o.rowsLoaded, o.size, o.errorsSeen, o.errorLimit,
+      o.firstError, o.firstErrorLine, o.firstErrorCharacter, o.firstErrorColumn, pipe ?? null, jobId,
+    ]);
+  }
+}
+
+/** TRUNCATE TABLE resets the table's bulk load history (pipe history is kept, as in Snowflake). */
+export async function clearLoadHistory(conn: WarehouseConnection, d: WarehouseDialect, tableKey: string): Promise<void> {
+  await ensureLoadHistory(conn, d);
+  await conn.query(`DELETE FROM ${table(d)} WHERE table_key = ? AND pipe_name IS NULL`, [tableKey]);
+}
