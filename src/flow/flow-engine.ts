@@ -291,7 +291,8 @@ export class FlowEngine {
     for (const node of this.nodes.values()) {
       if (node.runStatus !== 'Running') continue;
       while (node.activeTasks < node.maxTasks && this.eligible(node, now)) {
-        if (node.inputs.length === 0 || node.periodMillis > 0) node.advanceSchedule(now);
+        // Processors fed by queues with a 0 sec timer run whenever there is work; every other schedule advances.
+        if (node.inputs.length === 0 || node.periodMillis > 0 || node.def.schedulingStrategy === 'CRON_DRIVEN') node.advanceSchedule(now);
         this.launch(node);
       }
       wake = Math.min(wake, Math.max(node.yieldUntil, node.nextRunAt));

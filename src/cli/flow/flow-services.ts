@@ -1,6 +1,7 @@
 /**
  * Composition root for flows: the environment services processors need — object stores for the buckets in
- * floe.yaml (BucketRegistry), or an S3 endpoint named on a processor. Adapters load the AWS SDK lazily, so
+ * floe.yaml (BucketRegistry), or, for a bucket not bound there, S3 as the processor's Region / Endpoint
+ * Override URL / credentials properties describe it. Adapters load the AWS SDK lazily, so
  * flows that only use local buckets never load it.
  */
 import { BucketRegistry } from '../../adapters/object-store/bucket-registry.js';
@@ -18,7 +19,8 @@ export function flowServices(storage: StorageConfig, projectDir: string, env: Re
   const registry = new BucketRegistry(storage, { projectDir, env: env as NodeJS.ProcessEnv });
   const direct = new Map<string, ObjectStore>();
   const objectStore = async (bucket: string, overrides?: S3Overrides): Promise<ObjectStore> => {
-    if (!overrides) return registry.bucket(bucket);
+    // A bucket bound in floe.yaml wins; the processor's S3 settings describe buckets that are not bound there.
+    if (registry.bucketNames.includes(bucket) || !overrides) return registry.bucket(bucket);
     const key = JSON.stringify([bucket, overrides.endpoint, overrides.region, overrides.accessKeyId]);
     let store = direct.get(key);
     if (!store) {

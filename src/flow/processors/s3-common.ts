@@ -1,18 +1,19 @@
 /**
  * Shared by PutS3Object, ListS3 and FetchS3Object: NiFi's connection properties and the bucket lookup through
- * the object-store port (a bucket bound in floe.yaml's storage section, or an S3 endpoint given on the
- * processor), plus NiFi's failure attributes.
+ * the object-store port (a bucket bound in floe.yaml's storage section, or S3 as these properties describe
+ * it), plus NiFi's failure attributes.
  */
 import { FloeError } from '../../core/errors.js';
 import type { ObjectStore } from '../../core/ports/object-store.js';
 import type { FlowFile } from '../flowfile.js';
 import type { ProcessContext, PropertySpec } from '../processor-api.js';
 
+/** Used only for a bucket that is not bound in floe.yaml's storage.buckets (a bound bucket brings its own settings). */
 export const S3_CONNECTION_PROPERTIES: PropertySpec[] = [
-  { name: 'Region', description: 'Region for Endpoint Override URL / credentials given here (buckets from floe.yaml use their own settings).', default: 'us-west-2', expressionScope: 'environment' },
-  { name: 'Access Key ID', description: 'With Secret Access Key: credentials for an endpoint given here. Prefer ${ENV_VAR}.', expressionScope: 'environment', sensitive: true },
+  { name: 'Region', description: 'AWS region of a bucket not bound in floe.yaml.', default: 'us-west-2', expressionScope: 'environment' },
+  { name: 'Access Key ID', description: 'Credentials for a bucket not bound in floe.yaml (default: the AWS SDK credential chain). Prefer ${ENV_VAR}.', expressionScope: 'environment', sensitive: true },
   { name: 'Secret Access Key', description: 'Secret for Access Key ID. Never exported or shown.', expressionScope: 'environment', sensitive: true },
-  { name: 'Endpoint Override URL', description: 'S3-compatible endpoint (MinIO, moto…); forces path-style addressing. Unset: the bucket must be bound in floe.yaml storage.buckets.', expressionScope: 'environment' },
+  { name: 'Endpoint Override URL', description: 'S3-compatible endpoint (MinIO, moto…) for a bucket not bound in floe.yaml; forces path-style addressing.', expressionScope: 'environment' },
 ];
 
 export async function storeFor(ctx: ProcessContext, bucket: string): Promise<ObjectStore> {
@@ -21,8 +22,7 @@ export async function storeFor(ctx: ProcessContext, bucket: string): Promise<Obj
   const endpoint = ctx.property('Endpoint Override URL').evaluate() || undefined;
   const accessKeyId = ctx.property('Access Key ID').evaluate() || undefined;
   const secretAccessKey = ctx.property('Secret Access Key').evaluate() || undefined;
-  const overrides = endpoint || accessKeyId ? { region: ctx.property('Region').evaluate(), endpoint, accessKeyId, secretAccessKey } : undefined;
-  return resolve(bucket, overrides);
+  return resolve(bucket, { region: ctx.property('Region').evaluate(), endpoint, accessKeyId, secretAccessKey });
 }
 
 /** NiFi's failure attributes (s3.exception, s3.errorCode, s3.statusCode, s3.errorMessage). */
