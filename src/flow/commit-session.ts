@@ -19,7 +19,6 @@ import type { SessionResult } from './session.js';
 export interface CommitDeps {
   readonly repo: FlowRepository;
   readonly content: ContentStore;
-  readonly connections: ReadonlyMap<string, Connection>;
   now(): number;
 }
 

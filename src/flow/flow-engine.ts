@@ -11,7 +11,6 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FloeError } from '../core/errors.js';
 import { BulletinBoard } from './bulletins.js';
-import { commitSession } from './commit-session.js';
 import { Connection } from './connection.js';
 import { ContentStore } from './content-store.js';
 import type { FlowDefinition } from './flow-definition.js';
@@ -22,8 +21,9 @@ import { ProcessorNode } from './processor-node.js';
 import { knownProcessorTypes, processorSpec } from './processors/registry.js';
 import { ProvenanceStore, type NewProvenanceEvent } from './provenance.js';
 import { FlowRepository, type ScheduledState } from './repository.js';
-import { ProcessSession } from './session.js';
 import { flowStatus, type FlowStatus } from './flow-status.js';
+import { liveContent, recoverFlow } from './flow-recovery.js';
+import { runTask } from './run-task.js';
 import { parseDataSize, parseTimePeriod } from './units.js';
 
 export interface FlowEngineOptions {
@@ -83,7 +83,7 @@ export class FlowEngine {
       const content = await ContentStore.open(join(stateDir, 'content'));
       const engine = new FlowEngine(def, stateDir, repo, provenance, content, options.now ?? Date.now);
       engine.build(validation.invalid, options);
-      await engine.recover();
+      await recoverFlow(engine);
       return engine;
     } catch (error) {
       await releaseLock(stateDir);
@@ -120,45 +120,6 @@ export class FlowEngine {
       const source = this.nodes.get(c.source)!;
       for (const rel of c.relationships) source.outputs.set(rel, [...(source.outputs.get(rel) ?? []), connection]);
     }
-  }
-
-  private async recover(): Promise<void> {
-    for (const [id, queue] of this.repo.queues) {
-      const connection = this.connections.get(id);
-      if (connection) for (const ff of [...queue.values()].sort((a, b) => a.id - b.id)) connection.enqueue(ff);
-      else if (queue.size > 0) {
-        this.bulletins.add(this.now(), 'WARN', id, `connection '${id}' is no longer in the flow but holds ${queue.size} flowfile(s); they are kept until it is configured again`);
-      }
-    }
-    // Auto-resume: a restarted flow comes back in each processor's last run state.
-    for (const [id, state] of this.repo.run) {
-      const node = this.nodes.get(id);
-      if (node) node.scheduledState = state;
-    }
-    await this.resetChangedState();
-    await this.content.gc(this.liveContent());
-  }
-
-  /** ListFile and friends: changing a filter property wipes the processor's state (NiFi). */
-  private async resetChangedState(): Promise<void> {
-    const state: Record<string, Record<string, string> | null> = {};
-    for (const node of this.nodes.values()) {
-      const keys = node.spec.resetStateOn;
-      if (!keys) continue;
-      const fingerprint = JSON.stringify(keys.map((k) => node.context.properties[k] ?? null));
-      const metaKey = `${node.id}#properties`;
-      const saved = this.repo.state.get(metaKey)?.['fingerprint'];
-      if (saved === fingerprint) continue;
-      if (saved !== undefined) state[node.id] = null;
-      state[metaKey] = { fingerprint };
-    }
-    if (Object.keys(state).length > 0) await this.repo.commit({ state });
-  }
-
-  private liveContent(): Set<string> {
-    const live = new Set<string>();
-    for (const q of this.repo.queues.values()) for (const ff of q.values()) if (ff.claim) live.add(ff.claim.file);
-    return live;
   }
 
   /** Starts scheduling every Running processor. */
@@ -304,7 +265,7 @@ export class FlowEngine {
     }
     if (now - this.lastGc > GC_INTERVAL) {
       this.lastGc = now;
-      this.track(this.content.gc(this.liveContent()).then(() => undefined));
+      this.track(this.content.gc(liveContent(this.repo)).then(() => undefined));
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.tick(), Math.max(5, Math.min(wake - now, 1000)));
@@ -326,35 +287,7 @@ export class FlowEngine {
     void p.finally(() => this.active.delete(p));
   }
 
-  private async runTask(node: ProcessorNode): Promise<void> {
-    node.activeTasks++;
-    const started = performance.now();
-    const session = new ProcessSession({
-      componentId: node.id,
-      componentType: node.spec.type,
-      inputs: node.inputs,
-      content: this.content,
-      penaltyMillis: node.penaltyMillis,
-      now: () => this.now(),
-      allocateId: () => this.repo.allocateIds(),
-      currentState: () => this.repo.state.get(node.id),
-      commitSession: (result) => commitSession(node, result, { repo: this.repo, content: this.content, connections: this.connections, now: () => this.now() }),
-    });
-    try {
-      if (!node.scheduled) {
-        await node.processor.onScheduled?.(node.context);
-        node.scheduled = true;
-      }
-      await node.processor.onTrigger(node.context, session);
-      if (session.isOpen && !session.isEmpty) await session.commit();
-    } catch (error) {
-      session.rollback(true);
-      // NiFi: an unexpected failure rolls back, penalizes the inputs and yields the processor (administrative yield).
-      node.log('ERROR', `failed to process session: ${(error as Error).message}`);
-      node.yieldUntil = this.now() + Math.max(node.yieldMillis, 30_000);
-    } finally {
-      node.activeTasks--;
-      node.stats.add(this.now(), { tasks: 1, taskMillis: performance.now() - started });
-    }
+  private runTask(node: ProcessorNode): Promise<void> {
+    return runTask(node, { repo: this.repo, content: this.content, now: () => this.now() });
   }
 }

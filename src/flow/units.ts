@@ -18,28 +18,17 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 
 
 /** Milliseconds in a NiFi time period; throws a FLOW error naming what is expected. */
 export function parseTimePeriod(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$/.exec(text);
-  const unit = m ? TIME_UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || unit === undefined) {
-    throw new FloeError('FLOW', `'${text}' is not a time period (expected e.g. '30 sec', '5 mins', '100 millis', '1 hour')`);
-  }
-  return Math.round(Number(m[1]) * unit);
+  return parseAmount(text, TIME_UNITS, "a time period (expected e.g. '30 sec', '5 mins', '100 millis', '1 hour')");
 }
 
 /** Bytes in a NiFi data size (`1 GB` = 1024^3 bytes, as NiFi). */
 export function parseDataSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$/.exec(text);
-  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || unit === undefined) {
-    throw new FloeError('FLOW', `'${text}' is not a data size (expected e.g. '0 B', '512 KB', '50 MB', '1 GB')`);
-  }
-  return Math.round(Number(m[1]) * unit);
+  return parseAmount(text, SIZE_UNITS, "a data size (expected e.g. '0 B', '512 KB', '50 MB', '1 GB')");
 }
 
-export function formatDuration(ms: number): string {
-  if (ms % 86_400_000 === 0 && ms > 0) return `${ms / 86_400_000} days`;
-  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000} hours`;
-  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000} mins`;
-  if (ms % 1000 === 0) return `${ms / 1000} sec`;
-  return `${ms} millis`;
+function parseAmount(text: string, units: Record<string, number>, what: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$/.exec(text);
+  const unit = m ? units[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new FloeError('FLOW', `'${text}' is not ${what}`);
+  return Math.round(Number(m[1]) * unit);
 }

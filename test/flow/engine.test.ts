@@ -1,35 +1,18 @@
 /** Engine behaviour: back pressure, provenance and statistics, run control, retries, expiration, routing. */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FlowEngine } from '../../src/flow/flow-engine.js';
 import { exportFlow, importFlow } from '../../src/flow/flow-export.js';
 import { toFlowDefinition } from '../../src/config/flows-config.js';
-import { flowFromYaml, openEngine, tempProject, TestClock } from './flow-harness.js';
+import { flowFromYaml, useFlowProject } from './flow-harness.js';
 
 describe('flow engine', () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let engine: FlowEngine | undefined;
-  const clock = new TestClock();
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempProject());
-    await mkdir(join(dir, 'in'));
-    clock.t = Date.now() + 5000;
-  });
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-    await cleanup();
-  });
-  const open = async (yaml: string): Promise<FlowEngine> => {
-    await engine?.close();
-    engine = await openEngine(flowFromYaml(yaml), dir, { now: clock.now });
-    return engine;
-  };
+  const t = useFlowProject();
+  const open = (yaml: string): Promise<FlowEngine> => t.open(yaml);
   const files = async (n: number): Promise<void> => {
-    for (let i = 0; i < n; i++) await writeFile(join(dir, 'in', `f${String(i).padStart(3, '0')}.csv`), `row ${i}\n`);
+    for (let i = 0; i < n; i++) await writeFile(join(t.dir, 'in', `f${String(i).padStart(3, '0')}.csv`), `row ${i}\n`);
   };
 
   it('scenario 21: back pressure is soft and stops scheduling the producer', async () => {
@@ -77,7 +60,7 @@ flows:
     expect(status.processors.find((p) => p.id === 'fetch')!.fiveMinutes).toMatchObject({ outCount: 3, writtenBytes: 3 * 'row 0\n'.length });
     const uuid = events.find((x) => x.eventType === 'SEND')!.flowFileUuid;
     expect((await e.provenance.lineage(uuid)).map((x) => x.eventType)).toEqual(['CREATE', 'FETCH', 'SEND', 'DROP']);
-    expect((await readdir(join(dir, 'out'))).sort()).toEqual(['f000.csv', 'f001.csv', 'f002.csv']);
+    expect((await readdir(join(t.dir, 'out'))).sort()).toEqual(['f000.csv', 'f001.csv', 'f002.csv']);
   });
 
   it('scenario 24: run control — RUN_ONCE, stale revision → conflict, state clear refused while running, auto-resume', async () => {
@@ -138,15 +121,15 @@ flows:
 `);
     await files(1);
     await e.runOnce('list');
-    await import('node:fs/promises').then((fs) => fs.rm(join(dir, 'in', 'f000.csv')));
+    await import('node:fs/promises').then((fs) => fs.rm(join(t.dir, 'in', 'f000.csv')));
     const q = e.connections.get('list.success.fetch')!;
     await e.runOnce('fetch');
-    expect(q.list()[0]).toMatchObject({ retryCount: 1, penaltyExpiration: clock.t + 30_000 });
+    expect(q.list()[0]).toMatchObject({ retryCount: 1, penaltyExpiration: t.clock.t + 30_000 });
     expect(await e.drain()).toBe(0); // penalized: nothing to do
-    clock.advance(30_001);
+    t.clock.advance(30_001);
     await e.runOnce('fetch');
-    expect(q.list()[0]).toMatchObject({ retryCount: 2, penaltyExpiration: clock.t + 45_000 }); // 60 s capped at 45 s
-    clock.advance(45_001);
+    expect(q.list()[0]).toMatchObject({ retryCount: 2, penaltyExpiration: t.clock.t + 45_000 }); // 60 s capped at 45 s
+    t.clock.advance(45_001);
     await e.runOnce('fetch');
     expect(q.count).toBe(0);
     const types = (await e.provenance.query()).map((x) => x.eventType);
@@ -166,7 +149,7 @@ flows:
       - { from: list, relationship: success, to: log, flowFileExpiration: 1 min }
 `);
     await e.runOnce('list');
-    clock.advance(61_000);
+    t.clock.advance(61_000);
     await e.drain();
     const [last] = await e.provenance.query();
     expect(last!.eventType).toBe('EXPIRE');
@@ -174,7 +157,7 @@ flows:
   });
 
   it('UpdateAttribute, RouteOnAttribute (fan-out clones), CompressContent, PutFile', async () => {
-    await writeFile(join(dir, 'in', 'data.csv'), 'a,b\n'.repeat(100));
+    await writeFile(join(t.dir, 'in', 'data.csv'), 'a,b\n'.repeat(100));
     const e = await open(`
 flows:
   ingest:
@@ -196,7 +179,7 @@ flows:
 `);
     await e.runOnce('list');
     await e.drain();
-    const gz = await readFile(join(dir, 'out', 'CSV', 'data.csv.gz'));
+    const gz = await readFile(join(t.dir, 'out', 'CSV', 'data.csv.gz'));
     expect(gunzipSync(gz).toString()).toBe('a,b\n'.repeat(100));
     const types = (await e.provenance.query()).map((x) => x.eventType);
     expect(types).toContain('CLONE');
@@ -217,11 +200,11 @@ flows:
       - { from: list, relationship: success, to: fetch }
       - { from: fetch, relationship: success, to: put }
 `);
-    clock.t = Date.now() + 5000;
+    t.clock.t = Date.now() + 5000;
     e.start();
-    for (let i = 0; i < 100 && (await readdir(join(dir, 'out')).catch(() => [])).length < 5; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await readdir(join(t.dir, 'out')).catch(() => [])).length < 5; i++) await new Promise((r) => setTimeout(r, 20));
     await e.stop();
-    expect((await readdir(join(dir, 'out'))).length).toBe(5);
-    expect(await readdir(join(dir, 'in'))).toEqual([]);
+    expect((await readdir(join(t.dir, 'out'))).length).toBe(5);
+    expect(await readdir(join(t.dir, 'in'))).toEqual([]);
   });
 });

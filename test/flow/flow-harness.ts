@@ -1,5 +1,6 @@
 /** Test helpers: a temporary project, a flow from YAML, an engine with a controllable clock. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { afterEach, beforeEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseProjectConfig } from '../../src/config/project-config.js';
@@ -30,4 +31,42 @@ export class TestClock {
 
 export async function openEngine(def: FlowDefinition, dir: string, options: Partial<FlowEngineOptions> = {}): Promise<FlowEngine> {
   return FlowEngine.open(def, { projectDir: dir, env: {}, ...options });
+}
+
+export interface FlowTestProject {
+  /** The project folder of the current test. */
+  dir: string;
+  readonly clock: TestClock;
+  engine: FlowEngine | undefined;
+  /** Opens (after closing the previous engine) the `ingest` flow from YAML on the test's clock. */
+  open(yaml: string, options?: Partial<FlowEngineOptions>): Promise<FlowEngine>;
+}
+
+/**
+ * Per-test project folder with the given subfolders, a clock a few seconds ahead of real time (files the test
+ * writes are a few seconds old), and the engine closed after each test.
+ */
+export function useFlowProject(folders: string[] = ['in'], clockAheadMs = 5000): FlowTestProject {
+  let cleanup: (() => Promise<void>) | undefined;
+  const t: FlowTestProject = {
+    dir: '',
+    clock: new TestClock(),
+    engine: undefined,
+    async open(yaml, options = {}) {
+      await t.engine?.close();
+      t.engine = await openEngine(flowFromYaml(yaml), t.dir, { now: t.clock.now, ...options });
+      return t.engine;
+    },
+  };
+  beforeEach(async () => {
+    ({ dir: t.dir, cleanup } = await tempProject());
+    for (const f of folders) await mkdir(join(t.dir, f), { recursive: true });
+    t.clock.t = Date.now() + clockAheadMs;
+  });
+  afterEach(async () => {
+    await t.engine?.close();
+    t.engine = undefined;
+    await cleanup?.();
+  });
+  return t;
 }

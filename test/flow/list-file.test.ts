@@ -1,9 +1,9 @@
 /** ListFile scenarios from nifi-semantics.md §8 (1–11) against a real directory. */
 import { appendFile, chmod, mkdir, rename, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FlowEngine } from '../../src/flow/flow-engine.js';
-import { flowFromYaml, openEngine, tempProject, TestClock } from './flow-harness.js';
+import { useFlowProject } from './flow-harness.js';
 
 function listFlow(props: Record<string, string>): string {
   const p = Object.entries({ 'Input Directory': 'in', ...props }).map(([k, v]) => `          ${k}: '${v}'`).join('\n');
@@ -26,26 +26,8 @@ ${p}
 const NIFI_DEFAULTS = { 'Listing Strategy': 'Tracking Timestamps', 'Minimum File Age': '0 sec', 'Target System Timestamp Precision': 'millis' };
 
 describe('ListFile', () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let engine: FlowEngine | undefined;
-  const clock = new TestClock();
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempProject());
-    await mkdir(join(dir, 'in'));
-    clock.t = Date.now();
-  });
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-    await cleanup();
-  });
-
-  const open = async (props: Record<string, string>): Promise<FlowEngine> => {
-    await engine?.close();
-    engine = await openEngine(flowFromYaml(listFlow(props)), dir, { now: clock.now });
-    return engine;
-  };
+  const t = useFlowProject();
+  const open = (props: Record<string, string>): Promise<FlowEngine> => t.open(listFlow(props));
   /** Runs the listing once and returns the filenames it emitted. */
   const list = async (e: FlowEngine): Promise<string[]> => {
     const q = e.connections.get('list.success.hold')!;
@@ -54,16 +36,16 @@ describe('ListFile', () => {
     return q.list().filter((f) => !before.has(f.uuid)).map((f) => `${f.attributes['path']}${f.attributes['filename']}`).sort();
   };
   const put = async (name: string, mtimeMs: number, content = 'x'): Promise<void> => {
-    await mkdir(join(dir, 'in', name, '..'), { recursive: true });
-    await writeFile(join(dir, 'in', name), content);
-    await utimes(join(dir, 'in', name), new Date(mtimeMs), new Date(mtimeMs));
+    await mkdir(join(t.dir, 'in', name, '..'), { recursive: true });
+    await writeFile(join(t.dir, 'in', name), content);
+    await utimes(join(t.dir, 'in', name), new Date(mtimeMs), new Date(mtimeMs));
   };
 
   it('scenario 2: a file modified within the lag is held back, then emitted on the next run', async () => {
     const e = await open({ ...NIFI_DEFAULTS, 'Target System Timestamp Precision': 'millis' });
-    await put('a.csv', clock.t - 50);
+    await put('a.csv', t.clock.t - 50);
     expect(await list(e)).toEqual([]);
-    clock.advance(150);
+    t.clock.advance(150);
     await new Promise((r) => setTimeout(r, 150)); // Case A also needs one lag of (monotonic) time between runs
     expect(await list(e)).toEqual(['./a.csv']);
     expect(await list(e)).toEqual([]);
@@ -71,11 +53,11 @@ describe('ListFile', () => {
 
   it('scenario 3: files with identical mtime are emitted once each, a late one with the same mtime alone', async () => {
     const e = await open(NIFI_DEFAULTS);
-    const t = clock.t - 3_600_123;
-    await put('a', t);
-    await put('b', t);
+    const mtime = t.clock.t - 3_600_123;
+    await put('a', mtime);
+    await put('b', mtime);
     expect(await list(e)).toEqual(['./a', './b']);
-    await put('c', t);
+    await put('c', mtime);
     await new Promise((r) => setTimeout(r, 110));
     expect(await list(e)).toEqual(['./c']);
     await new Promise((r) => setTimeout(r, 110));
@@ -85,63 +67,63 @@ describe('ListFile', () => {
   it('scenarios 4/5: an old-mtime move-in is missed by Tracking Timestamps, listed by floe’s default', async () => {
     for (const strategy of ['Tracking Timestamps', 'Tracking Entities']) {
       const e = await open({ ...NIFI_DEFAULTS, 'Listing Strategy': strategy }); // new strategy: state reset
-      await put('new.csv', clock.t - 1000);
+      await put('new.csv', t.clock.t - 1000);
       expect(await list(e)).toEqual(['./new.csv']);
       // Written as a dot file long ago, renamed in now (rename keeps the mtime).
-      await put('.x.tmp', clock.t - 3_600_000);
+      await put('.x.tmp', t.clock.t - 3_600_000);
       expect(await list(e)).toEqual([]); // default File Filter ignores dot files
-      await rename(join(dir, 'in', '.x.tmp'), join(dir, 'in', 'x'));
+      await rename(join(t.dir, 'in', '.x.tmp'), join(t.dir, 'in', 'x'));
       await new Promise((r) => setTimeout(r, 110));
       expect(await list(e)).toEqual(strategy === 'Tracking Timestamps' ? [] : ['./x']);
       // touch after the rename: Tracking Timestamps picks it up too.
-      await utimes(join(dir, 'in', 'x'), new Date(clock.t - 500), new Date(clock.t - 500));
+      await utimes(join(t.dir, 'in', 'x'), new Date(t.clock.t - 500), new Date(t.clock.t - 500));
       await new Promise((r) => setTimeout(r, 110));
       expect(await list(e)).toEqual(['./x']);
-      await import('node:fs/promises').then((fs) => fs.rm(join(dir, 'in'), { recursive: true }));
-      await mkdir(join(dir, 'in'));
+      await import('node:fs/promises').then((fs) => fs.rm(join(t.dir, 'in'), { recursive: true }));
+      await mkdir(join(t.dir, 'in'));
     }
   });
 
   it('scenario 1: floe’s default Minimum File Age keeps a file being written out; NiFi defaults list it twice', async () => {
     let e = await open({});
-    await put('slow.csv', clock.t - 2000, 'part1');
+    await put('slow.csv', t.clock.t - 2000, 'part1');
     expect(await list(e)).toEqual([]); // modified 2 s ago < 10 sec
-    clock.advance(11_000);
+    t.clock.advance(11_000);
     expect(await list(e)).toEqual(['./slow.csv']);
     e = await open(NIFI_DEFAULTS); // changed properties: state reset
-    await put('slow2.csv', clock.t - 1000, 'part1');
+    await put('slow2.csv', t.clock.t - 1000, 'part1');
     const first = await list(e);
     expect(first).toContain('./slow2.csv');
-    await appendFile(join(dir, 'in', 'slow2.csv'), 'part2');
-    await utimes(join(dir, 'in', 'slow2.csv'), new Date(clock.t - 500), new Date(clock.t - 500));
+    await appendFile(join(t.dir, 'in', 'slow2.csv'), 'part2');
+    await utimes(join(t.dir, 'in', 'slow2.csv'), new Date(t.clock.t - 500), new Date(t.clock.t - 500));
     await new Promise((r) => setTimeout(r, 110));
     expect(await list(e)).toEqual(['./slow2.csv']); // scenario 7: a modified file is emitted again
   });
 
   it('scenario 9: filters (hidden, Path Filter, Maximum File Age, size, unreadable) and state reset on change', async () => {
-    await put('.hidden', clock.t - 5000);
-    await put('root.csv', clock.t - 5000);
-    await put('sub/one.csv', clock.t - 5000);
-    await put('sub/deep/two.csv', clock.t - 5000);
-    await put('other/three.csv', clock.t - 5000);
-    await put('old.csv', clock.t - 7_200_000);
-    await put('big.csv', clock.t - 5000, 'x'.repeat(2000));
+    await put('.hidden', t.clock.t - 5000);
+    await put('root.csv', t.clock.t - 5000);
+    await put('sub/one.csv', t.clock.t - 5000);
+    await put('sub/deep/two.csv', t.clock.t - 5000);
+    await put('other/three.csv', t.clock.t - 5000);
+    await put('old.csv', t.clock.t - 7_200_000);
+    await put('big.csv', t.clock.t - 5000, 'x'.repeat(2000));
     let e = await open({ ...NIFI_DEFAULTS, 'Path Filter': 'sub.*', 'Maximum File Age': '1 hour', 'Maximum File Size': '1 KB' });
     expect(await list(e)).toEqual(['sub/deep/two.csv', 'sub/one.csv']);
     e = await open({ ...NIFI_DEFAULTS, 'File Filter': '.*\\.csv', 'Recurse Subdirectories': 'false' });
     // Changing the filters reset the state: everything matching is listed again.
     expect(await list(e)).toEqual(['./big.csv', './old.csv', './root.csv']);
     if (process.getuid?.() !== 0) {
-      await put('locked.csv', clock.t - 5000);
-      await chmod(join(dir, 'in', 'locked.csv'), 0);
+      await put('locked.csv', t.clock.t - 5000);
+      await chmod(join(t.dir, 'in', 'locked.csv'), 0);
       await new Promise((r) => setTimeout(r, 110));
       expect(await list(e)).toEqual([]); // unreadable: skipped silently
     }
   });
 
   it('scenario 10: attribute formats', async () => {
-    await put('a.csv', clock.t - 5000, 'abc');
-    await put('x/y/b.csv', clock.t - 5000);
+    await put('a.csv', t.clock.t - 5000, 'abc');
+    await put('x/y/b.csv', t.clock.t - 5000);
     const e = await open(NIFI_DEFAULTS);
     await e.runOnce('list');
     const ffs = e.connections.get('list.success.hold')!.list();
@@ -149,8 +131,8 @@ describe('ListFile', () => {
     const b = ffs.find((f) => f.attributes['filename'] === 'b.csv')!.attributes;
     expect(a['path']).toBe('./');
     expect(b['path']).toBe('x/y/');
-    expect(a['absolute.path']).toBe(`${join(dir, 'in')}/`);
-    expect(b['absolute.path']).toBe(`${join(dir, 'in', 'x', 'y')}/`);
+    expect(a['absolute.path']).toBe(`${join(t.dir, 'in')}/`);
+    expect(b['absolute.path']).toBe(`${join(t.dir, 'in', 'x', 'y')}/`);
     expect(a['file.size']).toBe('3');
     expect(a['file.lastModifiedTime']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$/);
     expect(a['file.permissions']).toMatch(/^[r-][w-][x-]{1}[r-][w-][x-][r-][w-][x-]$/);
@@ -159,8 +141,8 @@ describe('ListFile', () => {
   });
 
   it('scenario 11: restart with an unchanged directory emits nothing; clearing state lists everything again', async () => {
-    await put('a', clock.t - 5000);
-    await put('b', clock.t - 5000);
+    await put('a', t.clock.t - 5000);
+    await put('b', t.clock.t - 5000);
     for (const strategy of ['Tracking Timestamps', 'Tracking Entities']) {
       let e = await open({ 'Listing Strategy': strategy, 'Minimum File Age': '0 sec' });
       expect(await list(e)).toEqual(['./a', './b']);
@@ -176,7 +158,7 @@ describe('ListFile', () => {
   });
 
   it('No Tracking lists everything on every run', async () => {
-    await put('a', clock.t - 5000);
+    await put('a', t.clock.t - 5000);
     const e = await open({ 'Listing Strategy': 'No Tracking', 'Minimum File Age': '0 sec' });
     expect(await list(e)).toEqual(['./a']);
     expect(await list(e)).toEqual(['./a']);
