@@ -116,7 +116,7 @@ export class Connection {
     return [...this.ready.slice(this.head), ...this.penalized];
   }
 
-  /** Removes every queued (not in-flight) flowfile and returns them (NiFi's "empty queue"). */
+  /** Removes every queued (not in-flight) flowfile and returns them; FlowEngine.emptyQueue makes it durable. */
   drainAll(): FlowFile[] {
     const all = this.list();
     this.ready = [];

@@ -24,6 +24,7 @@ import { FlowRepository, type ScheduledState } from './repository.js';
 import { flowStatus, type FlowStatus } from './flow-status.js';
 import { liveContent, recoverFlow } from './flow-recovery.js';
 import { runTask } from './run-task.js';
+import { emptyQueue } from './queue-control.js';
 import { parseDataSize, parseTimePeriod } from './units.js';
 
 export interface FlowEngineOptions {
@@ -38,8 +39,8 @@ export interface FlowEngineOptions {
 
 export const flowStateDir = (projectDir: string, flow: string): string => join(projectDir, '.floe', 'flow', flow);
 
-const GC_INTERVAL = 10_000;
-const STATUS_INTERVAL = 5_000;
+const GC_INTERVAL = 10_000; // content files no flowfile references are deleted this often
+const STATUS_INTERVAL = 5_000; // status.json for other processes
 
 export class FlowEngine {
   readonly nodes = new Map<string, ProcessorNode>();
@@ -212,6 +213,13 @@ export class FlowEngine {
       throw new FloeError('CONFLICT', `processor '${id}' is running; stop it before clearing its state`);
     }
     await this.repo.commit({ state: { [id]: null } });
+  }
+
+  /** NiFi's "Empty queue": drops every queued (not in-flight) flowfile of a connection, with DROP events. */
+  emptyQueue(connectionId: string): Promise<number> {
+    const connection = this.connections.get(connectionId);
+    if (!connection) throw new FloeError('FLOW', `flow '${this.def.name}' has no connection '${connectionId}' (it has: ${[...this.connections.keys()].join(', ')})`);
+    return emptyQueue(connection, this.repo, this.now());
   }
 
   getState(id: string): Record<string, string> {

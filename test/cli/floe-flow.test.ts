@@ -122,6 +122,18 @@ describe('floe flow', () => {
     await releaseLock(stateDir);
   });
 
+  it('queue lists queued flowfiles; empty-queue drops them with DROP events', async () => {
+    await floe(dir, 'flow', 'stop', 'ingest', 'fetch');
+    await floe(dir, 'flow', 'run', '--once');
+    const q = await floe(dir, 'flow', 'queue', 'ingest', 'list.success.fetch', '--json');
+    expect(q.stdout.trim().split('\n').map((l) => JSON.parse(l).filename).sort()).toEqual(['a.csv', 'b.csv']);
+    expect((await floe(dir, 'flow', 'queue', 'ingest', 'nope')).stderr).toMatch(/no connection 'nope' \(it has: list\.success\.fetch, /);
+    expect((await floe(dir, 'flow', 'empty-queue', 'ingest', 'list.success.fetch')).stdout).toBe('ingest.list.success.fetch: 2 flowfile(s) dropped\n');
+    expect((await floe(dir, 'flow', 'queue', 'ingest', 'list.success.fetch')).stdout).toBe('');
+    const drops = await floe(dir, 'flow', 'provenance', '--type', 'DROP', '--json');
+    expect(drops.stdout.trim().split('\n').map((l) => JSON.parse(l).details)).toEqual(['FlowFile Queue emptied by user', 'FlowFile Queue emptied by user']);
+  });
+
   it('processors lists types and prints one processor’s reference', async () => {
     expect((await floe(dir, 'flow', 'processors')).stdout).toMatch(/^ListFile\s+Lists files/);
     expect((await floe(dir, 'flow', 'processors', 'PutS3Object')).stdout).toContain('| Object Key | `${filename}` |');

@@ -89,7 +89,7 @@ describe('FetchFile', () => {
     await e.close();
 
     e = await open({ 'Completion Strategy': 'Move File', 'Move Destination Directory': 'done', 'Move Conflict Strategy': 'Keep Existing' });
-    e.connections.get('list.success.fetch')!.drainAll();
+    await e.emptyQueue('list.success.fetch');
     await e.runOnce('list');
     await e.drain();
     expect(await readdir(join(t.dir, 'in'))).toEqual([]);

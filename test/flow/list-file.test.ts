@@ -153,7 +153,7 @@ describe('ListFile', () => {
       expect(await list(e)).toEqual(['./a', './b']);
       await e.setRunStatus('list', 'STOPPED');
       await e.clearState('list');
-      e.connections.get('list.success.hold')!.drainAll();
+      await e.emptyQueue('list.success.hold');
     }
   });
 

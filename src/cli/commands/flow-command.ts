@@ -1,9 +1,9 @@
 /** `floe flow …`: NiFi-style flows from floe.yaml (docs/flow.md). */
 import { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { flowControlCommands } from './flow-control.js';
+import { flowControlCommands, flowEmptyQueueCommand } from './flow-control.js';
 import { flowExportCommand, flowImportCommand, flowProcessorsCommand, flowValidateCommand } from './flow-definition.js';
-import { flowProvenanceCommand, flowStatusCommand } from './flow-inspect.js';
+import { flowProvenanceCommand, flowQueueCommand, flowStatusCommand } from './flow-inspect.js';
 import { flowRunCommand } from './flow-run.js';
 
 export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -12,7 +12,9 @@ export function flowCommand(io: CliIo, setExitCode: (code: number) => void): Com
     flowRunCommand(io, setExitCode),
     flowStatusCommand(io),
     flowProvenanceCommand(io),
+    flowQueueCommand(io),
     ...flowControlCommands(io),
+    flowEmptyQueueCommand(io),
     flowValidateCommand(io, setExitCode),
     flowExportCommand(io),
     flowImportCommand(io),

@@ -50,3 +50,22 @@ export function flowControlCommands(io: CliIo): Command[] {
       }),
   );
 }
+
+export function flowEmptyQueueCommand(io: CliIo): Command {
+  return new Command('empty-queue')
+    .description('drop every flowfile queued on a connection (DROP events; the flow must not be running elsewhere)')
+    .argument('<flow>', 'flow name')
+    .argument('<connection>', 'connection id, as `floe flow status` shows it')
+    .option('--project <dir>', 'project folder (default: current folder)')
+    .action(async (flowName: string, connection: string, opts: { project?: string }) => {
+      const project = await loadFlowProject(io, opts.project);
+      const def = selectFlow(project, flowName);
+      const engine = await FlowEngine.open(def, { projectDir: project.dir, env: io.env });
+      try {
+        const n = await engine.emptyQueue(connection);
+        io.stdout.write(`${def.name}.${connection}: ${n} flowfile(s) dropped\n`);
+      } finally {
+        await engine.close();
+      }
+    });
+}

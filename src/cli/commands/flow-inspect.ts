@@ -8,7 +8,8 @@ import { flowStateDir } from '../../flow/flow-engine.js';
 import { inspectFlow } from '../../flow/flow-inspect.js';
 import type { ProvenanceEventType } from '../../flow/provenance.js';
 import type { CliIo } from '../io.js';
-import { eventLine, statusText } from '../flow/flow-format.js';
+import { eventLine, formatBytes, statusText } from '../flow/flow-format.js';
+import { listQueue } from '../../flow/queue-control.js';
 import { loadFlowProject, selectFlow, selectFlows } from '../flow/flow-project.js';
 
 export function flowStatusCommand(io: CliIo): Command {
@@ -70,5 +71,31 @@ export function flowProvenanceCommand(io: CliIo): Command {
         });
       }
       for (const e of events) io.stdout.write(`${opts.json ? JSON.stringify(e) : eventLine(e)}\n`);
+    });
+}
+
+export function flowQueueCommand(io: CliIo): Command {
+  return new Command('queue')
+    .description('list the flowfiles queued on a connection (durable state; works while the flow runs)')
+    .argument('<flow>', 'flow name')
+    .argument('<connection>', "connection id, as `floe flow status` shows it (e.g. 'list.success.fetch')")
+    .option('--project <dir>', 'project folder (default: current folder)')
+    .option('--limit <n>', 'at most N flowfiles (default 100)', (v) => Number.parseInt(v, 10))
+    .option('--json', 'JSON Lines output (with all attributes)')
+    .action(async (name: string, connection: string, opts: { project?: string; limit?: number; json?: boolean }) => {
+      const project = await loadFlowProject(io, opts.project);
+      const def = selectFlow(project, name);
+      if (!def.connections.some((c) => c.id === connection)) {
+        throw new FloeError('CONFIG', `flow '${def.name}' has no connection '${connection}' (it has: ${def.connections.map((c) => c.id).join(', ')})`);
+      }
+      const { repo } = await inspectFlow(def, flowStateDir(project.dir, def.name));
+      const items = listQueue(repo.queues.get(connection)?.values() ?? [], Date.now()).slice(0, opts.limit ?? 100);
+      for (const q of items) {
+        io.stdout.write(
+          opts.json
+            ? `${JSON.stringify(q)}\n`
+            : `${String(q.position).padStart(6)} ${q.uuid} ${(q.filename ?? '').padEnd(30)} ${formatBytes(q.size).padStart(9)} ${new Date(q.entryDate).toISOString()}${q.penalizedUntil ? `  penalized until ${new Date(q.penalizedUntil).toISOString()}` : ''}\n`,
+        );
+      }
     });
 }
