@@ -24,6 +24,7 @@ export class ContentStore {
   /** In-progress positional writes per handle: a retired handle is closed only when none is left. */
   private readonly writing = new Map<FileHandle, number>();
   private seq = 0;
+  private rolling: Promise<void> | undefined;
 
   private constructor(readonly dir: string) {}
 
@@ -43,8 +44,7 @@ export class ContentStore {
 
   async write(data: Buffer): Promise<ContentClaim> {
     if (data.length >= OWN_FILE_THRESHOLD) return this.writeOwnFile(data);
-    if (!this.current || this.current.size + data.length > MAX_APPENDABLE) await this.rollClaimFile();
-    const current = this.current!;
+    const current = await this.appendable(data.length);
     // Reserve the range synchronously: concurrent writers append without overlapping.
     const offset = current.size;
     current.size += data.length;
@@ -151,10 +151,18 @@ export class ContentStore {
     return `${String(++this.seq).padStart(10, '0')}.bin`;
   }
 
-  private async rollClaimFile(): Promise<void> {
-    if (this.current) this.retired.push(this.current.handle);
-    const name = this.nextName();
-    this.current = { name, handle: await open(join(this.dir, name), 'w'), size: 0 };
+  /** The shared claim file with room for `length` more bytes; concurrent writers wait for one roll-over. */
+  private async appendable(length: number): Promise<{ name: string; handle: FileHandle; size: number }> {
+    while (!this.current || this.current.size + length > MAX_APPENDABLE) {
+      this.rolling ??= (async () => {
+        const name = this.nextName();
+        const handle = await open(join(this.dir, name), 'w');
+        if (this.current) this.retired.push(this.current.handle);
+        this.current = { name, handle, size: 0 };
+      })().finally(() => (this.rolling = undefined));
+      await this.rolling;
+    }
+    return this.current;
   }
 
   private async writeOwnFile(data: Buffer): Promise<ContentClaim> {

@@ -264,8 +264,7 @@ export class FlowEngine {
         if (node.inputs.length === 0 || node.periodMillis > 0 || node.def.schedulingStrategy === 'CRON_DRIVEN') node.advanceSchedule(now);
         this.launch(node);
       }
-      wake = Math.min(wake, Math.max(node.yieldUntil, node.nextRunAt));
-      for (const c of node.inputs) wake = Math.min(wake, c.nextPenaltyExpiry());
+      wake = Math.min(wake, node.nextWake(now));
     }
     if (now - this.lastStatus > STATUS_INTERVAL) {
       this.lastStatus = now;

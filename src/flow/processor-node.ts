@@ -114,6 +114,21 @@ export class ProcessorNode {
     this.yieldUntil = 0;
   }
 
+  /**
+   * When the scheduler should look at this processor again by itself: its timer/cron, the end of a yield, a
+   * penalty expiring. New input, freed back pressure and finished tasks wake the scheduler anyway.
+   */
+  nextWake(now: number): number {
+    let wake = Infinity;
+    const backPressured = [...this.outputs.values()].some((list) => list.some((c) => c.isFull()));
+    if (!backPressured) {
+      if (this.inputs.length === 0 || this.periodMillis > 0 || this.cron) wake = Math.max(this.yieldUntil, this.nextRunAt);
+      else if (this.yieldUntil > now) wake = this.yieldUntil;
+    }
+    for (const c of this.inputs) wake = Math.min(wake, c.nextPenaltyExpiry());
+    return wake;
+  }
+
   log(level: LogLevel, message: string): void {
     if (levelRank(level) >= levelRank(this.def.bulletinLevel) && level !== 'NONE') {
       this.envt.bulletins.add(this.envt.now(), level, this.id, message);

@@ -77,6 +77,21 @@ describe('ProvenanceStore', () => {
 });
 
 describe('ContentStore', () => {
+  it('concurrent small writes share one claim file and read back intact', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'floe-content-'));
+    try {
+      const store = await ContentStore.open(dir);
+      const claims = await Promise.all(Array.from({ length: 50 }, (_, i) => store.write(Buffer.from(`item-${i}`))));
+      expect(new Set(claims.map((c) => c.file)).size).toBe(1);
+      await store.flush();
+      expect((await Promise.all(claims.map((c) => store.read(c)))).map(String)).toEqual(claims.map((_, i) => `item-${i}`));
+      await store.close();
+      expect(await readdir(dir)).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('packs small contents into shared files, streams big ones, and deletes unreferenced files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'floe-content-'));
     try {
