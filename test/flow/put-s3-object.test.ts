@@ -150,6 +150,22 @@ flows:
     }
   });
 
+  it('scenario 19 (single-part): two flowfiles with the same key in one batch both succeed, last writer wins whole', async () => {
+    await mkdir(join(dir, 'landing', 'one'));
+    await mkdir(join(dir, 'landing', 'two'));
+    await writeFile(join(dir, 'landing', 'one', 'x'), 'A'.repeat(100_000));
+    await writeFile(join(dir, 'landing', 'two', 'x'), 'B'.repeat(100_000));
+    const e = await open(ingest(
+      "{ type: PutS3Object, properties: { Bucket: floe-s3, Object Key: 'same/${filename}' }, autoTerminate: [success] }",
+      `storage: { buckets: { floe-s3: { type: s3, endpoint: '${moto.endpoint}', region: us-east-1 } } }`,
+    ));
+    await e.runOnce('list');
+    await e.drain();
+    expect(await e.provenance.query({ eventType: 'SEND' })).toHaveLength(2);
+    const body = Buffer.from(await (await handle!.services.objectStore!('floe-s3')).getBytes('same/x')).toString();
+    expect(body === 'A'.repeat(100_000) || body === 'B'.repeat(100_000)).toBe(true);
+  });
+
   it('ListS3 → FetchS3Object → PutFile copies new objects once', async () => {
     const storage = `storage: { buckets: { floe-s3: { type: s3, endpoint: '${moto.endpoint}', region: us-east-1 } } }`;
     const config = parseProjectConfig(`
