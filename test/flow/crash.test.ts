@@ -3,13 +3,12 @@
  * bucket, at fixed points (scenarios 12–15) and at random moments; after a restart no file is lost, no
  * object is duplicated or torn, and each delivered file has exactly one SEND event.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inspectFlow } from '../../src/flow/flow-inspect.js';
 import { flowStateDir } from '../../src/flow/flow-engine.js';
-import { flowFromYaml, tempProject } from './flow-harness.js';
+import { flowFromYaml, spawnFlowChild, tempProject } from './flow-harness.js';
 
 const YAML = `
 storage: { buckets: { floe-demo: { type: local, path: bucket } } }
@@ -25,17 +24,7 @@ flows:
       - { from: put, relationship: failure, to: put }
 `;
 
-const child = (dir: string, mode: 'once' | 'run', env: Record<string, string> = {}) => {
-  const p = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'crash-child.ts'), dir, mode], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ signal: NodeJS.Signals | null; code: number | null; out: string }>((r) => p.on('exit', (code, signal) => r({ code, signal, out })));
-  return { process: p, exited };
-};
+const child = spawnFlowChild;
 
 describe('crash safety (kill -9)', () => {
   let dir: string;

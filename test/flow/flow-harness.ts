@@ -1,4 +1,5 @@
 /** Test helpers: a temporary project, a flow from YAML, an engine with a controllable clock. */
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { afterEach, beforeEach } from 'vitest';
 import { tmpdir } from 'node:os';
@@ -69,4 +70,20 @@ export function useFlowProject(folders: string[] = ['in'], clockAheadMs = 5000):
     await cleanup?.();
   });
   return t;
+}
+
+/**
+ * Runs test/flow/crash-child.ts on a project (`once`: one listing + drain; `run`: the scheduler until killed).
+ * FLOE_FLOW_CRASH_AT / FLOE_FLOW_CRASH_AFTER in `env` make it SIGKILL itself at a crash point.
+ */
+export function spawnFlowChild(dir: string, mode: 'once' | 'run', env: Record<string, string> = {}) {
+  const p = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'crash-child.ts'), dir, mode], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ signal: NodeJS.Signals | null; code: number | null; out: string }>((r) => p.on('exit', (code, signal) => r({ code, signal, out })));
+  return { process: p, exited };
 }
