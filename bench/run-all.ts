@@ -1,8 +1,12 @@
 /** `npm run bench`: every benchmark, each printing its figure next to its baseline from the same run. */
 import { runStreamsBench } from './streams/streams-bench.js';
+import { runTasksBench } from './tasks/tasks-bench.js';
 import { runTranslateBench } from './translate/translate-bench.js';
 import { runFlowBench } from './flow/flow-bench.js';
+import { runCopyBench } from './copy/copy-bench.js';
 
 await runTranslateBench();
 await runFlowBench();
 await runStreamsBench();
+await runTasksBench();
+await runCopyBench();

@@ -19,6 +19,9 @@ class FakeEngine implements Engine {
     return () => undefined;
   }
 
+  readonly pipes = { start: async () => undefined, stop: async () => undefined, drain: async () => undefined, onLoad: () => () => undefined };
+  async idle(): Promise<void> {}
+
   async session(): Promise<Session> {
     const runs = this.runs;
     return {
@@ -139,7 +142,9 @@ describe('floe sql', () => {
     fs.mkdirSync(path.join(dir, 'proj'));
     const r = await cli(['sql', '--project', 'proj', '-q', 'select 1']);
     expect(r.code).toBe(0);
-    expect(engine.opened).toEqual([{ database: path.join(dir, 'proj', '.floe', 'warehouse.duckdb') }]);
+    expect(engine.opened).toEqual([
+      { database: path.join(dir, 'proj', '.floe', 'warehouse.duckdb'), projectDir: path.join(dir, 'proj'), storage: { buckets: {} }, tasks: {} },
+    ]);
     expect(fs.statSync(path.join(dir, 'proj', '.floe')).isDirectory()).toBe(true);
     expect(r.out).toContain('1 Row(s) produced.');
   });

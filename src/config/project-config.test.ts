@@ -23,6 +23,11 @@ storage:
     ).toThrow(/^p\/floe\.yaml:3:37: storage\.buckets\.floe-demo\.path: /);
   });
 
+  it('reads task settings and rejects a negative trigger interval', () => {
+    expect(parseProjectConfig('tasks: { minimumTriggerIntervalSeconds: 0 }').tasks).toEqual({ minimumTriggerIntervalSeconds: 0 });
+    expect(() => parseProjectConfig('tasks:\n  minimumTriggerIntervalSeconds: -1\n')).toThrow(/^floe\.yaml:2:34: tasks\.minimumTriggerIntervalSeconds: /);
+  });
+
   it('rejects unknown keys inside a bucket', () => {
     expect(() => parseProjectConfig('storage:\n  buckets:\n    b1x: { type: local, path: x, paht: y }\n')).toThrow(
       /storage\.buckets\.b1x: Unrecognized key: "paht"/,

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { FloeError } from '../core/errors.js';
 import { storageSection } from './storage-config.js';
 import { flowsSection } from './flows-config.js';
+import { tasksSection } from './tasks-config.js';
 
 export const PROJECT_FILE = 'floe.yaml';
 
@@ -20,6 +21,7 @@ export const projectConfigSchema = z
     name: z.string().min(1).optional(),
     storage: storageSection.default({ buckets: {} }),
     flows: flowsSection.default({}),
+    tasks: tasksSection.optional(),
   })
   .loose();
 

@@ -6,8 +6,10 @@ import type { FloeError } from '../core/errors.js';
 import type { StatementResult } from '../core/result.js';
 import type { StorageConfig } from '../config/storage-config.js';
 import type { TableCommit } from './changes/change-events.js';
+import type { PipeLoad, Pipes, PipeServiceOptions } from './pipe/pipe-service.js';
+import type { Clock } from '../core/ports/clock.js';
 
-export type { TableCommit };
+export type { TableCommit, PipeLoad, Pipes, PipeServiceOptions };
 
 export type StatementOutcome =
   | { ok: true; result: StatementResult }
@@ -44,11 +46,29 @@ export interface EngineOptions {
   internalStageDir?: string;
   /** Wall clock in ms; tests inject one to age streams without waiting. */
   now?: () => number;
+  /** Clock for task schedules (and `now`); tests inject a manual clock to drive schedules without sleeping. */
+  clock?: Clock;
+  /** floe.yaml `tasks` settings (environment, not SQL). */
+  tasks?: TaskEnvironment;
+}
+
+export interface TaskEnvironment {
+  /**
+   * Replaces USER_TASK_MINIMUM_TRIGGER_INTERVAL_IN_SECONDS (Snowflake: ≥ 10 s, default 30 s) for triggered tasks;
+   * 0 lets a triggered task run as soon as a commit gives its stream data.
+   */
+  minTriggerIntervalSeconds?: number;
+  /** Run task schedules and triggers in this process (default true). */
+  scheduler?: boolean;
 }
 
 export interface Engine {
   session(): Promise<Session>;
   /** Subscribe to commits that changed tracked tables (no polling); returns the unsubscribe function. */
   onCommit(listener: (commit: TableCommit) => void): () => void;
+  /** Auto-ingest pipes: `floe run` starts the service; statements (REFRESH, PIPE_STATUS) work either way. */
+  readonly pipes: Pipes;
+  /** Wait until no task run is in flight (EXECUTE TASK is asynchronous, as in Snowflake). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }

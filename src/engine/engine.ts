@@ -11,6 +11,15 @@ import { ChangeEvents } from './changes/change-events.js';
 import { LogCompactor } from './changes/log-compactor.js';
 import { bootstrapChangeTablesSql, changeTables } from './changes/change-store.js';
 import { SessionImpl } from './session.js';
+import { PipeService } from './pipe/pipe-service.js';
+import { ensurePipeQueue } from './pipe/pipe-queue.js';
+import { ensureLoadHistory } from './load/load-history.js';
+import { ensureLoadErrors } from './load/load-errors.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { TaskEnvironment } from './engine-api.js';
+import { TaskScheduler } from './tasks/task-scheduler.js';
+import { bootstrapTaskHistorySql } from './tasks/task-history.js';
+import './tasks/task-history-function.js';
 
 /** A fresh warehouse gets this database (with schema PUBLIC) so `floe sql` works with zero setup. */
 export const DEFAULT_DATABASE = 'FLOE';
@@ -18,16 +27,20 @@ export const DEFAULT_DATABASE = 'FLOE';
 export class EngineImpl implements Engine {
   /** Internal: for benchmarks and tools that need the engine parts (not part of the API). */
   readonly core: EngineCore;
+  readonly pipes: PipeService;
   private readonly sessions = new Set<SessionImpl>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(driver: WarehouseDriver, committedVersion: number, now: () => number, storage: EngineStorage) {
+  private constructor(driver: WarehouseDriver, committedVersion: number, timeSource: Clock, storage: EngineStorage, tasks: TaskEnvironment) {
     this.core = {
       storage,
       clock: new ChangeClock(committedVersion),
       events: new ChangeEvents(),
       compactor: undefined as unknown as LogCompactor,
-      now,
+      pipes: undefined as unknown as PipeService,
+      tasks: undefined as unknown as TaskScheduler,
+      now: () => timeSource.now(),
+      timeSource,
       driver,
       catalog: new Catalog(),
       metadata: new MetadataStore(driver.dialect),
@@ -38,17 +51,27 @@ export class EngineImpl implements Engine {
       },
     };
     this.core.compactor = new LogCompactor(this.core);
+    this.pipes = this.core.pipes = new PipeService(this.core);
+    this.core.tasks = new TaskScheduler(this.core, {
+      clock: timeSource,
+      openSession: async () => (await this.session()) as SessionImpl,
+      ...(tasks.minTriggerIntervalSeconds !== undefined ? { minTriggerIntervalSeconds: tasks.minTriggerIntervalSeconds } : {}),
+    });
   }
 
-  static async start(driver: WarehouseDriver, options: { now?: () => number; storage: EngineStorage }): Promise<EngineImpl> {
+  static async start(driver: WarehouseDriver, options: { clock: Clock; storage: EngineStorage; tasks?: TaskEnvironment }): Promise<EngineImpl> {
     const conn = await driver.connect();
     let engine: EngineImpl;
     try {
       const metadata = new MetadataStore(driver.dialect);
       await metadata.bootstrap(conn);
       for (const sql of bootstrapChangeTablesSql(driver.dialect)) await conn.execute(sql);
+      await ensureLoadHistory(conn, driver.dialect);
+      await ensurePipeQueue(conn, driver.dialect);
+      await ensureLoadErrors(conn, driver.dialect);
+      await conn.execute(bootstrapTaskHistorySql(driver.dialect));
       const v = await conn.query(`SELECT coalesce(max(version), 0) FROM ${changeTables(driver.dialect).commits}`);
-      engine = new EngineImpl(driver, Number(v.rows[0]?.[0] ?? 0), options.now ?? Date.now, options.storage);
+      engine = new EngineImpl(driver, Number(v.rows[0]?.[0] ?? 0), options.clock, options.storage, options.tasks ?? {});
       engine.core.catalog.load(await metadata.load(conn));
     } finally {
       await conn.close();
@@ -58,7 +81,12 @@ export class EngineImpl implements Engine {
       await s.query(`CREATE DATABASE IF NOT EXISTS ${DEFAULT_DATABASE}`);
       await s.close();
     }
+    if (options.tasks?.scheduler !== false) await engine.core.tasks.start();
     return engine;
+  }
+
+  idle(): Promise<void> {
+    return this.core.tasks.idle();
   }
 
   onCommit(listener: (commit: TableCommit) => void): () => void {
@@ -81,6 +109,9 @@ export class EngineImpl implements Engine {
   }
 
   async close(): Promise<void> {
+    await this.pipes.stop();
+    // In-flight task runs finish first (they use sessions of this engine).
+    await this.core.tasks.close();
     for (const s of [...this.sessions]) await s.close();
     await this.core.compactor.close();
     await this.core.storage.resolver.close();

@@ -14,8 +14,11 @@ import type { RememberedResult } from './session-functions.js';
 import type { ChangeClock } from './changes/change-clock.js';
 import type { ChangeEvents } from './changes/change-events.js';
 import type { LogCompactor } from './changes/log-compactor.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { TaskScheduler } from './tasks/task-scheduler.js';
 import type { TransactionChanges } from './transactions.js';
 import type { StatementChanges } from './changes/statement-changes.js';
+import type { PipeRuntime } from './pipe/pipe-runtime.js';
 
 export interface EngineCore {
   driver: WarehouseDriver;
@@ -31,12 +34,27 @@ export interface EngineCore {
   compactor: LogCompactor;
   /** Wall clock in ms (injectable so tests can age streams). */
   now(): number;
+  /** The pipe service (auto-ingest queue and loader). */
+  pipes: PipeRuntime;
+  /** The Clock port (task schedules). */
+  timeSource: Clock;
+  tasks: TaskScheduler;
 }
 
 export interface EngineStorage {
   resolver: ObjectStoreResolver;
   /** Absolute folder for internal, table and user stages. */
   internalRoot: string;
+}
+
+/** What a session running a task body knows about that run (SYSTEM$… task functions). */
+export interface TaskRunContext {
+  name: string;
+  returnValue?: string;
+  /** Return values of this run's predecessors, by upper-case task name. */
+  predecessorValues: Map<string, string>;
+  /** The graph's CONFIG (merged with EXECUTE TASK … USING CONFIG), parsed. */
+  config: Record<string, unknown> | undefined;
 }
 
 export interface SessionState {
@@ -51,8 +69,12 @@ export interface SessionState {
   txn: TransactionChanges | undefined;
   conn: WarehouseConnection;
   lastQueryId: string | undefined;
+  /** Job (query) id of the session's last COPY INTO <table> (VALIDATE … JOB_ID => '_last'). */
+  lastCopyJob?: string;
   /** Recent results by query id, oldest first (RESULT_SCAN). */
   results: Map<string, RememberedResult>;
+  /** Set while the session runs a task body. */
+  task?: TaskRunContext;
 }
 
 export interface StatementInput {
@@ -63,6 +85,8 @@ export interface StatementInput {
 }
 
 export interface HandlerResult {
+  /** The statement's query id when the handler chose it (COPY: its job id). */
+  queryId?: string;
   columns: ResultColumn[];
   rows: FloeValue[][];
   rowsAffected?: number;

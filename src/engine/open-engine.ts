@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Engine, EngineOptions } from './engine-api.js';
 import { EngineImpl } from './engine.js';
+import { systemClock } from './system-clock.js';
 
 export async function openEngine(options: EngineOptions): Promise<Engine> {
   const { DuckDbDriver } = await import('../adapters/warehouse/duckdb/duckdb-driver.js');
@@ -21,7 +22,12 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const resolver = scratch === undefined ? registry : withCleanup(registry, scratch);
   const driver = await DuckDbDriver.open(options.database);
   try {
-    return await EngineImpl.start(driver, { ...(options.now ? { now: options.now } : {}), storage: { resolver, internalRoot: resolve(internalRoot) } });
+    const clock = options.clock ?? (options.now ? { now: options.now, setTimer: systemClock.setTimer } : systemClock);
+    return await EngineImpl.start(driver, {
+      clock,
+      storage: { resolver, internalRoot: resolve(internalRoot) },
+      ...(options.tasks ? { tasks: options.tasks } : {}),
+    });
   } catch (e) {
     await driver.close();
     await resolver.close();

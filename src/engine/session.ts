@@ -59,7 +59,7 @@ export class SessionImpl implements Session {
       const ctx: ExecContext = { engine: this.engine, session: this.state, stmt: { sql: st.sql, tokens: st.tokens, line: st.line } };
       try {
         const r = await routeStatement(ctx);
-        const queryId = randomUUID();
+        const queryId = r.queryId ?? randomUUID();
         this.state.lastQueryId = queryId;
         this.remember(queryId, r.columns, r.rows);
         const result: StatementResult = { statement: number, sql: st.sql, columns: r.columns, rows: r.rows, queryId };

@@ -10,18 +10,20 @@ import { handleAccountObject, handleGrant } from './handlers/account-objects.js'
 import { handleCreateDatabaseOrSchema, handleDropDatabaseOrSchema, handleUse, handleAlterDatabaseOrSchema } from './handlers/database-schema.js';
 import { handleDescribe } from './handlers/describe.js';
 import { handleMerge } from './handlers/merge.js';
-import { handleQueryOrDml } from './handlers/query.js';
+import { handleQueryOrDml, handleSystemCall } from './handlers/query.js';
+import { handleAlterTask, handleCreateTask, handleDropTask, handleExecuteTask } from './handlers/task-ddl.js';
 import { handleAlterSession, handleTransaction } from './handlers/session-statements.js';
 import { handleShow } from './handlers/show.js';
 import { handleCreateStageOrFormat, handleDropStageOrFormat } from './handlers/stage-ddl.js';
 import { handleGet, handleList, handlePut, handleRemove } from './handlers/stage-files.js';
 import { handleCopyInto } from './handlers/copy-into.js';
+import { handleAlterPipe, handleCreatePipe, handleDropPipe } from './handlers/pipe-ddl.js';
 import { handleCreateStream, handleDropStream } from './handlers/stream-ddl.js';
 import { handleAlterTable, handleCreateTableOrView, handleDropTableOrView, handleTruncate } from './handlers/table-ddl.js';
 
 type Handler = (ctx: ExecContext) => Promise<HandlerResult>;
 
-const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE'];
+const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'TASK', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE'];
 
 /** The object kind of CREATE [OR REPLACE] [TRANSIENT|TEMPORARY|…] <kind>. */
 function createdKind(words: string[]): string | undefined {
@@ -63,25 +65,37 @@ function pickHandler(words: string[]): Handler {
       if (kind === 'DATABASE' || kind === 'SCHEMA') return handleCreateDatabaseOrSchema;
       if (kind === 'TABLE' || kind === 'VIEW') return handleCreateTableOrView;
       if (kind === 'STREAM') return handleCreateStream;
+      if (kind === 'TASK') return handleCreateTask;
       if (kind === 'ROLE' || kind === 'WAREHOUSE' || kind === 'USER') return handleAccountObject;
       if (kind === 'STAGE' || (kind === 'FILE' && words.includes('FORMAT'))) return handleCreateStageOrFormat;
+      if (kind === 'PIPE') return handleCreatePipe;
       break;
     }
     case 'DROP':
       if (w1 === 'DATABASE' || w1 === 'SCHEMA') return handleDropDatabaseOrSchema;
       if (w1 === 'TABLE' || w1 === 'VIEW') return handleDropTableOrView;
       if (w1 === 'STREAM') return handleDropStream;
+      if (w1 === 'TASK') return handleDropTask;
       if (w1 === 'ROLE' || w1 === 'WAREHOUSE' || w1 === 'USER') return handleAccountObject;
       if (w1 === 'STAGE' || (w1 === 'FILE' && words[2] === 'FORMAT')) return handleDropStageOrFormat;
+      if (w1 === 'PIPE') return handleDropPipe;
       break;
     case 'ALTER':
       if (w1 === 'SESSION') return handleAlterSession;
       if (w1 === 'TABLE') return handleAlterTable;
+      if (w1 === 'TASK') return handleAlterTask;
       if (w1 === 'DATABASE' || w1 === 'SCHEMA') return handleAlterDatabaseOrSchema;
       if (w1 === 'WAREHOUSE' || w1 === 'ROLE' || w1 === 'USER') return handleAccountObject;
+      if (w1 === 'PIPE') return handleAlterPipe;
       break;
     case 'TRUNCATE':
       return handleTruncate;
+    case 'EXECUTE':
+      if (w1 === 'TASK') return handleExecuteTask;
+      break;
+    case 'CALL':
+      if (w1 !== undefined && w1.startsWith('SYSTEM$')) return handleSystemCall;
+      break;
     case 'USE':
       return handleUse;
     case 'SHOW':

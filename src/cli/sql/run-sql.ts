@@ -10,6 +10,8 @@ import { createFormatter } from '../format/formatters.js';
 import { readAll, type CliIo } from '../io.js';
 import { runRepl } from '../repl/repl.js';
 import { executeScript } from './execute.js';
+import { loadProjectConfig } from '../../config/project-config.js';
+import { taskEnvironment } from '../../config/tasks-config.js';
 import { inputName, resolveDatabase, STDIN_NAME, type SqlOptions } from './sql-options.js';
 
 export const EXIT_OK = 0;
@@ -27,9 +29,14 @@ export async function runSql(options: SqlOptions, io: CliIo): Promise<number> {
   const scripts = interactive ? [] : await readScripts(options, io);
   if (target.stateDir !== undefined) fs.mkdirSync(target.stateDir, { recursive: true });
 
+  // A project's floe.yaml binds buckets and task settings (bad config is a usage error naming the key).
+  const project = target.projectDir !== undefined ? await loadProjectConfig(target.projectDir) : undefined;
   let engine: Engine;
   try {
-    engine = await io.openEngine({ database: target.database });
+    engine = await io.openEngine({
+      database: target.database,
+      ...(project ? { projectDir: project.dir, storage: project.config.storage, tasks: taskEnvironment(project.config.tasks) } : {}),
+    });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new FloeError('CONFIG', `cannot open warehouse ${target.database}: ${reason}`, { cause: error });

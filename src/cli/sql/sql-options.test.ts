@@ -11,6 +11,7 @@ describe('resolveDatabase', () => {
     expect(resolveDatabase(base, env)).toEqual({
       database: '/srv/proj/.floe/warehouse.duckdb',
       stateDir: '/srv/proj/.floe',
+      projectDir: '/srv/proj',
       historyFile: '/srv/proj/.floe/sql_history',
     });
   });

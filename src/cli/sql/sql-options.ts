@@ -22,6 +22,8 @@ export interface ResolvedDatabase {
   database: string;
   /** The project's `.floe/` folder to create before opening, when the database lives there. */
   stateDir?: string;
+  /** The project folder (its floe.yaml configures storage and tasks), when the warehouse is a project's. */
+  projectDir?: string;
   historyFile: string;
 }
 
@@ -51,7 +53,7 @@ export function resolveDatabase(options: SqlOptions, env: { cwd: string; homedir
   }
   const project = path.resolve(env.cwd, options.project ?? '.');
   const stateDir = path.join(project, '.floe');
-  return { database: path.join(stateDir, 'warehouse.duckdb'), stateDir, historyFile: path.join(stateDir, 'sql_history') };
+  return { database: path.join(stateDir, 'warehouse.duckdb'), stateDir, projectDir: project, historyFile: path.join(stateDir, 'sql_history') };
 }
 
 /** Name used for an input in error locations. */

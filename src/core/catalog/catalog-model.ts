@@ -89,6 +89,46 @@ export interface StreamDef extends Owned {
   showInitialRows: boolean;
 }
 
+export type OverlapPolicy = 'NO_OVERLAP' | 'ALLOW_CHILD_OVERLAP' | 'ALLOW_ALL_OVERLAP';
+
+export interface QualifiedName {
+  database: string;
+  schema: string;
+  name: string;
+}
+
+export interface TaskDef extends Owned {
+  database: string;
+  schema: string;
+  name: string;
+  /** Changes on CREATE OR REPLACE (SHOW TASKS `id`). */
+  id: string;
+  warehouse?: string;
+  /** SCHEDULE as written ('5 MINUTES', 'USING CRON …'). */
+  schedule?: string;
+  /** CONFIG JSON text (root tasks). */
+  config?: string;
+  overlapPolicy: OverlapPolicy;
+  /** Task parameters (USER_TASK_TIMEOUT_MS, SUSPEND_TASK_AFTER_NUM_FAILURES, …) and session parameters, as given. */
+  params: Record<string, string>;
+  predecessors: QualifiedName[];
+  /** FINALIZE = <root>: this task is the root's finalizer. */
+  finalize?: QualifiedName;
+  /** WHEN condition, Snowflake text. */
+  condition?: string;
+  /** The body after AS, Snowflake text. */
+  definition: string;
+  state: 'started' | 'suspended';
+  /** Epoch ms of the last RESUME / SET SCHEDULE: the base time of interval schedules. */
+  scheduleBase?: number;
+  lastCommittedOn?: string;
+  lastSuspendedOn?: string;
+  lastSuspendedReason?: string;
+  /** Increments on every RESUME / EXECUTE after a modification; restarts at 1 when re-created. */
+  graphVersion: number;
+  modified: boolean;
+}
+
 /** Account-level objects floe records (and SHOW shows) but does not enforce in embedded mode. */
 export interface AccountObjectDef extends Owned {
   kind: 'ROLE' | 'WAREHOUSE' | 'USER';
@@ -116,6 +156,7 @@ export type CatalogEntry =
   | { kind: 'SCHEMA'; def: SchemaDef }
   | { kind: 'TABLE'; def: TableDef }
   | { kind: 'STREAM'; def: StreamDef }
+  | { kind: 'TASK'; def: TaskDef }
   | { kind: 'ACCOUNT_OBJECT'; def: AccountObjectDef }
   | { kind: 'GRANT'; def: GrantDef }
   | { kind: 'SCHEMA_OBJECT'; def: SchemaObjectDef };

@@ -3,7 +3,7 @@
  * `apply(change)`, which the engine calls after the same change committed to the warehouse's metadata
  * table — so memory never runs ahead of what would survive a restart.
  */
-import type { AccountObjectDef, CatalogEntry, DatabaseDef, GrantDef, SchemaDef, SchemaObjectDef, StreamDef, TableDef } from './catalog-model.js';
+import type { AccountObjectDef, CatalogEntry, DatabaseDef, GrantDef, SchemaDef, SchemaObjectDef, StreamDef, TableDef, TaskDef } from './catalog-model.js';
 
 export interface CatalogRef {
   kind: CatalogEntry['kind'];
@@ -25,7 +25,9 @@ type DefOf<K extends CatalogEntry['kind']> = K extends 'DATABASE'
       ? TableDef
       : K extends 'STREAM'
         ? StreamDef
-        : K extends 'ACCOUNT_OBJECT'
+        : K extends 'TASK'
+          ? TaskDef
+          : K extends 'ACCOUNT_OBJECT'
         ? AccountObjectDef
         : K extends 'SCHEMA_OBJECT'
           ? SchemaObjectDef
@@ -39,6 +41,7 @@ export function entryKey(e: CatalogEntry): string {
       return [e.def.database, e.def.name].join(SEP);
     case 'TABLE':
     case 'STREAM':
+    case 'TASK':
       return [e.def.database, e.def.schema, e.def.name].join(SEP);
     case 'ACCOUNT_OBJECT':
       return [e.def.kind, e.def.name].join(SEP);
@@ -54,6 +57,7 @@ export const keys = {
   schema: (db: string, name: string): CatalogRef => ({ kind: 'SCHEMA', key: [db, name].join(SEP) }),
   table: (db: string, schema: string, name: string): CatalogRef => ({ kind: 'TABLE', key: [db, schema, name].join(SEP) }),
   stream: (db: string, schema: string, name: string): CatalogRef => ({ kind: 'STREAM', key: [db, schema, name].join(SEP) }),
+  task: (db: string, schema: string, name: string): CatalogRef => ({ kind: 'TASK', key: [db, schema, name].join(SEP) }),
   accountObject: (kind: string, name: string): CatalogRef => ({ kind: 'ACCOUNT_OBJECT', key: [kind, name].join(SEP) }),
   schemaObject: (kind: SchemaObjectDef['objectKind'], db: string, schema: string, name: string): CatalogRef => ({
     kind: 'SCHEMA_OBJECT',
@@ -105,6 +109,16 @@ export class Catalog {
 
   streams(db?: string, schema?: string): StreamDef[] {
     return this.all('STREAM')
+      .filter((t) => (db === undefined || t.database === db) && (schema === undefined || t.schema === schema))
+      .sort((a, b) => a.database.localeCompare(b.database) || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name));
+  }
+
+  task(db: string, schema: string, name: string): TaskDef | undefined {
+    return this.get({ kind: 'TASK', key: [db, schema, name].join(SEP) });
+  }
+
+  tasks(db?: string, schema?: string): TaskDef[] {
+    return this.all('TASK')
       .filter((t) => (db === undefined || t.database === db) && (schema === undefined || t.schema === schema))
       .sort((a, b) => a.database.localeCompare(b.database) || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name));
   }

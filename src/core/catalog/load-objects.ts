@@ -46,7 +46,11 @@ export interface PipeDef extends SchemaObjectBase {
   /** Pipe generation: changes on CREATE OR REPLACE, so history of the old pipe no longer applies. */
   pipeId: string;
   paused: boolean;
+  /** When PIPE_EXECUTION_PAUSED was last set to TRUE (ISO instant): a pipe paused 14 days is stale. */
+  pausedOn?: string;
   integration?: string;
+  errorIntegration?: string;
+  awsSnsTopic?: string;
 }
 
 export type SchemaObjectDef = StageDef | FileFormatDef | PipeDef;

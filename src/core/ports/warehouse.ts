@@ -23,6 +23,8 @@ export interface WarehouseConnection {
    * current transaction. Loaders stage parsed file rows this way and convert them with set-based SQL.
    */
   appendRows(tempTable: string, rows: readonly (readonly (string | number | null)[])[]): Promise<void>;
+  /** Interrupt the statement running on this connection (task timeouts); a no-op when idle. */
+  cancel(): void;
   /** Set the time zone in which LTZ values are computed and rendered. */
   setTimeZone(tz: string): Promise<void>;
   close(): Promise<void>;
@@ -73,6 +75,8 @@ export interface WarehouseDialect {
   dropSchema(physicalSchema: string): string;
   createTable(physicalName: string, columns: readonly ColumnSpec[], replace: boolean): string;
   changeTracking: ChangeTrackingDialect;
+  /** TIMESTAMP_LTZ value of an epoch-milliseconds expression (history tables keep epoch ms). */
+  epochMillisToLtz(expr: string): string;
 }
 
 /**

@@ -14,11 +14,13 @@ import type { FloeValue } from '../../core/result.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 import { errorExprs, valueSql, type TargetColumn } from '../load/copy-sql.js';
-import { ensureLoadHistory, loadedBefore, recordLoads, type FileOutcome } from '../load/load-history.js';
+import { errorRowsSql, recordErrors, recordFileError } from '../load/load-errors.js';
+import { ensureLoadHistory, loadedBefore, recordLoads, type FileOutcome, type PipeLoadInfo } from '../load/load-history.js';
 import { formatOptions, optionBool, optionString, parseOptions, type OptionMap } from '../load/option-parser.js';
 import { readCsvIntoRaw } from '../load/stage-file-reader.js';
 import { displayKey, parseStageRef, relativeKey, resolveStageRef, urlLocation, type StageLocation } from '../load/stage-location.js';
 import { findTable } from '../resolve-names.js';
+import { validateCopy } from '../load/copy-validate.js';
 import { patternMatcher } from './stage-files.js';
 import { formatNameOf } from './stage-ddl.js';
 import { resultColumns } from './show-common.js';
@@ -41,12 +43,22 @@ export function parseOnError(v: string | undefined, dflt: OnError): OnError {
   throw compilationError(`invalid value '${v}' for copy option ON_ERROR`);
 }
 
+/** The identity of a file in the table's bulk load history (with its checksum). */
+export const fileIdOf = (loc: StageLocation, info: ObjectInfo): string => `${loc.store.kind}:${loc.store.bucket}:${info.key}`;
+
+export const optionOnError = (o: OptionMap): string | undefined => optionString('ON_ERROR', o.ON_ERROR);
+
+/** Whether a transforming COPY filters rows (pipes forbid it). */
+export const transformHasWhere = (plan: CopyPlan): boolean => plan.transform?.hasWhere ?? false;
+
 export interface CopyPlan {
   table: { database: string; schema: string; name: string };
   loc: StageLocation;
   files?: string[];
   pattern?: string;
   options: OptionMap;
+  /** `FROM (SELECT …)`: see copy-transform.ts. */
+  transform?: { hasWhere: boolean };
 }
 
 export function parseCopy(ctx: ExecContext, cur: TokenCursor): CopyPlan {
@@ -122,14 +134,38 @@ export async function handleCopyInto(ctx: ExecContext): Promise<HandlerResult> {
   }
   if (o.INCLUDE_METADATA !== undefined) throw unsupported('INCLUDE_METADATA');
   const validation = optionString('VALIDATION_MODE', o.VALIDATION_MODE);
-  if (validation !== undefined) throw unsupported(`VALIDATION_MODE = ${validation}`);
+  if (validation !== undefined) return validateCopy(ctx, plan, validation);
   return runCopy(ctx, plan, { onErrorDefault: { mode: 'ABORT_STATEMENT' } });
+}
+
+/** Files a COPY selects: FILES wins over PATTERN; both are relative to the location's path. */
+export async function candidateFiles(plan: CopyPlan): Promise<ObjectInfo[]> {
+  const { loc } = plan;
+  const candidates: ObjectInfo[] = [];
+  if (plan.files) {
+    const base = loc.prefix === '' || loc.prefix.endsWith('/') ? loc.prefix : `${loc.prefix}/`;
+    for (const f of plan.files) {
+      const info = (await loc.store.head(base + f)) ?? (await loc.store.head(loc.prefix + f));
+      if (info) candidates.push(info);
+    }
+    return candidates;
+  }
+  const match = patternMatcher(plan.pattern);
+  for await (const info of loc.store.list(loc.prefix)) if (match(relativeKey(loc, info.key)) || match(displayKey(loc, info.key))) candidates.push(info);
+  return candidates;
 }
 
 export interface RunCopyOptions {
   onErrorDefault: OnError;
-  /** Pipe loads: the pipe's name and the exact keys to load (already de-duplicated by the pipe's history). */
-  pipe?: { name: string; keys: ObjectInfo[] };
+  /** The COPY's job id (its query id, for VALIDATE); a new one by default. */
+  jobId?: string;
+  /** Pipe loads: the pipe and the exact keys to load (already de-duplicated by the pipe's history). */
+  pipe?: {
+    info: PipeLoadInfo;
+    keys: ObjectInfo[];
+    /** Runs in the load's transaction after the history rows (the pipe marks its queue rows done). */
+    inTransaction?: (outcomes: readonly FileOutcome[]) => Promise<void>;
+  };
 }
 
 export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOptions): Promise<HandlerResult> {
@@ -149,22 +185,9 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   await ensureLoadHistory(conn, d);
 
   // File selection: FILES wins over PATTERN; both are relative to the location's path.
-  let candidates: ObjectInfo[];
   const explicit = plan.files !== undefined;
-  if (run.pipe) candidates = run.pipe.keys;
-  else if (plan.files) {
-    const base = loc.prefix === '' || loc.prefix.endsWith('/') ? loc.prefix : `${loc.prefix}/`;
-    candidates = [];
-    for (const f of plan.files) {
-      const info = (await loc.store.head(base + f)) ?? (await loc.store.head(loc.prefix + f));
-      if (info) candidates.push(info);
-    }
-  } else {
-    const match = patternMatcher(plan.pattern);
-    candidates = [];
-    for await (const info of loc.store.list(loc.prefix)) if (match(relativeKey(loc, info.key)) || match(displayKey(loc, info.key))) candidates.push(info);
-  }
-  const fileId = (info: ObjectInfo) => `${loc.store.kind}:${loc.store.bucket}:${info.key}`;
+  const candidates = run.pipe ? run.pipe.keys : await candidateFiles(plan);
+  const fileId = (info: ObjectInfo) => fileIdOf(loc, info);
   const rows: FloeValue[][] = [];
   const skippedRows: FloeValue[][] = [];
   const toLoad: ObjectInfo[] = [];
@@ -184,7 +207,9 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const colList = def.columns.map((c) => d.quoteIdent(c.name)).join(', ');
   const values = cols.map((c) => valueSql(d, c, truncate)).join(', ');
   const outcomes: FileOutcome[] = [];
-  const jobId = randomUUID();
+  const jobId = run.jobId ?? randomUUID();
+  const job = { jobId, tableKey, pipeId: run.pipe?.info.pipeId };
+  ctx.session.lastCopyJob = jobId;
   // Rows, load history (and, for a tracked table, its change version) commit together; loaded rows are
   // ordinary inserts for streams.
   await writeToTable(ctx, def, async (physical) => {
@@ -201,6 +226,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
       let errors = 0;
       let first: FloeValue[] = [null, null, null, null];
       if (read.fileError) {
+        await recordFileError(conn, d, job, fileName, read.fileError);
         errors = 1;
         parsed = Math.max(parsed, 1);
         first = [read.fileError.message, 1, 1, null];
@@ -208,6 +234,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
         const stats = await conn.query(`SELECT count(*) FILTER (WHERE (${err.message}) IS NOT NULL) FROM ${raw}`);
         errors = Number(stats.rows[0]![0]);
         if (errors > 0) {
+          await recordErrors(conn, d, job, errorRowsSql(d, raw, err, fileName, cols.map((c) => c.raw), format.fieldDelimiter));
           const f = await conn.query(`SELECT ${err.message}, l, ${err.character}, ${err.column}, r FROM ${raw} WHERE (${err.message}) IS NOT NULL ORDER BY r LIMIT 1`);
           const [m, l, c, colName, r] = f.rows[0]!;
           first = [m, l, c, colName];
@@ -238,6 +265,8 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
       const status = errors === 0 ? 'LOADED' : loaded === 0 ? 'LOAD_FAILED' : 'PARTIALLY_LOADED';
       outcomes.push({
         file: fileName,
+        path: relativeKey(loc, info.key),
+        stageLocation: loc.display,
         fileId: fileId(info),
         etag: info.etag,
         size: info.size,
@@ -253,7 +282,8 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
       });
     }
     await conn.execute(`DROP TABLE IF EXISTS ${raw}`);
-    await recordLoads(conn, d, tableKey, outcomes, jobId, run.pipe?.name);
+    await recordLoads(conn, d, tableKey, outcomes, jobId, run.pipe?.info);
+    await run.pipe?.inTransaction?.(outcomes);
   });
   if (purge) {
     // Purge failures are silent in Snowflake; the load has committed either way.
@@ -263,5 +293,5 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
     if (returnFailedOnly && oc.status === 'LOADED') continue;
     rows.push([oc.file, oc.status, oc.rowsParsed, oc.rowsLoaded, oc.errorLimit, oc.errorsSeen, oc.firstError, oc.firstErrorLine, oc.firstErrorCharacter, oc.firstErrorColumn]);
   }
-  return { columns: RESULT_COLUMNS, rows: [...rows, ...skippedRows], rowsAffected: outcomes.reduce((a, x) => a + x.rowsLoaded, 0) };
+  return { queryId: jobId, columns: RESULT_COLUMNS, rows: [...rows, ...skippedRows], rowsAffected: outcomes.reduce((a, x) => a + x.rowsLoaded, 0) };
 }

@@ -88,7 +88,8 @@ describe('DESCRIBE DATABASE / SCHEMA', () => {
   });
 
   it('reports other kinds as unsupported', async () => {
-    await expect(one('DESC TASK MY_TASK')).rejects.toThrow('unsupported: DESCRIBE TASK');
+    await expect(one('DESC SEQUENCE MY_SEQ')).rejects.toThrow('unsupported: DESCRIBE SEQUENCE');
+    await expect(one('DESC PIPE MY_PIPE')).rejects.toThrow("Pipe 'MY_PIPE' does not exist or not authorized.");
     await expect(one('DESC EXTERNAL TABLE ET')).rejects.toThrow('unsupported: DESCRIBE EXTERNAL TABLE');
     await expect(one('DESC STAGE MY_STAGE')).rejects.toThrow("Stage 'MY_STAGE' does not exist or not authorized.");
   });

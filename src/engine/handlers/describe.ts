@@ -14,6 +14,8 @@ import { binaryCompare, ltz, showResult, yn, type ColumnSpecs, type Row } from '
 import { tableConstraints } from './show-keys.js';
 import { describeFileFormat, describeStage } from './stage-ddl.js';
 import { describeStream } from './stream-ddl.js';
+import { describePipe } from './pipe-ddl.js';
+import { describeTask } from './show-tasks.js';
 
 type DescribeHandler = (ctx: ExecContext, cur: TokenCursor) => HandlerResult | Promise<HandlerResult>;
 
@@ -25,11 +27,13 @@ const DESCRIBE_HANDLERS: Record<string, DescribeHandler> = {
   STAGE: describeStage,
   FILE: describeFileFormat,
   STREAM: describeStream,
+  PIPE: describePipe,
+  TASK: describeTask,
 };
 
 /** Words after DESCRIBE that name a kind floe does not describe yet (anything else is a table name). */
 const OTHER_KINDS = new Set([
-  'STAGE', 'TASK', 'PIPE', 'SEQUENCE', 'FUNCTION', 'PROCEDURE', 'WAREHOUSE', 'USER', 'ROLE', 'RESULT',
+  'STAGE', 'PIPE', 'SEQUENCE', 'FUNCTION', 'PROCEDURE', 'WAREHOUSE', 'USER', 'ROLE', 'RESULT',
   'FILE', 'EXTERNAL', 'MATERIALIZED', 'DYNAMIC', 'INTEGRATION', 'SHARE', 'SEARCH', 'NETWORK', 'ALERT', 'ICEBERG',
 ]);
 

@@ -13,6 +13,10 @@ import { analyzeChanges } from '../changes/statement-changes.js';
 import { advanceOffsets, affectedRowIds, captureRows, insertUserColumns, rowIdIn, stampUpdateSet, stampWrites, touchesChanges } from '../changes/tracked-dml.js';
 import { inTransaction } from '../transactions.js';
 import { bindStreamFunctions } from '../changes/stream-functions.js';
+import { bindHistoryFunctions } from '../load/history-functions.js';
+import { bindPipeFunctions } from '../pipe/pipe-functions.js';
+import { bindTaskFunctions } from '../tasks/task-functions.js';
+import { bindTableFunctions } from '../table-functions.js';
 
 const QUERY_KINDS = new Set(['select', 'union', 'intersect', 'except', 'subquery', 'paren', 'values']);
 const DML_KINDS = new Set(['insert', 'update', 'delete']);
@@ -22,11 +26,24 @@ export async function handleQueryOrDml(ctx: ExecContext): Promise<HandlerResult>
   return runTranslated(ctx, ast);
 }
 
+/** `CALL SYSTEM$…(…)`: the system function's value as a one-row result named after it. */
+export async function handleSystemCall(ctx: ExecContext): Promise<HandlerResult> {
+  const name = ctx.stmt.tokens[1]?.value ?? '';
+  const base = ctx.stmt.tokens[0]?.start ?? 0;
+  const call = ctx.stmt.sql.slice((ctx.stmt.tokens[1]?.start ?? 0) - base);
+  const sub: ExecContext = { ...ctx, stmt: { ...ctx.stmt, sql: `SELECT ${call} AS "${name}"` } };
+  return runTranslated(sub, parseStatement(sub));
+}
+
 export async function runTranslated(ctx: ExecContext, ast: AstNode): Promise<HandlerResult> {
   const kind = nodeKind(ast) ?? '';
   if (QUERY_KINDS.has(kind)) addSnowflakeOutputNames(ast);
+  await bindHistoryFunctions(ctx, ast);
   await bindSessionFunctions(ctx, ast);
   await bindStreamFunctions(ctx, ast);
+  await bindPipeFunctions(ctx, ast);
+  await bindTaskFunctions(ctx, ast);
+  await bindTableFunctions(ctx, ast);
   if (!QUERY_KINDS.has(kind) && !DML_KINDS.has(kind)) throw unsupported(`statement kind '${kind}'`);
   ctx.changes = await analyzeChanges(ctx, ast, DML_KINDS.has(kind));
   prepareForBackend(ctx, ast);

@@ -191,7 +191,7 @@ describe('SHOW PARAMETERS', () => {
 describe('dispatch', () => {
   it('reports unknown kinds as unsupported', async () => {
     await expect(one('SHOW ALERTS')).rejects.toThrow('unsupported: SHOW ALERTS');
-    await expect(one('SHOW TERSE TASKS')).rejects.toThrow('unsupported: SHOW TERSE TASKS');
+    await expect(one('SHOW TERSE ALERTS')).rejects.toThrow('unsupported: SHOW TERSE ALERTS');
   });
 });
 

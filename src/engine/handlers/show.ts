@@ -12,6 +12,8 @@ import { showRoles, showUsers, showWarehouses } from './show-account.js';
 import { showKeys } from './show-keys.js';
 import { showFileFormats, showStages } from './stage-ddl.js';
 import { showStreams } from './show-streams.js';
+import { showPipes } from './pipe-ddl.js';
+import { showTasks } from './show-tasks.js';
 import { showColumns, showTables, showViews } from './show-tables.js';
 import { binaryCompare, ltz, parseShowOptions, resolveScope, showResult, TERSE_COLUMNS, type ColumnSpecs, type Row } from './show-common.js';
 
@@ -36,6 +38,8 @@ const SHOW_HANDLERS: Record<string, ShowHandler> = {
   STAGES: showStages,
   'FILE FORMATS': showFileFormats,
   STREAMS: showStreams,
+  PIPES: showPipes,
+  TASKS: showTasks,
 };
 
 export async function handleShow(ctx: ExecContext): Promise<HandlerResult> {

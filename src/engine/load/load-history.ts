@@ -8,6 +8,10 @@ import { METADATA_SCHEMA } from '../metadata-store.js';
 
 export interface FileOutcome {
   file: string;
+  /** Path relative to the stage root (COPY_HISTORY FILE_NAME, the pipe history identity). */
+  path: string;
+  /** Stage location the path is relative to (COPY_HISTORY STAGE_LOCATION). */
+  stageLocation: string;
   fileId: string;
   etag: string;
   size: number;
@@ -32,6 +36,19 @@ export async function ensureLoadHistory(conn: WarehouseConnection, d: WarehouseD
       `last_load_time TIMESTAMPTZ NOT NULL, status VARCHAR NOT NULL, row_parsed BIGINT, row_count BIGINT, file_size BIGINT, error_count BIGINT, ` +
       `error_limit BIGINT, first_error VARCHAR, first_error_line BIGINT, first_error_character BIGINT, first_error_column_name VARCHAR, pipe_name VARCHAR, job_id VARCHAR)`,
   );
+  // Columns added for COPY_HISTORY and pipes; warehouses created before them get them here.
+  for (const col of ['stage_location VARCHAR', 'file_path VARCHAR', 'pipe_id VARCHAR', 'pipe_received_time TIMESTAMPTZ']) {
+    await conn.execute(`ALTER TABLE ${table(d)} ADD COLUMN IF NOT EXISTS ${col}`);
+  }
+}
+
+/** The pipe a load ran for (pipe loads are kept out of the table's bulk history). */
+export interface PipeLoadInfo {
+  /** Fully qualified pipe name, `DB.SCHEMA.PIPE`. */
+  name: string;
+  pipeId: string;
+  /** When the pipe queued each file, by path. */
+  receivedMs: ReadonlyMap<string, number>;
 }
 
 export async function loadedBefore(conn: WarehouseConnection, d: WarehouseDialect, tableKey: string, fileId: string, etag: string): Promise<boolean> {
@@ -49,15 +66,21 @@ export async function recordLoads(
   tableKey: string,
   outcomes: readonly FileOutcome[],
   jobId: string,
-  pipe: string | undefined,
+  pipe: PipeLoadInfo | undefined,
 ): Promise<void> {
+  const cols =
+    'table_key, file_id, file_name, etag, last_load_time, status, row_parsed, row_count, file_size, error_count, error_limit, first_error, ' +
+    'first_error_line, first_error_character, first_error_column_name, pipe_name, job_id, stage_location, file_path, pipe_id, pipe_received_time';
   for (const o of outcomes) {
-    await conn.query(`INSERT INTO ${table(d)} VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+    const received = pipe?.receivedMs.get(o.path);
+    await conn.query(`INSERT INTO ${table(d)} (${cols}) VALUES (?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${received === undefined ? 'NULL' : `to_timestamp(${Math.trunc(received)} / 1000.0)`})`, [
       tableKey, o.fileId, o.file, o.etag, o.status, o.rowsParsed, o.rowsLoaded, o.size, o.errorsSeen, o.errorLimit,
-      o.firstError, o.firstErrorLine, o.firstErrorCharacter, o.firstErrorColumn, pipe ?? null, jobId,
+      o.firstError, o.firstErrorLine, o.firstErrorCharacter, o.firstErrorColumn, pipe?.name ?? null, jobId, o.stageLocation, o.path, pipe?.pipeId ?? null,
     ]);
   }
 }
+
+export const loadHistoryTable = table;
 
 /** TRUNCATE TABLE resets the table's bulk load history (pipe history is kept, as in Snowflake). */
 export async function clearLoadHistory(conn: WarehouseConnection, d: WarehouseDialect, tableKey: string): Promise<void> {

@@ -53,6 +53,7 @@ export const duckDbDialect: WarehouseDialect = {
     });
     return `CREATE ${replace ? 'OR REPLACE ' : ''}TABLE ${physicalName} (${cols.join(', ')})`;
   },
+  epochMillisToLtz: (expr) => `CASE WHEN ${expr} IS NULL THEN NULL ELSE make_timestamptz(CAST(${expr} AS BIGINT) * 1000) END`,
   changeTracking: {
     createSequence: (name) => `CREATE SEQUENCE IF NOT EXISTS ${name}`,
     nextRowId: (name) => `nextval(${quoteString(name)})`,

@@ -46,6 +46,10 @@ class DuckDbConnection implements WarehouseConnection {
     return { columns, rows, rowsChanged: result.rowsChanged };
   }
 
+  cancel(): void {
+    this.con.interrupt();
+  }
+
   async execute(sql: string): Promise<void> {
     try {
       await this.con.run(sql);

@@ -1,0 +1,100 @@
+/**
+ * Loading (issue #4), each figure next to a baseline from the same run:
+ * 1. COPY INTO of a generated 1M-row customer CSV (~80 MB, written by the bench, not committed) vs DuckDB's
+ *    own `read_csv` inserting the same file into an identical table (target: floe ≥ 0.8× DuckDB's speed);
+ * 2. a pipe loading 2,000 small files (10 rows each) dropped into a local bucket vs one bulk COPY of the
+ *    same files (target ≥ 200 files/s);
+ * 3. latency from a file landing in the bucket folder to its load committing (p50 / p99; target 100 / 500 ms).
+ */
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openEngine } from '../../src/engine/open-engine.js';
+import type { EngineImpl } from '../../src/engine/engine.js';
+
+const ROWS = Number(process.env.FLOE_BENCH_ROWS ?? 1_000_000);
+const FILES = Number(process.env.FLOE_BENCH_FILES ?? 2000);
+const COLUMNS = `customer_id NUMBER(38,0), first_name STRING, last_name STRING, email STRING, city STRING, country STRING, op STRING, updated_at TIMESTAMP_NTZ`;
+const DUCK_COLUMNS = `{'customer_id': 'DECIMAL(38,0)', 'first_name': 'VARCHAR', 'last_name': 'VARCHAR', 'email': 'VARCHAR', 'city': 'VARCHAR', 'country': 'VARCHAR', 'op': 'VARCHAR', 'updated_at': 'TIMESTAMP'}`;
+
+const secs = (t0: number): number => (performance.now() - t0) / 1000;
+const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en-US')}/s`;
+
+export async function runCopyBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'floe-bench-copy-'));
+  const bucket = join(dir, 'bucket');
+  mkdirSync(join(bucket, 'small'), { recursive: true });
+  const engine = (await openEngine({ database: join(dir, 'bench.duckdb'), storage: { buckets: { bench: { type: 'local', path: bucket } } } })) as EngineImpl;
+  try {
+    const s = await engine.session();
+    const conn = await engine.core.driver.connect();
+    const csv = join(bucket, 'customers.csv');
+    await conn.execute(`COPY (SELECT range, 'first' || range, 'last' || range, 'c' || range || '@example.com', 'city' || (range % 1000), 'country' || (range % 50),
+      'I', TIMESTAMP '2026-01-01' + to_seconds(range) FROM range(${ROWS})) TO '${csv}' (HEADER false)`);
+    await s.query(`CREATE TABLE customer (${COLUMNS}); CREATE TABLE customer_duck (${COLUMNS}); CREATE STAGE st URL = 's3://bench/'`);
+    const duckTable = engine.core.driver.dialect.physicalTable('FLOE', 'PUBLIC', 'CUSTOMER_DUCK');
+
+    let t0 = performance.now();
+    await conn.execute(`INSERT INTO ${duckTable} SELECT * FROM read_csv('${csv}', header = false, columns = ${DUCK_COLUMNS})`);
+    const duck = secs(t0);
+    t0 = performance.now();
+    const [r] = await s.query("COPY INTO customer FROM @st FILES = ('customers.csv')");
+    const floe = secs(t0);
+    if (r!.rows[0]![3] !== ROWS) throw new Error(`COPY loaded ${String(r!.rows[0]![3])} rows, expected ${ROWS}`);
+    console.log(`copy: COPY INTO ${ROWS} rows ${floe.toFixed(2)} s (${rate(ROWS, floe)}) | DuckDB read_csv ${duck.toFixed(2)} s (${rate(ROWS, duck)}) | ratio ${(duck / floe).toFixed(2)}× (target ≥ 0.8×)`);
+
+    // 2. Pipe throughput on many small files vs one bulk COPY of the same files.
+    await s.query(`CREATE TABLE small_pipe (id INT, v STRING); CREATE TABLE small_bulk (id INT, v STRING);
+      CREATE PIPE p AUTO_INGEST = TRUE AS COPY INTO small_pipe FROM @st/small/`);
+    await engine.pipes.start({ reconcileMs: 0 });
+    let loaded = 0;
+    const done = new Promise<void>((resolve) =>
+      engine.pipes.onLoad((l) => {
+        if (l.table.endsWith('SMALL_PIPE') && (loaded += l.files.length) >= FILES) resolve();
+      }),
+    );
+    t0 = performance.now();
+    for (let i = 0; i < FILES; i++) {
+      const body = Array.from({ length: 10 }, (_, j) => `${i * 10 + j},v${i}`).join('\n') + '\n';
+      writeFileSync(join(dir, 'tmp.csv'), body);
+      renameSync(join(dir, 'tmp.csv'), join(bucket, 'small', `f${i}.csv`));
+    }
+    await done;
+    const pipe = secs(t0);
+    await engine.pipes.stop();
+    t0 = performance.now();
+    await s.query('COPY INTO small_bulk FROM @st/small/');
+    const bulk = secs(t0);
+    console.log(`copy: pipe ${FILES} files ${pipe.toFixed(2)} s (${rate(FILES, pipe)} files, target ≥ 200/s) | one bulk COPY of the same files ${bulk.toFixed(2)} s (${rate(FILES, bulk)} files)`);
+
+    // 3. Latency: one file at a time, from rename into the folder to the committed load.
+    await s.query('CREATE TABLE lat (id INT); CREATE PIPE pl AUTO_INGEST = TRUE AS COPY INTO lat FROM @st/lat/');
+    mkdirSync(join(bucket, 'lat'));
+    await engine.pipes.start({ reconcileMs: 0 });
+    const samples: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const landed = new Promise<void>((resolve) => {
+        const off = engine.pipes.onLoad((l) => {
+          if (l.files.some((f) => f.path === `lat/x${i}.csv`)) {
+            off();
+            resolve();
+          }
+        });
+      });
+      writeFileSync(join(dir, 'tmp.csv'), `${i}\n`);
+      t0 = performance.now();
+      renameSync(join(dir, 'tmp.csv'), join(bucket, 'lat', `x${i}.csv`));
+      await landed;
+      samples.push(performance.now() - t0);
+    }
+    samples.sort((a, b) => a - b);
+    const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))]!.toFixed(0);
+    console.log(`copy: pipe latency file → committed load p50 ${pct(50)} ms, p99 ${pct(99)} ms (target 100 / 500 ms; the folder watcher waits 50 ms for a stable size)`);
+    await conn.close();
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+
