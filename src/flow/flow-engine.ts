@@ -1,8 +1,7 @@
 /**
  * The flow engine: one flow's processors and queues in this process, with durable state under
  * `<project>/.floe/flow/<flow>/` (repository = journal + snapshot, content/, provenance/, processors/).
- * One process owns a flow at a time (a lock file with its pid); `inspect` reads the durable state of a flow
- * that may be running elsewhere.
+ * One process owns a flow at a time (a lock file with its pid); flow-inspect.ts reads a running flow's state.
  *
  * Scheduling follows NiFi: a processor runs when it is Running and valid, not yielded, its timer/cron is due,
  * it has input (unless it is a source), and none of its outgoing connections is at back pressure.
@@ -194,12 +193,12 @@ export class FlowEngine {
       throw new FloeError('CONFLICT', `processor '${id}' is disabled; enable it (set it to STOPPED) before starting it`);
     }
     await this.repo.commit({ run: { [id]: state } });
+    node.scheduledState = state; // first, so the scheduler launches no new task while running ones finish
     if (state !== 'RUNNING' && node.scheduled) {
       while (node.activeTasks > 0) await Promise.allSettled([...this.active]);
       await node.processor.onStopped?.(node.context);
       node.scheduled = false;
     }
-    node.scheduledState = state;
     node.resetSchedule(this.now());
     node.revision++;
     this.kick();
@@ -268,11 +267,12 @@ export class FlowEngine {
     }
     if (now - this.lastStatus > STATUS_INTERVAL) {
       this.lastStatus = now;
-      this.track(this.publishStatus());
+      this.track(this.publishStatus().catch(() => undefined)); // best effort: status readers fall back to the journal
     }
     if (now - this.lastGc > GC_INTERVAL) {
       this.lastGc = now;
-      this.track(this.content.gc(liveContent(this.repo)).then(() => undefined));
+      const gc = this.content.gc(liveContent(this.repo));
+      this.track(gc.then(() => undefined, (e: Error) => this.bulletins.add(now, 'WARN', 'content', `content cleanup failed: ${e.message}`)));
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.tick(), Math.max(5, Math.min(wake - now, 1000)));
