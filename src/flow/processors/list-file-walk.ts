@@ -7,6 +7,7 @@
 import { constants } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { forEachLimit } from '../concurrency.js';
 
 export interface ListedFile {
   /** Absolute path: the entity id used by the tracking strategies. */
@@ -55,40 +56,41 @@ export async function walk(root: string, filters: WalkFilters, now: number): Pro
     } catch {
       return; // unreadable directory: skipped (NiFi logs at debug only)
     }
-    for (const entry of entries) {
+    // Stats overlap (16 per directory): a listing is bound by file-system round trips, not CPU.
+    await forEachLimit(entries, 16, async (entry) => {
       const path = join(dir, entry.name);
       let info;
       try {
         info = await stat(path); // follows symlinks, as NiFi's walker
       } catch {
-        continue;
+        return;
       }
       if (info.isDirectory()) {
-        if (!filters.recurse) continue;
+        if (!filters.recurse) return;
         const key = `${info.dev}:${info.ino}`;
-        if (seenDirs.has(key)) continue; // a symlink loop
+        if (seenDirs.has(key)) return; // a symlink loop
         seenDirs.add(key);
         await visit(path, depth + 1);
-        continue;
+        return;
       }
-      if (!info.isFile()) continue;
+      if (!info.isFile()) return;
       visited.add(path);
       const mtime = Math.floor(info.mtimeMs);
-      if (mtime < filters.minTimestamp) continue;
-      if (info.size < filters.minSize) continue;
-      if (filters.maxSize !== undefined && info.size > filters.maxSize) continue;
+      if (mtime < filters.minTimestamp) return;
+      if (info.size < filters.minSize) return;
+      if (filters.maxSize !== undefined && info.size > filters.maxSize) return;
       const age = now - mtime;
-      if (age < filters.minAge) continue;
-      if (filters.maxAge !== undefined && age > filters.maxAge) continue;
+      if (age < filters.minAge) return;
+      if (filters.maxAge !== undefined && age > filters.maxAge) return;
       const relativeDir = relative(root, dir).split(sep).join('/');
-      if (filters.recurse && filters.pathFilter && !fullMatch(filters.pathFilter, relativeDir)) continue;
-      if (!fullMatch(filters.fileFilter, entry.name)) continue;
+      if (filters.recurse && filters.pathFilter && !fullMatch(filters.pathFilter, relativeDir)) return;
+      if (!fullMatch(filters.fileFilter, entry.name)) return;
       try {
         await access(path, constants.R_OK);
       } catch {
-        continue;
+        return;
       }
-      if (filters.ignoreHidden && entry.name.startsWith('.')) continue;
+      if (filters.ignoreHidden && entry.name.startsWith('.')) return;
       files.push({
         id: path,
         name: entry.name,
@@ -102,7 +104,7 @@ export async function walk(root: string, filters: WalkFilters, now: number): Pro
         uid: info.uid,
         gid: info.gid,
       });
-    }
+    });
   }
 
   const rootInfo = await stat(root);
