@@ -5,7 +5,7 @@
  * queues → state → acknowledge inputs → completion callbacks). Every polled flowfile must be transferred or
  * removed before commit, as in NiFi.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { FloeError } from '../core/errors.js';
 import type { Connection } from './connection.js';
@@ -120,21 +120,14 @@ export class ProcessSession {
     return this.update({ ...this.latest(ff), claim, size: claim.length });
   }
 
-  /** Copies a file's bytes into the content store (a snapshot of the file as it is now). */
-  async importFrom(path: string, ff: FlowFile): Promise<FlowFile> {
-    const handle = await open(path, 'r');
-    try {
-      return await this.importFromHandle(handle, ff);
-    } finally {
-      await handle.close();
-    }
-  }
-
-  /** As importFrom, from a file the caller already opened (the caller closes it). */
-  async importFromHandle(handle: FileHandle, ff: FlowFile): Promise<FlowFile> {
+  /** Copies the bytes of a file the caller opened at `path` into the content store (a snapshot taken now). */
+  async importFromHandle(handle: FileHandle, ff: FlowFile, path: string): Promise<FlowFile> {
     const info = await handle.stat();
     if (info.size < 1024 * 1024) return this.write(ff, await handle.readFile());
-    return this.writeStream(ff, handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false, start: 0 }));
+    const claim = await this.host.content.copyFrom(path); // big files: kernel copy
+    this.pins.push(claim.file);
+    this.writtenBytes += claim.length;
+    return this.update({ ...this.latest(ff), claim, size: claim.length });
   }
 
   async read(ff: FlowFile): Promise<Buffer> {

@@ -97,7 +97,7 @@ async function fetchOpened(ctx: ProcessContext, session: ProcessSession, ff: Flo
   let out: FlowFile;
   try {
     if ((await handle.stat()).isDirectory()) throw new Error('is a directory');
-    out = await session.importFromHandle(handle, ff);
+    out = await session.importFromHandle(handle, ff, path);
   } catch (error) {
     ctx.log.error(`could not fetch ${path}: ${(error as Error).message}; routing to failure`);
     session.transfer(session.penalize(ff), 'failure');
