@@ -46,6 +46,8 @@ export interface EngineOptions {
   internalStageDir?: string;
   /** Wall clock in ms; tests inject one to age streams without waiting. */
   now?: () => number;
+  /** Limits of the JavaScript procedure sandbox: JS time per CALL (SQL excluded) and worker heap. */
+  procedures?: { timeLimitMs?: number; memoryLimitMb?: number };
   /** Clock for task schedules (and `now`); tests inject a manual clock to drive schedules without sleeping. */
   clock?: Clock;
   /** floe.yaml `tasks` settings (environment, not SQL). */

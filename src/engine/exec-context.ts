@@ -34,6 +34,8 @@ export interface EngineCore {
   compactor: LogCompactor;
   /** Wall clock in ms (injectable so tests can age streams). */
   now(): number;
+  /** JavaScript procedure sandbox limits (EngineOptions.procedures); defaults apply when unset. */
+  procedureLimits?: { timeLimitMs?: number; memoryLimitMb?: number };
   /** The pipe service (auto-ingest queue and loader). */
   pipes: PipeRuntime;
   /** The Clock port (task schedules). */

@@ -310,3 +310,16 @@ describe('overlap, cancellation and retries', () => {
     ]);
   });
 });
+
+describe('history retention', () => {
+  it('keeps seven days of runs', async () => {
+    const { e, s, clock } = await setup();
+    await s.query('CREATE TASK k AS SELECT 1');
+    await s.query('EXECUTE TASK k');
+    await settle(e);
+    await clock.advance(8 * 86_400_000);
+    await s.query('EXECUTE TASK k');
+    await settle(e);
+    expect(await rows(s, "SELECT COUNT(*), MIN(scheduled_time)::DATE::VARCHAR FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY())")).toEqual([[1, '2026-01-13']]);
+  });
+});

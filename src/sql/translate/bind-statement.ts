@@ -163,7 +163,7 @@ export function bindStatement(stmt: AstNode, options: BindOptions): void {
     if (kind === 'table' && isTableRef(node.table)) {
       const derived = node.table !== target ? bindRef(node.table, 'read', resolve, ctes) : undefined;
       if (derived) return derivedNode(derived);
-    } else if (kind === 'literal' && node.literal.literal_type === 'string') return make.raw(quoteString(String(node.literal.value)));
+    } else if (kind === 'literal' && (node.literal.literal_type === 'string' || node.literal.literal_type === 'dollar_string')) return make.raw(quoteString(String(node.literal.value)));
     // `(VALUES …) AS t(x)` inside a subquery is already valid; a bare FROM VALUES is not.
     else if (kind === 'values' && key !== 'this' && node.values.expressions?.[0]?.expressions) return valuesToDerivedTable(node);
     return undefined;
