@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseProjectConfig } from '../../src/config/project-config.js';
 import { toFlowDefinition } from '../../src/config/flows-config.js';
-import { flowServices } from '../../src/cli/flow/flow-services.js';
+import { flowServices } from '../../src/runtime/flow-services.js';
 import { FlowEngine } from '../../src/flow/flow-engine.js';
 
 const FILES = Number(process.env['FLOE_BENCH_FILES'] ?? 10_000);

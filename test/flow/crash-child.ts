@@ -3,7 +3,7 @@
  * mode is `once` (one listing, drain, exit) or `run` (scheduler until killed). FLOE_FLOW_CRASH_AT makes it
  * SIGKILL itself at a named point (src/flow/fault-injection.ts).
  */
-import { flowServices } from '../../src/cli/flow/flow-services.js';
+import { flowServices } from '../../src/runtime/flow-services.js';
 import { loadProjectConfig } from '../../src/config/project-config.js';
 import { toFlowDefinition } from '../../src/config/flows-config.js';
 import { FlowEngine } from '../../src/flow/flow-engine.js';

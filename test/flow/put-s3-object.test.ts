@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { flowServices, type FlowServiceHandle } from '../../src/cli/flow/flow-services.js';
+import { flowServices, type FlowServiceHandle } from '../../src/runtime/flow-services.js';
 import { parseProjectConfig } from '../../src/config/project-config.js';
 import { toFlowDefinition } from '../../src/config/flows-config.js';
 import type { FlowEngine } from '../../src/flow/flow-engine.js';

@@ -73,3 +73,56 @@ describe('floe run: project SQL as a plan', () => {
     expect(out.status).toBe(0);
   });
 });
+
+describe('floe run: flows, pipes and tasks together', () => {
+  it('moves a landed file through the flow into the bucket, the pipe loads it, the triggered task applies it', { timeout: 60_000 }, async () => {
+    const project = join(dir, 'p4');
+    mkdirSync(join(project, 'sql'), { recursive: true });
+    mkdirSync(join(project, 'data', 'landing'), { recursive: true });
+    writeFileSync(
+      join(project, 'floe.yaml'),
+      `storage:
+  buckets:
+    floe-demo: { type: local, path: data/bucket/floe-demo }
+tasks:
+  minimumTriggerIntervalSeconds: 0
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, properties: { Input Directory: data/landing, File Filter: '.*\\.csv', Minimum File Age: 0 sec } }
+      fetch: { type: FetchFile, properties: { Completion Strategy: Delete File }, autoTerminate: [not.found, permission.denied, failure] }
+      put:   { type: PutS3Object, properties: { Bucket: floe-demo, Object Key: 'stream/\${filename}' }, autoTerminate: [success, failure] }
+    connections:
+      - { from: list, relationship: success, to: fetch }
+      - { from: fetch, relationship: success, to: put }
+`,
+    );
+    writeFileSync(
+      join(project, 'sql', '01_pipeline.sql'),
+      `CREATE DATABASE IF NOT EXISTS demo;
+USE SCHEMA demo.public;
+CREATE TABLE raw (id INT, name STRING);
+CREATE STAGE st URL = 's3://floe-demo/stream/';
+CREATE PIPE p AUTO_INGEST = TRUE AS COPY INTO raw FROM @st;
+CREATE STREAM raw_s ON TABLE raw;
+CREATE TABLE current_names (id INT, name STRING);
+CREATE TASK apply WHEN SYSTEM$STREAM_HAS_DATA('RAW_S') AS
+  MERGE INTO current_names c USING raw_s s ON c.id = s.id
+  WHEN MATCHED THEN UPDATE SET name = s.name WHEN NOT MATCHED THEN INSERT (id, name) VALUES (s.id, s.name);
+ALTER TASK apply RESUME;
+`,
+    );
+    writeFileSync(join(project, 'data', 'landing', 'a.csv'), '1,ann\n2,bob\n');
+    const out = spawnSync(process.execPath, [join(root, 'bin', 'floe.js'), 'run', '--project', project, '--once'], { encoding: 'utf8' });
+    expect(out.stderr).toContain('project SQL: 9 run');
+    expect(out.status).toBe(0);
+    const e = await openEngine({ database: join(project, '.floe', 'warehouse.duckdb'), tasks: { scheduler: false } });
+    try {
+      const s = await e.session();
+      const [names] = await s.query('SELECT id, name FROM demo.public.current_names ORDER BY id');
+      expect(names.rows).toEqual([[1, 'ann'], [2, 'bob']]);
+    } finally {
+      await e.close();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { FlowEngine } from '../../flow/flow-engine.js';
 import type { CliIo } from '../io.js';
 import { loadFlowProject, selectFlow } from '../flow/flow-project.js';
-import { flowServices } from '../flow/flow-services.js';
+import { flowServices } from '../../runtime/flow-services.js';
 
 type Action = 'start' | 'stop' | 'enable' | 'disable' | 'run-once' | 'clear-state';
 

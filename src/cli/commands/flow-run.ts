@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { FlowEngine } from '../../flow/flow-engine.js';
 import type { CliIo } from '../io.js';
 import { loadFlowProject, selectFlows } from '../flow/flow-project.js';
-import { flowServices } from '../flow/flow-services.js';
+import { flowServices } from '../../runtime/flow-services.js';
 import { summaryLine } from '../flow/flow-format.js';
 
 export function flowRunCommand(io: CliIo, setExitCode: (code: number) => void): Command {

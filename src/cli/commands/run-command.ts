@@ -1,8 +1,8 @@
 /**
  * `floe run [--project DIR]`: the project's long-running process — applies the project's SQL (a plan: new
  * statements run, applied ones are skipped, re-creating existing objects is blocked unless
- * --replace-existing), then runs pipe auto-ingest and the task scheduler until SIGINT/SIGTERM.
- * `--once` applies, waits for in-flight loads and task runs, and exits (scripts, CI).
+ * --replace-existing), then runs the flows, pipe auto-ingest and the task scheduler until SIGINT/SIGTERM.
+ * `--once` applies, drains what is queued (flows, pipes, task runs) and exits (scripts, CI).
  */
 import { Command } from 'commander';
 import { runProject } from '../../runtime/run-project.js';
@@ -20,13 +20,19 @@ function printPlan(steps: SqlStep[], io: CliIo): void {
 
 export function runCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   return new Command('run')
-    .description("run the project: apply its SQL, then pipes and tasks until Ctrl-C (flows join with issue #6)")
+    .description('run the project: apply its SQL, then flows, pipes and tasks until Ctrl-C')
     .option('--project <dir>', 'project folder (default: current folder)', '.')
     .option('--replace-existing', 'apply CREATE OR REPLACE statements for objects that already exist (resets their state)')
     .option('--once', 'apply, wait for in-flight loads and task runs, then exit')
     .action(async (opts: { project: string; replaceExisting?: boolean; once?: boolean }) => {
-      const running = await runProject({ projectDir: opts.project, replaceExisting: opts.replaceExisting ?? false, openEngine: io.openEngine });
+      const running = await runProject({ projectDir: opts.project, replaceExisting: opts.replaceExisting ?? false, openEngine: io.openEngine, startFlows: !opts.once, pipes: !opts.once });
       printPlan(running.steps, io);
+      // NiFi loads an invalid processor but never schedules it: say so up front, with what is wrong.
+      for (const f of running.flows) {
+        for (const node of f.nodes.values()) {
+          for (const problem of node.invalid) io.stderr.write(`flow ${f.def.name}: processor ${node.id} is invalid: ${problem.message}\n`);
+        }
+      }
       if (running.steps.some((s) => s.action === 'failed')) {
         await running.stop();
         setExitCode(1);
@@ -45,6 +51,13 @@ export function runCommand(io: CliIo, setExitCode: (code: number) => void): Comm
         });
         io.stderr.write('stopping…\n');
       } else {
+        // One pass: each source processor lists once, then every queue is worked off.
+        for (const f of running.flows) {
+          for (const node of f.nodes.values()) if (node.runStatus === 'Running' && node.inputs.length === 0) await f.runOnce(node.id);
+          await f.drain();
+        }
+        // Pipes start after the flows ran: their start-up catch-up listing queues everything that landed.
+        await running.engine.pipes.start();
         await running.engine.pipes.drain();
         await running.engine.idle();
       }

@@ -203,11 +203,16 @@ export class TaskScheduler {
       return;
     }
     if (this.timers.has(key)) return;
-    const due = Math.max(this.options.clock.now(), (this.lastTriggerRun.get(key) ?? -Infinity) + this.minTriggerMs(task));
+    const now = this.options.clock.now();
+    const due = Math.max(now, (this.lastTriggerRun.get(key) ?? -Infinity) + this.minTriggerMs(task));
+    let fired: () => void = () => undefined;
+    // A run due now is work in flight already: idle() waits for it (a later one, inside the interval, is not).
+    if (due <= now) void this.track(new Promise<void>((resolve) => (fired = resolve)));
     this.timers.set(key, this.options.clock.setTimer(due, () => {
       this.timers.delete(key);
       const t = this.lookup(key);
       if (t && t.state === 'started' && !this.busy(key)) this.startGraph(t, { scheduledFrom: 'TRIGGER', scheduledTime: due });
+      fired();
     }));
   }
 

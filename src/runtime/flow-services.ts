@@ -4,11 +4,11 @@
  * Override URL / credentials properties describe it. Adapters load the AWS SDK lazily, so
  * flows that only use local buckets never load it.
  */
-import { BucketRegistry } from '../../adapters/object-store/bucket-registry.js';
-import { S3ObjectStore } from '../../adapters/object-store/s3/s3-object-store.js';
-import type { StorageConfig } from '../../config/storage-config.js';
-import type { ObjectStore } from '../../core/ports/object-store.js';
-import type { FlowServices, S3Overrides } from '../../flow/processor-api.js';
+import { BucketRegistry } from '../adapters/object-store/bucket-registry.js';
+import { S3ObjectStore } from '../adapters/object-store/s3/s3-object-store.js';
+import type { StorageConfig } from '../config/storage-config.js';
+import type { ObjectStore } from '../core/ports/object-store.js';
+import type { FlowServices, S3Overrides } from '../flow/processor-api.js';
 
 export interface FlowServiceHandle {
   readonly services: FlowServices;
