@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { FlowEngine } from '../../flow/flow-engine.js';
 import type { CliIo } from '../io.js';
+import { waitForStopSignal } from '../wait-for-signal.js';
 import { loadFlowProject, selectFlows } from '../flow/flow-project.js';
 import { flowServices } from '../../runtime/flow-services.js';
 import { summaryLine } from '../flow/flow-format.js';
@@ -54,15 +55,7 @@ async function runUntilSignal(engines: FlowEngine[], io: CliIo): Promise<void> {
         for (const e of engines) io.stderr.write(`${summaryLine(e.status())}\n`);
       }, 5000)
     : undefined;
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await waitForStopSignal();
   if (live) clearInterval(live);
   io.stderr.write('stopping…\n');
   for (const engine of engines) await engine.stop();

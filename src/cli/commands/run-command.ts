@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { runProject } from '../../runtime/run-project.js';
 import type { SqlStep } from '../../runtime/project-sql.js';
 import type { CliIo } from '../io.js';
+import { waitForStopSignal } from '../wait-for-signal.js';
 
 function printPlan(steps: SqlStep[], io: CliIo): void {
   const count = (a: SqlStep['action']): number => steps.filter((s) => s.action === a).length;
@@ -40,15 +41,7 @@ export function runCommand(io: CliIo, setExitCode: (code: number) => void): Comm
       }
       if (!opts.once) {
         io.stderr.write(`floe running ${running.project.dir} (Ctrl-C to stop)\n`);
-        await new Promise<void>((resolve) => {
-          const stop = (): void => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            resolve();
-          };
-          process.on('SIGINT', stop);
-          process.on('SIGTERM', stop);
-        });
+        await waitForStopSignal();
         io.stderr.write('stopping…\n');
       } else {
         // One pass: each source processor lists once, then every queue is worked off.
