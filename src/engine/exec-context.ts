@@ -77,6 +77,11 @@ export interface SessionState {
   results: Map<string, RememberedResult>;
   /** Set while the session runs a task body. */
   task?: TaskRunContext;
+  /**
+   * Called when the session's running statement is cancelled (task timeouts, SYSTEM$USER_TASK_CANCEL_…):
+   * work that is not a backend statement (a JavaScript procedure's worker) registers here to stop too.
+   */
+  cancelHooks?: Set<() => void>;
 }
 
 export interface StatementInput {

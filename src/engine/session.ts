@@ -14,6 +14,7 @@ import { SessionParameters } from './session-parameters.js';
 import { routeStatement } from './statement-router.js';
 import { endTransaction } from './transactions.js';
 import type { WarehouseConnection } from '../core/ports/warehouse.js';
+import { addErrorPosition } from './error-position.js';
 
 export interface SessionDefaults {
   database?: string;
@@ -64,6 +65,7 @@ export class SessionImpl implements Session {
         yield { ok: true, result };
       } catch (e) {
         const error = withFile(toFloeError(e), options.file, number);
+        addErrorPosition(error, st.tokens);
         if (error.location?.line === undefined) error.location = { ...error.location, line: st.line, column: st.column };
         yield { ok: false, statement: number, sql: st.sql, error };
         if (!options.continueOnError) return;

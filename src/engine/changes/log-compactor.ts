@@ -68,6 +68,8 @@ export class LogCompactor {
       const live = r.rows.filter((row) => engine.now() <= staleAfterMs(Number(row[1]), retention)).map((row) => Number(row[0]));
       const oldest = live.length > 0 ? Math.min(...live) : engine.clock.committed;
       await this.conn.execute(compactLogSql(trackedSource(engine.driver.dialect, table), oldest));
+      // Only the newest commit record is ever read (the clock's start value after a restart).
+      await this.conn.query(`DELETE FROM ${t.commits} WHERE version < ?`, [engine.clock.committed]);
     } finally {
       engine.clock.release(this);
     }

@@ -121,13 +121,19 @@ async function runSql(ctx: ExecContext, proc: ProcedureDef, values: TypedValue[]
 }
 
 async function runJs(ctx: ExecContext, proc: ProcedureDef, values: TypedValue[]): Promise<ScriptResult> {
+  // A cancelled statement (task timeout) also stops the worker, not only the backend statement.
+  const abort = new AbortController();
+  const hook = (): void => abort.abort();
+  const hooks = (ctx.session.cancelHooks ??= new Set());
+  hooks.add(hook);
   const outcome = await runJavaScript({
     argNames: proc.args.map((a) => a.name.toUpperCase()),
     body: proc.body,
     args: { columns: values.map((v) => wireColumn(v.column)), values: values.map((v) => wireCell(v.value)) },
     limits: { ...DEFAULT_SANDBOX_LIMITS, ...ctx.engine.procedureLimits },
     exec: (req) => execForJs(ctx, req),
-  });
+    signal: abort.signal,
+  }).finally(() => hooks.delete(hook));
   if (!outcome.ok) throw javascriptError(proc.name, proc.body, outcome);
   if (outcome.value === null) return { kind: 'none' };
   const v = typedFromWire(outcome.value);

@@ -36,6 +36,8 @@ export interface JsCall {
   args: { columns: WireColumn[]; values: (null | boolean | number | string)[] };
   limits: SandboxLimits;
   exec(req: ExecRequest): Promise<ExecResponse>;
+  /** Aborting terminates the worker (the calling statement was cancelled). */
+  signal?: AbortSignal;
 }
 
 /** The body wrapped as a function of its (upper-cased) arguments; line 1 of the body stays line 1. */
@@ -82,6 +84,7 @@ export async function runJavaScript(call: JsCall): Promise<JsOutcome> {
       timer = setTimeout(() => finish({ ok: false, kind: 'timeout', message: `exceeded the time limit of ${call.limits.timeLimitMs} ms` }), Math.max(remaining, 0));
     };
     arm();
+    call.signal?.addEventListener('abort', () => finish({ ok: false, kind: 'timeout', message: 'was cancelled' }), { once: true });
     port1.on('message', (req: string) => {
       clearTimeout(timer);
       remaining -= Date.now() - started;
