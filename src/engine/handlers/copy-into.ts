@@ -6,125 +6,25 @@
 import { writeToTable } from '../changes/tracked-dml.js';
 import { randomUUID } from 'node:crypto';
 import { compilationError, unsupported } from '../../core/errors.js';
-import { displayName } from '../../core/catalog/identifiers.js';
-import type { FileFormatSpec, FormatOptions } from '../../core/catalog/load-objects.js';
 import type { ColumnDef } from '../../core/catalog/catalog-model.js';
-import { resolveFileFormat, type CsvFormat } from '../../core/load/file-format.js';
 import type { ObjectInfo } from '../../core/ports/object-store.js';
 import type { FloeValue } from '../../core/result.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 import { errorExprs, valueSql, type TargetColumn } from '../load/copy-sql.js';
 import { judgeBatch, loadFilter, readBatch, type OnError } from '../load/copy-batch.js';
+import { fileIdOf, parseCopy, parseOnError, resolveFormat, type CopyPlan } from '../load/copy-plan.js';
 import { loadedFiles, recordLoads, type FileOutcome, type PipeLoadInfo } from '../load/load-history.js';
 import { rawFieldColumn, type RawShape } from '../load/raw-table.js';
-import { formatOptions, optionBool, optionString, parseOptions, type OptionMap } from '../load/option-parser.js';
-import { displayKey, parseStageRef, relativeKey, resolveStageRef, urlLocation, type StageLocation } from '../load/stage-location.js';
-import { findTable } from '../resolve-names.js';
+import { formatOptions, optionBool, optionString } from '../load/option-parser.js';
+import { displayKey, relativeKey } from '../load/stage-location.js';
 import { validateCopy } from '../load/copy-validate.js';
-import { parseTransform, transformSql, type CopyTransform } from '../load/copy-transform.js';
+import { transformSql } from '../load/copy-transform.js';
 import { matchSql, parseMatchMode, readHeader } from '../load/copy-match.js';
 import { patternMatcher } from './stage-files.js';
-import { formatNameOf } from './stage-ddl.js';
 import { resultColumns } from './show-common.js';
 
-const COPY_OPTIONS = new Set([
-  'FILES', 'PATTERN', 'FILE_FORMAT', 'ON_ERROR', 'SIZE_LIMIT', 'PURGE', 'RETURN_FAILED_ONLY', 'MATCH_BY_COLUMN_NAME', 'ENFORCE_LENGTH',
-  'TRUNCATECOLUMNS', 'FORCE', 'LOAD_UNCERTAIN_FILES', 'VALIDATION_MODE', 'CREDENTIALS', 'STORAGE_INTEGRATION', 'ENCRYPTION', 'INCLUDE_METADATA',
-]);
-
-export function parseOnError(v: string | undefined, dflt: OnError): OnError {
-  if (v === undefined) return dflt;
-  const u = v.toUpperCase();
-  if (u === 'ABORT_STATEMENT') return { mode: 'ABORT_STATEMENT' };
-  if (u === 'CONTINUE') return { mode: 'CONTINUE' };
-  if (u === 'SKIP_FILE') return { mode: 'SKIP_FILE', limit: 1, percent: false };
-  const m = /^SKIP_FILE_(\d+)(%?)$/.exec(u);
-  if (m) return { mode: 'SKIP_FILE', limit: Number(m[1]), percent: m[2] === '%' };
-  throw compilationError(`invalid value '${v}' for copy option ON_ERROR`);
-}
-
-/** The identity of a file in the table's bulk load history (with its checksum). */
-export const fileIdOf = (loc: StageLocation, info: ObjectInfo): string => `${loc.store.kind}:${loc.store.bucket}:${info.key}`;
-
-export const optionOnError = (o: OptionMap): string | undefined => optionString('ON_ERROR', o.ON_ERROR);
-
-/** Whether a transforming COPY filters rows (pipes forbid it). */
-export const transformHasWhere = (plan: CopyPlan): boolean => plan.transform?.hasWhere ?? false;
-
-export interface CopyPlan {
-  table: { database: string; schema: string; name: string };
-  loc: StageLocation;
-  files?: string[];
-  pattern?: string;
-  options: OptionMap;
-  /** `COPY INTO t (a, b) …`: the target columns of a transformation. */
-  columns?: string[];
-  /** `FROM (SELECT …)`: see copy-transform.ts. */
-  transform?: CopyTransform;
-}
-
-export function parseCopy(ctx: ExecContext, cur: TokenCursor): CopyPlan {
-  cur.expectWords('COPY', 'INTO');
-  const t = cur.peek();
-  if (t?.type === 'stage' || t?.type === 'string') throw unsupported('COPY INTO <location> (unloading)');
-  const tableName = cur.objectName();
-  let columns: string[] | undefined;
-  if (cur.acceptSymbol('(')) {
-    columns = [];
-    do columns.push(cur.identifier().name);
-    while (cur.acceptSymbol(','));
-    cur.expectSymbol(')');
-  }
-  cur.expectWords('FROM');
-  let src = cur.next();
-  let transform: CopyTransform | undefined;
-  if (src.type === 'symbol' && src.value === '(') {
-    transform = parseTransform(ctx.stmt.sql, cur);
-    src = transform.source;
-  } else if (columns) throw compilationError('A column list in COPY INTO <table> requires a transformation: FROM (SELECT … FROM @stage)');
-  let loc: StageLocation;
-  if (src.type === 'stage') loc = resolveStageRef(ctx, parseStageRef(src.value));
-  else if (src.type === 'string') loc = urlLocation(ctx, src.value);
-  else throw cur.unexpectedAt(src, 'expected a stage or URL');
-  const options = parseOptions(cur);
-  cur.expectEnd();
-  for (const k of Object.keys(options)) if (!COPY_OPTIONS.has(k)) throw compilationError(`invalid copy option '${k}'`);
-  if (transform?.fileFormat !== undefined && options.FILE_FORMAT === undefined) options.FILE_FORMAT = { FORMAT_NAME: transform.fileFormat };
-  const { full } = findTable(ctx, tableName, 'Table');
-  const files = options.FILES;
-  const pattern = options.PATTERN !== undefined ? optionString('PATTERN', options.PATTERN)! : transform?.pattern;
-  return {
-    table: full,
-    loc,
-    ...(files !== undefined ? { files: Array.isArray(files) ? files : [optionString('FILES', files)!] } : {}),
-    ...(pattern !== undefined ? { pattern } : {}),
-    options,
-    ...(columns ? { columns } : {}),
-    ...(transform ? { transform } : {}),
-  };
-}
-
-export function resolveFormat(ctx: ExecContext, spec: FileFormatSpec, inline: FormatOptions): CsvFormat {
-  let base: FormatOptions = {};
-  if ('formatName' in spec) base = namedFormat(ctx, spec.formatName);
-  else base = spec.options;
-  let opts: FormatOptions = base;
-  if (typeof inline.FORMAT_NAME === 'string') opts = namedFormat(ctx, inline.FORMAT_NAME);
-  else if (Object.keys(inline).length > 0) opts = inline.TYPE !== undefined ? inline : { ...base, ...inline };
-  const f = resolveFileFormat(opts);
-  if (f.type !== 'CSV') throw unsupported(`COPY of ${f.type} files`);
-  return f;
-}
-
-function namedFormat(ctx: ExecContext, name: string): FormatOptions {
-  const n = formatNameOf(name);
-  const db = n.database ?? ctx.session.database;
-  const schema = n.schema ?? ctx.session.schema;
-  const f = db && schema ? ctx.engine.catalog.schemaObject('FILE_FORMAT', db, schema, n.name) : undefined;
-  if (!f) throw compilationError(`File format '${displayName(n)}' does not exist or not authorized.`);
-  return f.options;
-}
+export { fileIdOf, optionOnError, parseCopy, parseOnError, resolveFormat, transformHasWhere, type CopyPlan } from '../load/copy-plan.js';
 
 const RESULT_COLUMNS = resultColumns({
   file: 'TEXT',
@@ -269,11 +169,11 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
     }
     return reads;
   };
-  const early = ctx.session.inTransaction ? undefined : await read(true);
   const outcomes: FileOutcome[] = [];
   // Rows, load history (and, for a tracked table, its change version) commit together; loaded rows are
   // ordinary inserts for streams.
   try {
+    const early = ctx.session.inTransaction ? undefined : await read(true);
     await writeToTable(ctx, def, async (physical) => {
       const reads = early ?? (await read(false));
       const verdicts = await judgeBatch({ conn, d, raw, err, names, reads, onError, job, recordColumns: cols.map((c) => c.raw), delimiter: format.fieldDelimiter });

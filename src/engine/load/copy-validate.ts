@@ -24,7 +24,9 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
   const d = ctx.engine.driver.dialect;
   const conn = ctx.session.conn;
   const def = ctx.engine.catalog.table(table.database, table.schema, table.name)!;
-  const format = resolveFormat(ctx, loc.fileFormat, formatOptions('FILE_FORMAT', o.FILE_FORMAT));
+  const declared = resolveFormat(ctx, loc.fileFormat, formatOptions('FILE_FORMAT', o.FILE_FORMAT));
+  // PARSE_HEADER: the first line names the fields and is not data (MATCH_BY_COLUMN_NAME is not applied here).
+  const format = declared.parseHeader ? { ...declared, parseHeader: false, skipHeader: 1 } : declared;
   const truncate = optionBool('TRUNCATECOLUMNS', o.TRUNCATECOLUMNS, !optionBool('ENFORCE_LENGTH', o.ENFORCE_LENGTH, true));
   const cols: TargetColumn[] = def.columns.map((c, i) => ({ def: c, position: i + 1, raw: rawFieldColumn(i + 1) }));
   const err = errorExprs(d, table.name, cols, truncate, format);
