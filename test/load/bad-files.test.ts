@@ -36,7 +36,7 @@ const q = async (sql: string) => (await s.query(sql)).at(-1)!;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'floe-bad-'));
   cpSync(fixtures, dir, { recursive: true });
-  rmSync(join(dir, 'expected.json'));
+  for (const meta of ['expected.json', '.gitattributes']) rmSync(join(dir, meta));
   // A 20 MB single line (one huge field): generated, not committed.
   writeFileSync(join(dir, 'huge-line.csv'), `1,${'x'.repeat(20 * 1024 * 1024)}\n`);
   engine = await openEngine({ database: ':memory:', storage: { buckets: { bad: { type: 'local', path: dir } } } });
