@@ -9,6 +9,7 @@ import { FloeError } from '../core/errors.js';
 import { red, useColor } from './format/errors.js';
 import type { CliIo } from './io.js';
 import { sqlCommand } from './commands/sql-command.js';
+import { scdCommand } from './commands/scd-command.js';
 import { EXIT_STATEMENT_FAILED, EXIT_USAGE } from './sql/run-sql.js';
 
 /** package.json sits two levels up from both src/cli/ and dist/cli/. */
@@ -30,7 +31,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       outputError: (text, write) => write(color ? red(text) : text),
     })
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [sqlCommand(io, (code) => (exitCode = code))]) {
+  for (const command of [sqlCommand(io, (code) => (exitCode = code)), scdCommand(io, (code) => (exitCode = code))]) {
     // addCommand does not copy exitOverride/output settings the way program.command() does.
     program.addCommand(command.copyInheritedSettings(program));
   }

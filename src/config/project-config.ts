@@ -65,7 +65,7 @@ export function parseProjectConfig(text: string, file = PROJECT_FILE): ProjectCo
   throw new FloeError('CONFIG', `${file}${where}: ${key}: ${issue.message}`);
 }
 
-function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: string[]): string {
+export function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: string[]): string {
   // Walk up until a node exists: a missing key is reported at its parent mapping.
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
@@ -77,6 +77,6 @@ function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter,
   return '';
 }
 
-function firstLine(message: string): string {
+export function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }
