@@ -2,9 +2,13 @@
 import { runStreamsBench } from './streams/streams-bench.js';
 import { runTasksBench } from './tasks/tasks-bench.js';
 import { runTranslateBench } from './translate/translate-bench.js';
+import { runFlowBench } from './flow/flow-bench.js';
 import { runCopyBench } from './copy/copy-bench.js';
+import { runVarcharLengthBench } from './dml/varchar-length-bench.js';
 
 await runTranslateBench();
+await runFlowBench();
 await runStreamsBench();
 await runTasksBench();
 await runCopyBench();
+await runVarcharLengthBench();

@@ -20,6 +20,7 @@ class FakeEngine implements Engine {
   }
 
   readonly pipes = { start: async () => undefined, stop: async () => undefined, drain: async () => undefined, onLoad: () => () => undefined };
+  readonly appliedSql = { isApplied: async () => false, markApplied: async () => undefined };
   async idle(): Promise<void> {}
 
   async session(): Promise<Session> {

@@ -9,6 +9,8 @@ import { FloeError } from '../core/errors.js';
 import { red, useColor } from './format/errors.js';
 import type { CliIo } from './io.js';
 import { sqlCommand } from './commands/sql-command.js';
+import { runCommand } from './commands/run-command.js';
+import { flowCommand } from './commands/flow-command.js';
 import { scdCommand } from './commands/scd-command.js';
 import { EXIT_STATEMENT_FAILED, EXIT_USAGE } from './sql/run-sql.js';
 
@@ -31,9 +33,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       outputError: (text, write) => write(color ? red(text) : text),
     })
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [sqlCommand(io, (code) => (exitCode = code)), scdCommand(io, (code) => (exitCode = code))]) {
+  const setExitCode = (code: number): void => void (exitCode = code);
+  for (const command of [sqlCommand(io, setExitCode), runCommand(io, setExitCode), flowCommand(io, setExitCode), scdCommand(io, setExitCode)]) {
     // addCommand does not copy exitOverride/output settings the way program.command() does.
     program.addCommand(command.copyInheritedSettings(program));
+    for (const sub of command.commands) sub.copyInheritedSettings(command);
   }
 
   try {
@@ -42,9 +46,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof FloeError && error.code === 'CONFIG') {
+    if (error instanceof FloeError && (error.code === 'CONFIG' || error.code === 'CONFLICT')) {
       io.stderr.write(`${color ? red(`error: ${message}`) : `error: ${message}`}\n`);
       return EXIT_USAGE;
+    }
+    if (error instanceof FloeError && error.code === 'FLOW') {
+      io.stderr.write(`${color ? red(`error: ${message}`) : `error: ${message}`}\n`);
+      return EXIT_STATEMENT_FAILED;
     }
     // A bug, not a user error: say so, with the stack for the report.
     const detail = error instanceof Error && error.stack !== undefined ? error.stack : message;

@@ -11,6 +11,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { FloeError } from '../core/errors.js';
 import { storageSection } from './storage-config.js';
+import { flowsSection } from './flows-config.js';
 import { tasksSection } from './tasks-config.js';
 
 export const PROJECT_FILE = 'floe.yaml';
@@ -19,6 +20,7 @@ export const projectConfigSchema = z
   .object({
     name: z.string().min(1).optional(),
     storage: storageSection.default({ buckets: {} }),
+    flows: flowsSection.default({}),
     tasks: tasksSection.optional(),
   })
   .loose();
@@ -63,6 +65,13 @@ export function parseProjectConfig(text: string, file = PROJECT_FILE): ProjectCo
   const where = locate(doc, lineCounter, path);
   const key = path.length > 0 ? path.join('.') : '(top level)';
   throw new FloeError('CONFIG', `${file}${where}: ${key}: ${issue.message}`);
+}
+
+/** `:line:col` of a key path in floe.yaml text ('' when not found), for messages about valid-but-wrong config. */
+export function keyPosition(text: string, path: readonly (string | number)[]): string {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  return locate(doc, lineCounter, path.map(String));
 }
 
 export function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: string[]): string {

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'NOT_NULL_VIOLATION' // 100072
   | 'TRANSACTION' // transaction state errors
   | 'CONFIG' // bad floe.yaml / CLI arguments
+  | 'FLOW' // flow engine: invalid flow, processor failure, state store problems
+  | 'CONFLICT' // stale revision or an operation not allowed in the component's current state (HTTP 409)
   | 'STORAGE' // object store failures: invalid key, missing object, backend errors
   | 'INTERNAL';
 

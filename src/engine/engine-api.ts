@@ -8,6 +8,9 @@ import type { StorageConfig } from '../config/storage-config.js';
 import type { TableCommit } from './changes/change-events.js';
 import type { PipeLoad, Pipes, PipeServiceOptions } from './pipe/pipe-service.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { AppliedSql } from './project-sql-store.js';
+
+export type { AppliedSql };
 
 export type { TableCommit, PipeLoad, Pipes, PipeServiceOptions };
 
@@ -46,6 +49,8 @@ export interface EngineOptions {
   internalStageDir?: string;
   /** Wall clock in ms; tests inject one to age streams without waiting. */
   now?: () => number;
+  /** Limits of the JavaScript procedure sandbox: JS time per CALL (SQL excluded) and worker heap. */
+  procedures?: { timeLimitMs?: number; memoryLimitMb?: number };
   /** Clock for task schedules (and `now`); tests inject a manual clock to drive schedules without sleeping. */
   clock?: Clock;
   /** floe.yaml `tasks` settings (environment, not SQL). */
@@ -68,6 +73,8 @@ export interface Engine {
   onCommit(listener: (commit: TableCommit) => void): () => void;
   /** Auto-ingest pipes: `floe run` starts the service; statements (REFRESH, PIPE_STATUS) work either way. */
   readonly pipes: Pipes;
+  /** Which statements of the project's SQL files this warehouse has applied (`floe run`). */
+  readonly appliedSql: AppliedSql;
   /** Wait until no task run is in flight (EXECUTE TASK is asynchronous, as in Snowflake). */
   idle(): Promise<void>;
   close(): Promise<void>;

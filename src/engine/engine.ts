@@ -11,6 +11,7 @@ import { ChangeEvents } from './changes/change-events.js';
 import { LogCompactor } from './changes/log-compactor.js';
 import { bootstrapChangeTablesSql, changeTables } from './changes/change-store.js';
 import { SessionImpl } from './session.js';
+import { appliedSqlStore, type AppliedSql } from './project-sql-store.js';
 import { PipeService } from './pipe/pipe-service.js';
 import { ensurePipeQueue } from './pipe/pipe-queue.js';
 import { ensureLoadHistory } from './load/load-history.js';
@@ -28,6 +29,7 @@ export class EngineImpl implements Engine {
   /** Internal: for benchmarks and tools that need the engine parts (not part of the API). */
   readonly core: EngineCore;
   readonly pipes: PipeService;
+  readonly appliedSql: AppliedSql;
   private readonly sessions = new Set<SessionImpl>();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -52,6 +54,7 @@ export class EngineImpl implements Engine {
     };
     this.core.compactor = new LogCompactor(this.core);
     this.pipes = this.core.pipes = new PipeService(this.core);
+    this.appliedSql = appliedSqlStore(driver);
     this.core.tasks = new TaskScheduler(this.core, {
       clock: timeSource,
       openSession: async () => (await this.session()) as SessionImpl,

@@ -34,6 +34,8 @@ export interface EngineCore {
   compactor: LogCompactor;
   /** Wall clock in ms (injectable so tests can age streams). */
   now(): number;
+  /** JavaScript procedure sandbox limits (EngineOptions.procedures); defaults apply when unset. */
+  procedureLimits?: { timeLimitMs?: number; memoryLimitMb?: number };
   /** The pipe service (auto-ingest queue and loader). */
   pipes: PipeRuntime;
   /** The Clock port (task schedules). */
@@ -75,6 +77,11 @@ export interface SessionState {
   results: Map<string, RememberedResult>;
   /** Set while the session runs a task body. */
   task?: TaskRunContext;
+  /**
+   * Called when the session's running statement is cancelled (task timeouts, SYSTEM$USER_TASK_CANCEL_…):
+   * work that is not a backend statement (a JavaScript procedure's worker) registers here to stop too.
+   */
+  cancelHooks?: Set<() => void>;
 }
 
 export interface StatementInput {

@@ -23,11 +23,13 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const driver = await DuckDbDriver.open(options.database);
   try {
     const clock = options.clock ?? (options.now ? { now: options.now, setTimer: systemClock.setTimer } : systemClock);
-    return await EngineImpl.start(driver, {
+    const engine = await EngineImpl.start(driver, {
       clock,
       storage: { resolver, internalRoot: resolve(internalRoot) },
       ...(options.tasks ? { tasks: options.tasks } : {}),
     });
+    if (options.procedures) engine.core.procedureLimits = options.procedures;
+    return engine;
   } catch (e) {
     await driver.close();
     await resolver.close();

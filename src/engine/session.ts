@@ -8,11 +8,13 @@ import type { FloeValue, ResultColumn, StatementResult } from '../core/result.js
 import { REMEMBERED_RESULTS } from './session-functions.js';
 import { splitScript } from '../sql/split-script.js';
 import type { RunOptions, Session, StatementOutcome } from './engine-api.js';
-import type { EngineCore, ExecContext, SessionState } from './exec-context.js';
+import type { EngineCore, ExecContext, HandlerResult, SessionState } from './exec-context.js';
+import type { Token } from '../sql/lexer.js';
 import { SessionParameters } from './session-parameters.js';
 import { routeStatement } from './statement-router.js';
 import { endTransaction } from './transactions.js';
 import type { WarehouseConnection } from '../core/ports/warehouse.js';
+import { addErrorPosition } from './error-position.js';
 
 export interface SessionDefaults {
   database?: string;
@@ -56,29 +58,20 @@ export class SessionImpl implements Session {
       return;
     }
     for (const st of statements) {
-      const ctx: ExecContext = { engine: this.engine, session: this.state, stmt: { sql: st.sql, tokens: st.tokens, line: st.line } };
       try {
-        const r = await routeStatement(ctx);
-        const queryId = r.queryId ?? randomUUID();
-        this.state.lastQueryId = queryId;
-        this.remember(queryId, r.columns, r.rows);
+        const { result: r, queryId } = await executeStatement(this.engine, this.state, st);
         const result: StatementResult = { statement: number, sql: st.sql, columns: r.columns, rows: r.rows, queryId };
         if (r.rowsAffected !== undefined) result.rowsAffected = r.rowsAffected;
         yield { ok: true, result };
       } catch (e) {
         const error = withFile(toFloeError(e), options.file, number);
+        addErrorPosition(error, st.tokens);
         if (error.location?.line === undefined) error.location = { ...error.location, line: st.line, column: st.column };
         yield { ok: false, statement: number, sql: st.sql, error };
         if (!options.continueOnError) return;
       }
       number++;
     }
-  }
-
-  private remember(queryId: string, columns: ResultColumn[], rows: FloeValue[][]): void {
-    const results = this.state.results;
-    results.set(queryId, { columns, rows });
-    while (results.size > REMEMBERED_RESULTS) results.delete(results.keys().next().value as string);
   }
 
   async query(script: string): Promise<StatementResult[]> {
@@ -98,6 +91,29 @@ export class SessionImpl implements Session {
     this.engine.clock.release(this.state);
     await this.state.conn.close();
   }
+}
+
+/**
+ * Run one statement on the session and give it a query id (LAST_QUERY_ID, RESULT_SCAN). Scripting blocks and
+ * procedures run their statements through here too, on the caller's session.
+ */
+export async function executeStatement(
+  engine: EngineCore,
+  state: SessionState,
+  st: { sql: string; tokens: Token[]; line: number },
+): Promise<{ result: HandlerResult; queryId: string }> {
+  const ctx: ExecContext = { engine, session: state, stmt: { sql: st.sql, tokens: st.tokens, line: st.line } };
+  const r = await routeStatement(ctx);
+  const queryId = r.queryId ?? randomUUID();
+  state.lastQueryId = queryId;
+  remember(state, queryId, r.columns, r.rows);
+  return { result: r, queryId };
+}
+
+function remember(state: SessionState, queryId: string, columns: ResultColumn[], rows: FloeValue[][]): void {
+  const results = state.results;
+  results.set(queryId, { columns, rows });
+  while (results.size > REMEMBERED_RESULTS) results.delete(results.keys().next().value as string);
 }
 
 function toFloeError(e: unknown): FloeError {

@@ -13,6 +13,10 @@ import { handleMerge } from './handlers/merge.js';
 import { handleQueryOrDml, handleSystemCall } from './handlers/query.js';
 import { handleAlterTask, handleCreateTask, handleDropTask, handleExecuteTask } from './handlers/task-ddl.js';
 import { handleAlterSession, handleTransaction } from './handlers/session-statements.js';
+import { handleBlock, handleExecuteImmediate } from './scripting/block-handler.js';
+import { startsBlock } from './scripting/script-parser.js';
+import { handleCreateProcedure, handleDropProcedure } from './procedures/procedure-ddl.js';
+import { handleCall } from './procedures/call.js';
 import { handleShow } from './handlers/show.js';
 import { handleCreateStageOrFormat, handleDropStageOrFormat } from './handlers/stage-ddl.js';
 import { handleGet, handleList, handlePut, handleRemove } from './handlers/stage-files.js';
@@ -23,7 +27,7 @@ import { handleAlterTable, handleCreateTableOrView, handleDropTableOrView, handl
 
 type Handler = (ctx: ExecContext) => Promise<HandlerResult>;
 
-const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'TASK', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE'];
+const OBJECT_KINDS_AFTER_CREATE = ['DATABASE', 'SCHEMA', 'TABLE', 'VIEW', 'STREAM', 'TASK', 'ROLE', 'WAREHOUSE', 'USER', 'STAGE', 'FILE', 'PIPE', 'PROCEDURE'];
 
 /** The object kind of CREATE [OR REPLACE] [TRANSIENT|TEMPORARY|…] <kind>. */
 function createdKind(words: string[]): string | undefined {
@@ -36,7 +40,7 @@ function createdKind(words: string[]): string | undefined {
 
 export async function routeStatement(ctx: ExecContext): Promise<HandlerResult> {
   const words = ctx.stmt.tokens.slice(0, 8).map((t) => (t.type === 'word' ? t.value : t.text));
-  const handler = pickHandler(words);
+  const handler = startsBlock(ctx.stmt.tokens) ? handleBlock : pickHandler(words);
   try {
     return await handler(ctx);
   } catch (e) {
@@ -68,6 +72,7 @@ function pickHandler(words: string[]): Handler {
       if (kind === 'TASK') return handleCreateTask;
       if (kind === 'ROLE' || kind === 'WAREHOUSE' || kind === 'USER') return handleAccountObject;
       if (kind === 'STAGE' || (kind === 'FILE' && words.includes('FORMAT'))) return handleCreateStageOrFormat;
+      if (kind === 'PROCEDURE') return handleCreateProcedure;
       if (kind === 'PIPE') return handleCreatePipe;
       break;
     }
@@ -78,6 +83,7 @@ function pickHandler(words: string[]): Handler {
       if (w1 === 'TASK') return handleDropTask;
       if (w1 === 'ROLE' || w1 === 'WAREHOUSE' || w1 === 'USER') return handleAccountObject;
       if (w1 === 'STAGE' || (w1 === 'FILE' && words[2] === 'FORMAT')) return handleDropStageOrFormat;
+      if (w1 === 'PROCEDURE') return handleDropProcedure;
       if (w1 === 'PIPE') return handleDropPipe;
       break;
     case 'ALTER':
@@ -92,10 +98,11 @@ function pickHandler(words: string[]): Handler {
       return handleTruncate;
     case 'EXECUTE':
       if (w1 === 'TASK') return handleExecuteTask;
+      if (w1 === 'IMMEDIATE') return handleExecuteImmediate;
       break;
     case 'CALL':
       if (w1 !== undefined && w1.startsWith('SYSTEM$')) return handleSystemCall;
-      break;
+      return handleCall;
     case 'USE':
       return handleUse;
     case 'SHOW':

@@ -17,7 +17,8 @@ export interface TableFunctionArg {
 
 export type TableFunctionArgs = Map<string, TableFunctionArg>;
 
-export type TableFunction = (ctx: ExecContext, args: TableFunctionArgs) => Promise<string> | string;
+/** `db` of `db.INFORMATION_SCHEMA.F(…)`, when given: the function answers for that database. */
+export type TableFunction = (ctx: ExecContext, args: TableFunctionArgs, database: string | undefined) => Promise<string> | string;
 
 const REGISTRY = new Map<string, TableFunction>();
 
@@ -44,7 +45,7 @@ function scalarSql(ctx: ExecContext, node: AstNode): string {
 
 /** Replace registered information-schema table functions with their SQL (as derived tables). */
 export async function bindTableFunctions(ctx: ExecContext, ast: AstNode): Promise<void> {
-  const calls: { node: AstNode; fn: TableFunction; args: TableFunctionArgs }[] = [];
+  const calls: { node: AstNode; fn: TableFunction; args: TableFunctionArgs; database: string | undefined }[] = [];
   transform(ast, (node) => {
     if (String(node?.function?.name ?? '').toUpperCase() !== 'TABLE') return undefined;
     const call = node.function.args?.[0]?.method_call as AstNode | undefined;
@@ -56,9 +57,11 @@ export async function bindTableFunctions(ctx: ExecContext, ast: AstNode): Promis
       const key = String(a.named_argument.name.name).toUpperCase();
       args.set(key, { value: literal(a.named_argument.value), sql: scalarSql(ctx, a.named_argument.value) });
     }
+    const db = call.this?.column?.table as AstNode | undefined;
+    const database = db?.name === undefined ? undefined : db.quoted ? String(db.name) : String(db.name).toUpperCase();
     const replacement = make.raw('');
-    calls.push({ node: replacement, fn, args });
+    calls.push({ node: replacement, fn, args, database });
     return replacement;
   });
-  for (const c of calls) c.node.var.this = `(${await c.fn(ctx, c.args)})`;
+  for (const c of calls) c.node.var.this = `(${await c.fn(ctx, c.args, c.database)})`;
 }

@@ -12,6 +12,9 @@ import { expandView } from './changes/view-expansion.js';
 import { INFORMATION_SCHEMA } from './information-schema.js';
 import type { ExecContext } from './exec-context.js';
 import { qualify } from './resolve-names.js';
+import { prepareDmlTargets } from './dml-targets.js';
+import { rejectCaseInsensitiveColumnMatches } from './column-case.js';
+import type { TableDef } from '../core/catalog/catalog-model.js';
 
 /** Parse one statement; syntax error positions are shifted to the script's line numbers. */
 export function parseStatement(ctx: ExecContext): AstNode {
@@ -35,7 +38,7 @@ export function parseStatement(ctx: ExecContext): AstNode {
   }
 }
 
-export function tableResolver(ctx: ExecContext): TableResolver {
+export function tableResolver(ctx: ExecContext, seen?: TableDef[]): TableResolver {
   const { catalog } = ctx.engine;
   return (n, role) => {
     if (n.schema === INFORMATION_SCHEMA) {
@@ -56,6 +59,7 @@ export function tableResolver(ctx: ExecContext): TableResolver {
       }
       throw notFound('Object', displayName(n));
     }
+    seen?.push(def);
     // Writes to a tracked table go to its base table, where column defaults stamp row ids and versions.
     if (role === 'write' && def.tracked) return { schema: METADATA_SCHEMA, name: `t_${def.id}` };
     return ctx.engine.driver.dialect.physicalParts(full.database, full.schema, full.name);
@@ -64,10 +68,13 @@ export function tableResolver(ctx: ExecContext): TableResolver {
 
 /** Rewrite expressions for the backend and bind names, in place. */
 export function prepareForBackend(ctx: ExecContext, ast: AstNode): void {
+  prepareDmlTargets(ctx, ast);
   ctx.engine.driver.dialect.rewriteExpressions(ast, {
     timestampTypeMapping: ctx.session.params.get('TIMESTAMP_TYPE_MAPPING') as 'TIMESTAMP_NTZ',
   });
-  bindStatement(ast, { resolve: tableResolver(ctx), quoteString: ctx.engine.driver.dialect.quoteString });
+  const tables: TableDef[] = [];
+  bindStatement(ast, { resolve: tableResolver(ctx, tables), quoteString: ctx.engine.driver.dialect.quoteString });
+  rejectCaseInsensitiveColumnMatches(ast, tables);
 }
 
 export const print = (ast: AstNode | AstNode[]): string => printSql(ast);

@@ -21,6 +21,25 @@ describe('splitScript', () => {
     expect(splitScript('begin transaction; select 1;').map((x) => x.sql)).toEqual(['begin transaction', 'select 1']);
   });
 
+  it('keeps DECLARE sections, BEGIN TRANSACTION, IF NOT EXISTS, cursors and FOR … LOOP inside a block', () => {
+    const block = `declare c cursor for select 1; n int default 0;
+begin
+  begin transaction;
+  create table if not exists x (a int);
+  for r in c loop n := n + 1; end loop;
+  while (n < 3) loop n := n + 1; end loop;
+  if (n > 1) then commit; else rollback; end if;
+  return n;
+end`;
+    expect(splitScript(`${block};
+select 2;`).map((x) => x.sql)).toEqual([block, 'select 2']);
+    expect(splitScript('create procedure p() returns int as declare x int; begin return 1; end; select 1').map((x) => x.sql)).toEqual([
+      'create procedure p() returns int as declare x int; begin return 1; end',
+      'select 1',
+    ]);
+    expect(splitScript("select repeat('a', 2); drop table if exists t;").map((x) => x.sql)).toEqual(["select repeat('a', 2)", 'drop table if exists t']);
+  });
+
   it('reports unterminated strings with their position', () => {
     expect(() => splitScript("select 1;\nselect 'abc")).toThrow(/Unterminated string literal starting at line 2/);
   });

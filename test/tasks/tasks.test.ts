@@ -310,3 +310,30 @@ describe('overlap, cancellation and retries', () => {
     ]);
   });
 });
+
+describe('history retention', () => {
+  it('keeps seven days of runs', async () => {
+    const { e, s, clock } = await setup();
+    await s.query('CREATE TASK k AS SELECT 1');
+    await s.query('EXECUTE TASK k');
+    await settle(e);
+    await clock.advance(8 * 86_400_000);
+    await s.query('EXECUTE TASK k');
+    await settle(e);
+    expect(await rows(s, "SELECT COUNT(*), MIN(scheduled_time)::DATE::VARCHAR FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY())")).toEqual([[1, '2026-01-13']]);
+  });
+});
+
+describe('timeouts stop JavaScript procedures too', () => {
+  it('a task calling a looping JS procedure fails at USER_TASK_TIMEOUT_MS', async () => {
+    const { e, s, clock } = await setup();
+    await s.query(`CREATE PROCEDURE spin() RETURNS STRING LANGUAGE JAVASCRIPT AS $$ for (;;) {} $$;
+      CREATE TASK k USER_TASK_TIMEOUT_MS = 1000 AS CALL spin();`);
+    await s.query('EXECUTE TASK k');
+    while (clock.nextTimer() === undefined) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200)); // the worker is spinning
+    await clock.advance(1000);
+    await settle(e);
+    expect(await rows(s, 'SELECT state FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY())')).toEqual([['FAILED']]);
+  });
+});

@@ -83,6 +83,8 @@ export interface StreamDef extends Owned {
   tableId: string;
   tableName: { database: string; schema: string; name: string };
   sourceType: 'Table' | 'View';
+  /** Streams on views over several tables (joins, UNION ALL): every base table's id (tableId is the first). */
+  baseTableIds?: string[];
   /** Streams on views: the view (its id tells a replaced view apart). */
   view?: { database: string; schema: string; name: string; id: string };
   mode: StreamMode;

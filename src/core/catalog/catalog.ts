@@ -46,6 +46,8 @@ export function entryKey(e: CatalogEntry): string {
     case 'ACCOUNT_OBJECT':
       return [e.def.kind, e.def.name].join(SEP);
     case 'SCHEMA_OBJECT':
+      // Procedures overload by argument types: the signature is part of their identity.
+      if (e.def.objectKind === 'PROCEDURE') return [e.def.objectKind, e.def.database, e.def.schema, e.def.name, e.def.signature].join(SEP);
       return [e.def.objectKind, e.def.database, e.def.schema, e.def.name].join(SEP);
     case 'GRANT':
       return [e.def.privilege, e.def.grantedOn, e.def.name, e.def.grantedTo, e.def.granteeName].join(SEP);
@@ -62,6 +64,10 @@ export const keys = {
   schemaObject: (kind: SchemaObjectDef['objectKind'], db: string, schema: string, name: string): CatalogRef => ({
     kind: 'SCHEMA_OBJECT',
     key: [kind, db, schema, name].join(SEP),
+  }),
+  procedure: (db: string, schema: string, name: string, signature: string): CatalogRef => ({
+    kind: 'SCHEMA_OBJECT',
+    key: ['PROCEDURE', db, schema, name, signature].join(SEP),
   }),
 };
 
@@ -123,8 +129,9 @@ export class Catalog {
       .sort((a, b) => a.database.localeCompare(b.database) || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name));
   }
 
+  /** Streams that read this table (directly, or as one of the base tables of a view stream). */
   streamsOnTable(tableId: string): StreamDef[] {
-    return this.all('STREAM').filter((s) => s.tableId === tableId);
+    return this.all('STREAM').filter((s) => s.tableId === tableId || (s.baseTableIds ?? []).includes(tableId));
   }
 
   accountObject(kind: AccountObjectDef['kind'], name: string): AccountObjectDef | undefined {

@@ -53,4 +53,6 @@ export interface PipeDef extends SchemaObjectBase {
   awsSnsTopic?: string;
 }
 
-export type SchemaObjectDef = StageDef | FileFormatDef | PipeDef;
+export type SchemaObjectDef = StageDef | FileFormatDef | PipeDef | ProcedureDef;
+
+import type { ProcedureDef } from './procedure-def.js';

@@ -80,6 +80,19 @@ export interface ObjectStore {
   subscribe(listener: ObjectEventListener, options?: SubscribeOptions): Promise<Subscription>;
   /** Stops watchers/pollers and releases clients. */
   close(): Promise<void>;
+  /** Step-by-step multipart uploads a caller can resume across restarts (S3 stores); absent on folder buckets. */
+  readonly multipartUploads?: MultipartUploads;
+}
+
+/** S3's multipart upload operations, for uploads whose progress the caller persists (PutS3Object's resume). */
+export interface MultipartUploads {
+  create(key: string): Promise<string>;
+  /** Uploads part `partNumber` (1-based) and returns its ETag (without quotes). */
+  uploadPart(key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<string>;
+  complete(key: string, uploadId: string, parts: ReadonlyArray<{ partNumber: number; etag: string }>): Promise<ObjectInfo>;
+  /** In-progress uploads (first 1000, as one ListMultipartUploads page). */
+  list(prefix?: string): Promise<Array<{ key: string; uploadId: string; initiated: Date }>>;
+  abort(key: string, uploadId: string): Promise<void>;
 }
 
 /** Resolves stage URLs (`s3://bucket/prefix/`, `file:///abs/dir/`) to a store and a key prefix. */

@@ -61,12 +61,15 @@ export class LogCompactor {
     try {
       this.conn ??= await engine.driver.connect();
       const t = changeTables(engine.driver.dialect);
-      const r = await this.conn.query(`SELECT offset_version, last_read_ms FROM ${t.offsets} WHERE table_id = ?`, [tableId]);
+      const ids = engine.catalog.streamsOnTable(tableId).map((s) => s.id);
+      const r = ids.length === 0 ? { rows: [] } : await this.conn.query(`SELECT offset_version, last_read_ms FROM ${t.offsets} WHERE stream_id IN (${ids.map(() => '?').join(', ')})`, ids);
       const retention = { retentionDays: table.retentionTime, maxExtensionDays: table.maxDataExtension };
       // Stale streams cannot be read any more, so they hold nothing back.
       const live = r.rows.filter((row) => engine.now() <= staleAfterMs(Number(row[1]), retention)).map((row) => Number(row[0]));
       const oldest = live.length > 0 ? Math.min(...live) : engine.clock.committed;
       await this.conn.execute(compactLogSql(trackedSource(engine.driver.dialect, table), oldest));
+      // Only the newest commit record is ever read (the clock's start value after a restart).
+      await this.conn.query(`DELETE FROM ${t.commits} WHERE version < ?`, [engine.clock.committed]);
     } finally {
       engine.clock.release(this);
     }

@@ -15,6 +15,7 @@ import { qualify } from '../resolve-names.js';
 import { changeTables } from './change-store.js';
 import { retentionOf, trackedSource } from './stream-source.js';
 import { streamableViewQuery, viewContext, viewQuery } from './view-expansion.js';
+import { viewDeltaSql } from './view-delta.js';
 import { addSnowflakeOutputNames } from '../output-names.js';
 import { prepareForBackend, print } from '../translate.js';
 
@@ -42,14 +43,19 @@ export function streamStaleError(s: StreamDef, why: string): FloeError {
 }
 
 /** The stream's source table, or why the stream is stale. */
-export function streamSource(ctx: ExecContext, s: StreamDef): { table: TableDef; view?: TableDef } | { stale: string } {
-  const table = ctx.engine.catalog.tableById(s.tableId);
-  if (!table) return { stale: 'its source table was dropped or replaced' };
-  if (!table.tracked) return { stale: 'change tracking was turned off on its source table' };
-  if (!s.view) return { table };
+export function streamSource(ctx: ExecContext, s: StreamDef): { table: TableDef; tables: TableDef[]; view?: TableDef } | { stale: string } {
+  const tables: TableDef[] = [];
+  for (const id of s.baseTableIds ?? [s.tableId]) {
+    const table = ctx.engine.catalog.tableById(id);
+    if (!table) return { stale: 'its source table was dropped or replaced' };
+    if (!table.tracked) return { stale: 'change tracking was turned off on its source table' };
+    tables.push(table);
+  }
+  const table = tables[0] as TableDef;
+  if (!s.view) return { table, tables };
   const view = ctx.engine.catalog.table(s.view.database, s.view.schema, s.view.name);
   if (!view || view.kind !== 'VIEW' || view.id !== s.view.id) return { stale: 'its source view was dropped or replaced' };
-  return { table, view };
+  return { table, tables, view };
 }
 
 /**
@@ -112,10 +118,14 @@ async function streamRead(ctx: ExecContext, stream: StreamDef, readPoint: number
   const src = streamSource(ctx, stream);
   if ('stale' in src) throw streamStaleError(stream, src.stale);
   const off = await loadOffset(ctx, stream);
-  if (ctx.engine.now() > staleAfterMs(off.lastReadMs, retentionOf(ctx, src.table))) {
+  if (src.tables.some((t) => ctx.engine.now() > staleAfterMs(off.lastReadMs, retentionOf(ctx, t)))) {
     throw streamStaleError(stream, 'it was not consumed within the table\'s data retention / MAX_DATA_EXTENSION_TIME_IN_DAYS period');
   }
   const interval: StreamInterval = { from: off.initialPending ? -1 : off.offset, to: Math.max(readPoint, off.offset) };
+  if (src.view && stream.baseTableIds) {
+    const hex = trackedSource(ctx.engine.driver.dialect, src.table).tableHex;
+    return { stream, table: src.table, interval, sql: viewDeltaSql(ctx, src.view, src.tables, stream.mode, interval, hex) };
+  }
   const sql = netChangesSql(trackedSource(ctx.engine.driver.dialect, src.table), stream.mode, interval);
   if (!src.view) return { stream, table: src.table, interval, sql };
   // A stream on a view: the view's query over the table's change rows, metadata columns carried through.

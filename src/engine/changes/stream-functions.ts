@@ -37,12 +37,15 @@ async function streamHasData(ctx: ExecContext, arg: AstNode | undefined): Promis
   const src = streamSource(ctx, stream);
   if ('stale' in src) throw streamStaleError(stream, src.stale);
   const off = await loadOffset(ctx, stream);
-  if (ctx.engine.now() > staleAfterMs(off.lastReadMs, retentionOf(ctx, src.table))) throw streamStaleError(stream, 'it was not consumed in time');
+  if (src.tables.some((t) => ctx.engine.now() > staleAfterMs(off.lastReadMs, retentionOf(ctx, t)))) throw streamStaleError(stream, 'it was not consumed in time');
   const { engine, session } = ctx;
   const to = Math.max(session.txn?.startVersion ?? engine.clock.committed, off.offset);
   const from = off.initialPending ? -1 : off.offset;
-  const r = await session.conn.query(hasChangesSql(trackedSource(engine.driver.dialect, src.table), { from, to }));
-  const has = r.rows[0]?.[0] === true;
+  let has = false;
+  for (const table of src.tables) {
+    const r = await session.conn.query(hasChangesSql(trackedSource(engine.driver.dialect, table), { from, to }));
+    has ||= r.rows[0]?.[0] === true;
+  }
   if (!has && !session.inTransaction) {
     await engine.clock.acquire(session);
     try {

@@ -46,7 +46,7 @@ export function streamableViewQuery(view: TableDef): AstNode {
   const why = (what: string): never => {
     throw unsupported(`a stream on view ${view.name}: the view uses ${what} (streams on views support projections and filters over one table)`);
   };
-  const sel = (q.select as AstNode | undefined) ?? why(nodeKind(q) ?? 'a set operation');
+  const sel = (q.select as AstNode | undefined) ?? why(`a set operation (${nodeKind(q) ?? 'unknown'})`);
   if (sel.group_by || sel.having || sel.distinct || sel.qualify || sel.limit || sel.windows || sel.with || sel.order_by) why('GROUP BY, DISTINCT, QUALIFY, LIMIT, ORDER BY or WITH');
   const from: AstNode[] = sel.from?.expressions ?? [];
   if (from.length !== 1 || nodeKind(from[0]) !== 'table' || (sel.joins ?? []).length > 0 || (sel.lateral_views ?? []).length > 0) why('joins or more than one table');

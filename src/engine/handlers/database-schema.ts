@@ -44,6 +44,7 @@ function removeContents(ctx: ExecContext, db: string, schema?: string): CatalogC
   for (const k of ['STAGE', 'FILE_FORMAT', 'PIPE'] as const) {
     out.push(...catalog.schemaObjects(k, db, schema).map((o) => keys.schemaObject(k, o.database, o.schema, o.name)));
   }
+  out.push(...catalog.schemaObjects('PROCEDURE', db, schema).map((p) => keys.procedure(p.database, p.schema, p.name, p.signature)));
   out.push(...catalog.streams(db, schema).map((t) => keys.stream(t.database, t.schema, t.name)));
   if (schema === undefined) out.push(...catalog.schemas(db).map((s) => keys.schema(db, s.name)));
   return out;

@@ -14,6 +14,7 @@ import { binaryCompare, ltz, showResult, yn, type ColumnSpecs, type Row } from '
 import { tableConstraints } from './show-keys.js';
 import { describeFileFormat, describeStage } from './stage-ddl.js';
 import { describeStream } from './stream-ddl.js';
+import { describeProcedure } from '../procedures/procedure-ddl.js';
 import { describePipe } from './pipe-ddl.js';
 import { describeTask } from './show-tasks.js';
 
@@ -27,6 +28,7 @@ const DESCRIBE_HANDLERS: Record<string, DescribeHandler> = {
   STAGE: describeStage,
   FILE: describeFileFormat,
   STREAM: describeStream,
+  PROCEDURE: describeProcedure,
   PIPE: describePipe,
   TASK: describeTask,
 };

@@ -60,7 +60,7 @@ export async function streamRow(ctx: ExecContext, s: StreamDef): Promise<Row> {
     comment: s.comment ?? '',
     table_name: displayName(shownSource),
     source_type: s.sourceType,
-    base_tables: s.view ? displayName(table) : '',
+    base_tables: s.view ? ('tables' in src ? src.tables.map((t) => displayName(t)).join(',') : displayName(table)) : '',
     type: 'DELTA',
     stale: String(stale),
     mode: s.mode,

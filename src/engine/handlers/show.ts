@@ -12,6 +12,7 @@ import { showRoles, showUsers, showWarehouses } from './show-account.js';
 import { showKeys } from './show-keys.js';
 import { showFileFormats, showStages } from './stage-ddl.js';
 import { showStreams } from './show-streams.js';
+import { showProcedures } from '../procedures/procedure-ddl.js';
 import { showPipes } from './pipe-ddl.js';
 import { showTasks } from './show-tasks.js';
 import { showColumns, showTables, showViews } from './show-tables.js';
@@ -38,6 +39,7 @@ const SHOW_HANDLERS: Record<string, ShowHandler> = {
   STAGES: showStages,
   'FILE FORMATS': showFileFormats,
   STREAMS: showStreams,
+  PROCEDURES: showProcedures,
   PIPES: showPipes,
   TASKS: showTasks,
 };

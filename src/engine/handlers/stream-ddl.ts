@@ -3,7 +3,7 @@
  * an offset (reference §1.1): its catalog entry plus a row in `_floe.stream_offsets`, both committed with
  * the DDL. Creating the first stream on a table turns change tracking on, as in Snowflake.
  */
-import { alreadyExists, compilationError, notFound, unsupported } from '../../core/errors.js';
+import { alreadyExists, compilationError, FloeError, notFound, unsupported } from '../../core/errors.js';
 import { displayIdent, displayName } from '../../core/catalog/identifiers.js';
 import { keys, type CatalogChange } from '../../core/catalog/catalog.js';
 import type { StreamDef, TableDef } from '../../core/catalog/catalog-model.js';
@@ -18,6 +18,7 @@ import { columnSpecsOf } from './column-defs.js';
 import { parseProperties } from './properties.js';
 import { nameInString } from './stream-name.js';
 import { streamableViewQuery, viewContext } from '../changes/view-expansion.js';
+import { viewBaseTables } from '../changes/view-delta.js';
 import { objectNameOf } from '../../sql/translate/bind-statement.js';
 import { showResult } from './show-common.js';
 import { STREAM_COLUMNS, streamRow } from './show-streams.js';
@@ -55,6 +56,8 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
   if (catalog.table(full.database, full.schema, full.name)) throw alreadyExists('Object', displayIdent(full.name));
 
   let source: TableDef;
+  /** Views over several tables (joins, UNION ALL) read through the generic view delta. */
+  let viewTables: TableDef[] | undefined;
   let view: TableDef | undefined;
   let keepOffset: StreamDef | undefined;
   if (cur.acceptWords('CLONE')) {
@@ -76,7 +79,13 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
     if (!def) throw notFound(onView ? 'View' : 'Table', displayName(n));
     if (def.kind === 'VIEW') {
       view = def;
-      source = viewBaseTable(ctx, def);
+      try {
+        source = viewBaseTable(ctx, def);
+      } catch (e) {
+        if (def.readsStreams || !(e instanceof FloeError) || e.code !== 'UNSUPPORTED' || !/joins or more than one table|set operation/.test(e.message)) throw e;
+        viewTables = viewBaseTables(ctx, def);
+        source = viewTables[0] as TableDef;
+      }
     } else {
       if (onView) throw compilationError(`Object found is of type 'TABLE', not specified type 'VIEW'.`);
       source = def;
@@ -102,7 +111,8 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
   const appendOnly = flag(props.APPEND_ONLY) ?? false;
   const showInitialRows = flag(props.SHOW_INITIAL_ROWS) ?? false;
 
-  const tracking = enableTracking(ctx, source);
+  const trackings = (viewTables ?? [source]).map((t) => enableTracking(ctx, t));
+  const tracking = trackings[0] as ReturnType<typeof enableTracking>;
   const kept = keepOffset ? await loadOffset(ctx, keepOffset) : undefined;
   const stream: StreamDef = {
     database: full.database,
@@ -110,6 +120,7 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
     name: full.name,
     id: newObjectId(),
     tableId: tracking.def.id as string,
+    ...(viewTables ? { baseTableIds: trackings.map((t) => t.def.id as string) } : {}),
     tableName: { database: source.database, schema: source.schema, name: source.name },
     sourceType: view ? 'View' : 'Table',
     ...(view ? { view: { database: view.database, schema: view.schema, name: view.name, id: view.id ?? '' } } : {}),
@@ -122,7 +133,10 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
   const d = ctx.engine.driver.dialect;
   const offsets = changeTables(d).offsets;
   const change: CatalogChange = { remove: [], put: [{ kind: 'STREAM', def: stream }] };
-  if (tracking.physical.length > 0 || tracking.def !== source) change.put.push({ kind: 'TABLE', def: tracking.def });
+  (viewTables ?? [source]).forEach((t, i) => {
+    const tr = trackings[i] as ReturnType<typeof enableTracking>;
+    if (tr.physical.length > 0 || tr.def !== t) change.put.push({ kind: 'TABLE', def: tr.def });
+  });
   // Snowflake turns change tracking on for a view a stream is created on (SHOW VIEWS change_tracking = ON).
   if (view && !view.changeTracking) change.put.push({ kind: 'TABLE', def: { ...view, changeTracking: true } });
   await commitDdl(ctx, () => {
@@ -131,7 +145,7 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
     const pending = kept ? kept.initialPending : showInitialRows;
     const lastRead = kept ? kept.lastReadMs : Math.trunc(ctx.engine.now());
     return [
-      ...tracking.physical,
+      ...trackings.flatMap((t) => t.physical),
       ...(existing ? [`DELETE FROM ${offsets} WHERE stream_id = ${d.quoteString(existing.id)}`] : []),
       `INSERT INTO ${offsets} VALUES (${d.quoteString(stream.id)}, ${d.quoteString(stream.tableId)}, ${offset}, ${pending}, ${lastRead})`,
     ];

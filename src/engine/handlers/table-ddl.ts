@@ -15,7 +15,7 @@ import { commitDdl, statusResult, type ExecContext, type HandlerResult } from '.
 import { addSnowflakeOutputNames } from '../output-names.js';
 import { qualify, requireSchema } from '../resolve-names.js';
 import { parseStatement, prepareForBackend, print } from '../translate.js';
-import { parseColumn, parseTableConstraints } from './column-defs.js';
+import { columnSpecsOf, parseColumn, parseTableConstraints } from './column-defs.js';
 import { parseProperties } from './properties.js';
 import { clearLoadHistory } from '../load/load-history.js';
 import { dropTrackedSql, trackedNames, viewSql } from '../changes/change-store.js';
@@ -343,12 +343,15 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
     } else if (kind === 'RenameTable') {
       const target = objectNameOf(a);
       const full = qualify(ctx, { database: target.database ?? def.database, schema: target.schema ?? def.schema, name: target.name });
-      if (full.database !== def.database || full.schema !== def.schema) throw unsupported('ALTER TABLE … RENAME TO another schema');
+      const moved = full.database !== def.database || full.schema !== def.schema;
+      if (moved) requireSchema(ctx, full.database, full.schema);
       if (ctx.engine.catalog.table(full.database, full.schema, full.name)) throw alreadyExists('Table', displayIdent(full.name));
       remove.push(keys.table(def.database, def.schema, def.name));
-      next.name = full.name;
+      Object.assign(next, { database: full.database, schema: full.schema, name: full.name });
       const newName = d.quoteIdent(d.physicalParts(full.database, full.schema, full.name).name);
-      physical.push(names ? `DROP VIEW IF EXISTS ${names.view}` : `ALTER TABLE ${phys} RENAME TO ${newName}`);
+      if (names) physical.push(`DROP VIEW IF EXISTS ${names.view}`);
+      else if (!moved) physical.push(`ALTER TABLE ${phys} RENAME TO ${newName}`);
+      else physical.push(...moveTableSql(ctx, phys, next));
     } else {
       throw unsupported(`ALTER TABLE action ${kind}`);
     }
@@ -358,3 +361,14 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
   return statusResult('Statement executed successfully.');
 }
 
+/** DuckDB cannot move a table to another schema: create it there with the same DDL, copy, drop the old one. */
+function moveTableSql(ctx: ExecContext, fromPhys: string, to: TableDef): string[] {
+  const d = ctx.engine.driver.dialect;
+  const toPhys = d.physicalTable(to.database, to.schema, to.name);
+  const cols = to.columns.map((c) => d.quoteIdent(c.name)).join(', ');
+  return [
+    d.createTable(toPhys, columnSpecsOf(ctx, to), false),
+    `INSERT INTO ${toPhys} (${cols}) SELECT ${cols} FROM ${fromPhys}`,
+    `DROP TABLE ${fromPhys}`,
+  ];
+}

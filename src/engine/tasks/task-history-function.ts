@@ -10,12 +10,13 @@ import { taskHistoryQuery } from './task-history.js';
 
 const KNOWN = new Set(['SCHEDULED_TIME_RANGE_START', 'SCHEDULED_TIME_RANGE_END', 'RESULT_LIMIT', 'TASK_NAME', 'ERROR_ONLY', 'ROOT_TASK_ID']);
 
-export function taskHistorySql(ctx: ExecContext, args: TableFunctionArgs): string {
+export function taskHistorySql(ctx: ExecContext, args: TableFunctionArgs, database: string | undefined): string {
   const d = ctx.engine.driver.dialect;
   for (const k of args.keys()) if (!KNOWN.has(k)) throw compilationError(`invalid argument '${k}' for function TASK_HISTORY`);
   const ts = (c: string): string => d.epochMillisToLtz(c);
   const where: string[] = [];
-  if (ctx.session.database !== undefined) where.push(`database_name = ${d.quoteString(ctx.session.database)}`);
+  const db = database ?? ctx.session.database;
+  if (db !== undefined) where.push(`database_name = ${d.quoteString(db)}`);
   const start = args.get('SCHEDULED_TIME_RANGE_START');
   if (start) where.push(`${ts('scheduled_ms')} >= ${start.sql}`);
   const end = args.get('SCHEDULED_TIME_RANGE_END');

@@ -89,6 +89,13 @@ export async function deleteRun(conn: WarehouseConnection, d: WarehouseDialect, 
   await conn.query(`DELETE FROM ${historyTable(d)} WHERE run_key = ?`, [runKey]);
 }
 
+/** TASK_HISTORY covers the last 7 days (reference §2.8): older runs are deleted. */
+export const HISTORY_RETENTION_MS = 7 * 86_400_000;
+
+export async function pruneHistory(conn: WarehouseConnection, d: WarehouseDialect, now: number): Promise<void> {
+  await conn.query(`DELETE FROM ${historyTable(d)} WHERE state <> 'SCHEDULED' AND scheduled_ms < ?`, [now - HISTORY_RETENTION_MS]);
+}
+
 /** After a restart: runs that were executing can never finish; scheduled ones are re-planned. */
 export async function recoverHistory(conn: WarehouseConnection, d: WarehouseDialect, now: number): Promise<void> {
   await conn.query(

@@ -90,9 +90,13 @@ export async function runTask(deps: RunnerDeps, req: RunRequest, rootKey: string
   let cancelled = false;
   // An interrupt only hits a statement that is running: keep interrupting until the body gives up.
   let interrupting: NodeJS.Timeout | undefined;
-  const interrupt = (conn: { cancel(): void }): void => {
-    conn.cancel();
-    interrupting ??= setInterval(() => conn.cancel(), 50);
+  const interrupt = (state: SessionState): void => {
+    const stop = (): void => {
+      state.conn.cancel();
+      for (const h of state.cancelHooks ?? []) h();
+    };
+    stop();
+    interrupting ??= setInterval(stop, 50);
     interrupting.unref();
   };
   try {
@@ -105,13 +109,12 @@ export async function runTask(deps: RunnerDeps, req: RunRequest, rootKey: string
     await state.conn.setTimeZone(state.params.get('TIMEZONE'));
     const ctx: TaskRunContext = { name: task.name, predecessorValues: req.predecessorValues, config: req.config };
     state.task = ctx;
-    const conn = state.conn;
-    deps.running.set(runKey, { cancel: () => ((cancelled = true), interrupt(conn)), rootKey });
+    deps.running.set(runKey, { cancel: () => ((cancelled = true), interrupt(state)), rootKey });
     const timeoutMs = task.params.USER_TASK_TIMEOUT_MS !== undefined ? numberParam(task, 'USER_TASK_TIMEOUT_MS') : req.timeoutMs;
     if (timeoutMs > 0) {
       timer = deps.clock.setTimer(deps.clock.now() + timeoutMs, () => {
         timedOut = true;
-        interrupt(conn);
+        interrupt(state);
       });
     }
     if (task.condition !== undefined) {

@@ -12,7 +12,7 @@ import { nextRunAfter, parseSchedule } from '../../core/task/schedule.js';
 import type { EngineCore } from '../exec-context.js';
 import type { SessionImpl } from '../session.js';
 import { finalizerOf, findTask, graphTasks, isRoot, streamsInCondition, taskKey } from './task-graph.js';
-import { deleteRun, insertRun, recoverHistory, updateRun, type RunState, type ScheduledFrom } from './task-history.js';
+import { deleteRun, insertRun, pruneHistory, recoverHistory, updateRun, type RunState, type ScheduledFrom } from './task-history.js';
 import { numberParam } from './task-params.js';
 import { runTask, type RunnerDeps } from './task-runner.js';
 
@@ -71,6 +71,7 @@ export class TaskScheduler {
 
   async start(): Promise<void> {
     await recoverHistory(await this.historyConn(), this.engine.driver.dialect, this.options.clock.now());
+    await pruneHistory(await this.historyConn(), this.engine.driver.dialect, this.options.clock.now());
     for (const t of this.engine.catalog.tasks()) if (t.state === 'started' && isRoot(t)) await this.plan(t);
     this.unsubscribe = this.engine.events.onCommit((c) => this.onCommit(c.tables.map((t) => t.id)));
   }
@@ -175,17 +176,18 @@ export class TaskScheduler {
     if (this.closed) return;
     for (const t of this.engine.catalog.tasks()) {
       if (t.state !== 'started' || !isRoot(t) || t.schedule !== undefined) continue;
-      const tables = streamsInCondition(t.condition).map((name) => this.streamTableId(t, name));
-      if (tables.some((id) => id !== undefined && tableIds.includes(id))) this.trigger(taskKey(t));
+      const tables = streamsInCondition(t.condition).flatMap((name) => this.streamTableIds(t, name));
+      if (tables.some((id) => tableIds.includes(id))) this.trigger(taskKey(t));
     }
   }
 
-  private streamTableId(task: TaskDef, text: string): string | undefined {
+  private streamTableIds(task: TaskDef, text: string): string[] {
     const parts = text.split('.').map((p) => (p.startsWith('"') ? p.slice(1, -1) : p.toUpperCase()));
     const name = parts[parts.length - 1];
     const schema = parts.length >= 2 ? parts[parts.length - 2] : task.schema;
     const db = parts.length >= 3 ? parts[parts.length - 3] : task.database;
-    return this.engine.catalog.stream(db, schema, name)?.tableId;
+    const stream = this.engine.catalog.stream(db, schema, name);
+    return stream ? (stream.baseTableIds ?? [stream.tableId]) : [];
   }
 
   private minTriggerMs(task: TaskDef): number {
@@ -201,11 +203,16 @@ export class TaskScheduler {
       return;
     }
     if (this.timers.has(key)) return;
-    const due = Math.max(this.options.clock.now(), (this.lastTriggerRun.get(key) ?? -Infinity) + this.minTriggerMs(task));
+    const now = this.options.clock.now();
+    const due = Math.max(now, (this.lastTriggerRun.get(key) ?? -Infinity) + this.minTriggerMs(task));
+    let fired: () => void = () => undefined;
+    // A run due now is work in flight already: idle() waits for it (a later one, inside the interval, is not).
+    if (due <= now) void this.track(new Promise<void>((resolve) => (fired = resolve)));
     this.timers.set(key, this.options.clock.setTimer(due, () => {
       this.timers.delete(key);
       const t = this.lookup(key);
       if (t && t.state === 'started' && !this.busy(key)) this.startGraph(t, { scheduledFrom: 'TRIGGER', scheduledTime: due });
+      fired();
     }));
   }
 
@@ -315,6 +322,7 @@ export class TaskScheduler {
     const fin = finalizerOf(catalog, root);
     if (fin && fin.state === 'started') await runOne(fin);
     this.lastRun.set(taskKey(root), { failed, groupId, attempt, runId: scheduledTime, ok: failed.size === 0 });
+    await pruneHistory(await this.historyConn(), this.engine.driver.dialect, this.options.clock.now());
     if (failed.size === 0) {
       this.failures.set(taskKey(root), 0);
       return;

@@ -159,11 +159,13 @@ export function bindStatement(stmt: AstNode, options: BindOptions): void {
     const derived = isTableRef(u) ? bindRef(u, 'read', resolve, ctes) : undefined;
     if (derived) using[i] = derivedTableRef(derived);
   });
-  transform(stmt, (node, kind, _parent, key) => {
+  transform(stmt, (node, kind, parent, key) => {
     if (kind === 'table' && isTableRef(node.table)) {
       const derived = node.table !== target ? bindRef(node.table, 'read', resolve, ctes) : undefined;
-      if (derived) return derivedNode(derived);
-    } else if (kind === 'literal' && node.literal.literal_type === 'string') return make.raw(quoteString(String(node.literal.value)));
+      // Inside `<ref> AS x` (an alias node, as MERGE … USING writes it) the wrapper prints the alias.
+      const wrapped = key === 'this' && isIdent((parent as AstNode | undefined)?.alias);
+      if (derived) return wrapped ? make.raw(`(${derived.sql})`) : derivedNode(derived);
+    } else if (kind === 'literal' && (node.literal.literal_type === 'string' || node.literal.literal_type === 'dollar_string')) return make.raw(quoteString(String(node.literal.value)));
     // `(VALUES …) AS t(x)` inside a subquery is already valid; a bare FROM VALUES is not.
     else if (kind === 'values' && key !== 'this' && node.values.expressions?.[0]?.expressions) return valuesToDerivedTable(node);
     return undefined;

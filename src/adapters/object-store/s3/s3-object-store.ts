@@ -17,6 +17,7 @@ import { EventHub } from '../event-hub.js';
 import { checkKey, missingObject, normaliseEtag, toBytes } from '../keys.js';
 import { loadLibStorage, loadS3 } from './aws-sdk.js';
 import { SqsPoller } from './sqs-poller.js';
+import { S3Multipart } from './s3-multipart.js';
 
 export interface S3ObjectStoreOptions {
   /** Logical bucket name (used in SQL URLs). */
@@ -51,6 +52,8 @@ export class S3ObjectStore implements ObjectStore {
   private sdk: Promise<{ s3: S3Module; client: InstanceType<S3Module['S3Client']> }> | undefined;
   private poller: SqsPoller | undefined;
   private pollerUsers = 0;
+  /** Step-by-step multipart uploads (PutS3Object resumes them across restarts). */
+  readonly multipartUploads: S3Multipart;
 
   constructor(private readonly options: S3ObjectStoreOptions) {
     this.bucket = options.bucket;
@@ -58,6 +61,14 @@ export class S3ObjectStore implements ObjectStore {
     this.location = `s3://${this.real}/${options.endpoint ? ` (${options.endpoint})` : ''}`;
     this.notificationChannel = options.sqsQueueUrl;
     this.onError = options.onError ?? ((e) => console.error(`floe: bucket '${options.bucket}':`, e));
+    this.multipartUploads = new S3Multipart({
+      bucket: this.bucket,
+      realBucket: this.real,
+      client: () => this.client(),
+      head: (key) => this.head(key),
+      mapError: (key, error, op) => this.mapError(key, error, op),
+      created: (i) => this.hub.notify({ bucket: this.bucket, key: i.key, size: i.size, etag: i.etag, eventTime: new Date(), source: 'store' }, this.onError),
+    });
   }
 
   private client() {

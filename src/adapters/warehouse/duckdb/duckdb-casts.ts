@@ -4,11 +4,12 @@ import { parseSfType, type SfType } from '../../../core/types/snowflake-type.js'
 import { printDataType } from '../../../sql/ast/polyglot.js';
 import type { AstNode } from '../../../sql/ast/ast-node.js';
 import {
-  arity, castTo, fn, isNumberLiteral, isStringLiteral, literalText, str, type ExpressionContext, type FunctionTranslator,
+  arity, castTo, concatOp, fn, isNumberLiteral, isStringLiteral, literalText, str, type ExpressionContext, type FunctionTranslator,
 } from './duckdb-expr-build.js';
 import { duckDbTypeFor } from './duckdb-types.js';
 import { isVariantNode, markVariant } from './duckdb-functions-variant.js';
-import { isNumericFormat, snowflakeTimeFormatToDuckDb } from './duckdb-time-format.js';
+import { OFFSET_MARK, snowflakeTimeFormatToDuckDb } from './duckdb-time-format.js';
+import { formatNumber, parseNumber, parseNumberFormat } from './duckdb-number-format.js';
 
 /** The Snowflake type a cast node targets, with TIMESTAMP resolved through TIMESTAMP_TYPE_MAPPING. */
 export function castTargetType(dataType: AstNode, ctx: ExpressionContext): SfType {
@@ -52,8 +53,9 @@ export function translateCast(body: AstNode, ctx: ExpressionContext, tryCast: bo
 }
 
 /** TO_NUMBER(x [, format] [, precision [, scale]]) — NUMBER(38,0) by default, rounding half away from zero. */
-export function toNumber(x: AstNode, rest: AstNode[], tryCast: boolean): AstNode {
-  if (rest.length > 0 && isStringLiteral(rest[0])) throw unsupported('TO_NUMBER with a format');
+export function toNumber(x: AstNode, rest: AstNode[], tryCast: boolean, name = 'TO_NUMBER'): AstNode {
+  let format: string | undefined;
+  if (rest.length > 0 && isStringLiteral(rest[0])) format = literalText(rest.shift(), `${name} format`);
   const intArg = (n: AstNode | undefined, dflt: number) => {
     if (n === undefined) return dflt;
     if (!isNumberLiteral(n)) throw unsupported('TO_NUMBER with a precision or scale that is not a literal');
@@ -61,6 +63,11 @@ export function toNumber(x: AstNode, rest: AstNode[], tryCast: boolean): AstNode
   };
   const precision = intArg(rest[0], 38);
   const scale = intArg(rest[1], 0);
+  if (format !== undefined) {
+    const f = parseNumberFormat(format);
+    if (!f) throw unsupported(`${name} format '${format}'`);
+    return parseNumber(isVariantNode(x) ? fn('floe_json_text', x) : x, f, precision, scale, tryCast);
+  }
   const t = parseSfType(`NUMBER(${precision},${scale})`);
   return convert(x, t, tryCast);
 }
@@ -70,11 +77,26 @@ const toVarchar: FunctionTranslator = (args, _ctx, name) => {
   arity(name, args, 1, 2);
   if (args.length === 1) return fn('floe_to_varchar', args[0]);
   const format = literalText(args[1], `${name.toUpperCase()} format`);
-  if (isNumericFormat(format)) throw unsupported(`${name.toUpperCase()} with numeric format '${format}'`);
+  const numeric = parseNumberFormat(format);
+  if (numeric) return formatNumber(args[0], numeric);
   const pattern = snowflakeTimeFormatToDuckDb(format);
   // Strings are parsed as timestamps first, as Snowflake does for TO_CHAR(<string>, <format>).
   const x = isStringLiteral(args[0]) ? castTo(args[0], 'TIMESTAMP') : args[0];
-  return fn('strftime', x, str(pattern));
+  // Offset elements come back as marked names between the strftime pieces.
+  const pieces = pattern.split(OFFSET_MARK);
+  const parts = pieces.flatMap((p, i): AstNode[] => {
+    if (i % 2 === 0) return p === '' ? [] : [fn('strftime', i === 0 ? x : structuredClone(x), str(p))];
+    return [fn(OFFSET_MACROS[p], structuredClone(x))];
+  });
+  if (parts.length === 0) return str('');
+  return parts.slice(1).reduce((acc, p) => concatOp(acc, p), parts[0]);
+};
+
+const OFFSET_MACROS: Record<string, string> = {
+  TZHTZM: 'floe_tz_offset',
+  'TZH:TZM': 'floe_tz_offset_colon',
+  TZH: 'floe_tz_offset_hours',
+  TZM: 'floe_tz_offset_minutes',
 };
 
 const convertTo = (typeText: string, tryCast: boolean): FunctionTranslator => (args, _ctx, name) => {
@@ -85,12 +107,12 @@ const convertTo = (typeText: string, tryCast: boolean): FunctionTranslator => (a
 export const CONVERSION_FUNCTIONS: Record<string, FunctionTranslator> = {
   to_varchar: toVarchar,
   to_char: toVarchar,
-  to_number: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), false)),
-  to_decimal: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), false)),
-  to_numeric: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), false)),
-  try_to_number: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), true)),
-  try_to_decimal: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), true)),
-  try_to_numeric: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), true)),
+  to_number: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), false, name.toUpperCase())),
+  to_decimal: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), false, name.toUpperCase())),
+  to_numeric: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), false, name.toUpperCase())),
+  try_to_number: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), true, name.toUpperCase())),
+  try_to_decimal: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), true, name.toUpperCase())),
+  try_to_numeric: (args, _ctx, name) => (arity(name, args, 1, 4), toNumber(args[0], args.slice(1), true, name.toUpperCase())),
   to_double: convertTo('FLOAT', false),
   try_to_double: convertTo('FLOAT', true),
   to_boolean: convertTo('BOOLEAN', false),

@@ -2,8 +2,9 @@
  * How floe spells things in DuckDB. Snowflake's database.schema pair becomes one DuckDB schema named
  * "DATABASE.SCHEMA" inside a single DuckDB file, so a whole account lives in `.floe/warehouse.duckdb`.
  */
+import { unsupported, type FloeError } from '../../../core/errors.js';
 import type { ColumnSpec, WarehouseDialect } from '../../../core/ports/warehouse.js';
-import type { SfType } from '../../../core/types/snowflake-type.js';
+import { MAX_VARCHAR_LENGTH, type SfType } from '../../../core/types/snowflake-type.js';
 import { rewriteExpressions } from './duckdb-expressions.js';
 import { duckDbInformationSchemaViews } from './duckdb-information-schema.js';
 import { duckDbTypeFor } from './duckdb-types.js';
@@ -27,6 +28,31 @@ const physicalParts = (database: string, schema: string, name: string): { schema
 });
 const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
+/**
+ * VARCHAR(n) is enforced by a CHECK that raises Snowflake's error with the offending value; only columns
+ * with an explicit length pay for it. Plain SQL (no macro) because the CHECK is stored in the database file.
+ */
+function varcharLengthCheck(column: string, length: number): string {
+  const c = quoteIdent(column);
+  return `CHECK (CASE WHEN ${c} IS NULL OR length(${c}) <= ${length} THEN true ELSE error('floe: String ''' || ${c} || ''' is too long and would be truncated') END)`;
+}
+
+/**
+ * DuckDB matches column names case-insensitively, so `"a"` and `"A"` cannot both be columns of one table.
+ * Refuse clearly instead of letting DuckDB rename or reject one of them.
+ */
+function rejectCaseOnlyDuplicates(names: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const n of names) {
+    const other = seen.get(n.toUpperCase());
+    if (other !== undefined) throw caseOnlyDuplicate(other, n);
+    seen.set(n.toUpperCase(), n);
+  }
+}
+
+const caseOnlyDuplicate = (a: string, b: string): FloeError =>
+  unsupported(`columns "${a}" and "${b}" in one table (names that differ only by case; the DuckDB backend compares column names case-insensitively)`);
+
 export const duckDbDialect: WarehouseDialect = {
   quoteIdent,
   quoteString,
@@ -45,10 +71,12 @@ export const duckDbDialect: WarehouseDialect = {
   createTable: (physicalName, columns: readonly ColumnSpec[], replace) => {
     // Constraints other than NOT NULL are catalog metadata only (Snowflake does not enforce them, and
     // DuckDB's PRIMARY KEY breaks MERGE … RETURNING, see toolchain.md).
+    rejectCaseOnlyDuplicates(columns.map((c) => c.name));
     const cols = columns.map((c) => {
       let s = `${quoteIdent(c.name)} ${duckDbTypeFor(c.type)}`;
       if (c.defaultSql !== undefined) s += ` DEFAULT ${c.defaultSql}`;
       if (!c.nullable) s += ' NOT NULL';
+      if (c.type.kind === 'VARCHAR' && c.type.length < MAX_VARCHAR_LENGTH) s += ` ${varcharLengthCheck(c.name, c.type.length)}`;
       return s;
     });
     return `CREATE ${replace ? 'OR REPLACE ' : ''}TABLE ${physicalName} (${cols.join(', ')})`;

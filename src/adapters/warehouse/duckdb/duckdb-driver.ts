@@ -11,6 +11,7 @@ import { duckDbDialect } from './duckdb-dialect.js';
 import { mapDuckDbError } from './duckdb-errors.js';
 import { DUCKDB_MACROS, DUCKDB_SETTINGS } from './duckdb-macros.js';
 import { sfResultTypeFromDuckDb } from './duckdb-types.js';
+import { registerUdfs } from './duckdb-udfs.js';
 import { toFloeValue } from './duckdb-values.js';
 
 const CAPABILITIES: WarehouseCapabilities = {
@@ -114,6 +115,7 @@ export class DuckDbDriver implements WarehouseDriver {
   async connect(): Promise<WarehouseConnection> {
     const con = await this.instance.connect();
     for (const sql of [...DUCKDB_SETTINGS, ...DUCKDB_MACROS]) await con.run(sql);
+    registerUdfs(con);
     return new DuckDbConnection(con);
   }
 

@@ -11,6 +11,12 @@ interface Rule {
 
 const RULES: Rule[] = [
   {
+    // Errors floe's generated SQL raises itself (`error('floe: …')`) already carry Snowflake's wording.
+    // Inside a CHECK constraint DuckDB wraps it: `CHECK constraint failed … (Error: floe: …)`.
+    test: /\(Error: floe: ([\s\S]*)\)\s*$|Invalid Input Error: floe: ([^\n]*)/,
+    make: (m) => new FloeError('SQL_EXECUTION', m[1] ?? m[2]),
+  },
+  {
     // floe's parser accepted the statement, so a backend parse error means a construct floe passes through
     // but cannot translate yet — say so instead of showing DuckDB's grammar complaint.
     test: /Parser Error: syntax error at or near "?([^"\n]*)"?/,
@@ -19,6 +25,23 @@ const RULES: Rule[] = [
   {
     test: /Referenced column "([^"]+)" not found|Values list "[^"]*" does not have a column named "([^"]+)"|Table "[^"]*" does not have a column named "([^"]+)"/,
     make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\ninvalid identifier '${m[1] ?? m[2] ?? m[3]}'`),
+  },
+  {
+    // floe's catalog already rejects exact duplicates: DuckDB only complains about names differing by case.
+    test: /Column with name "?([^"!]+?)"? already exists!/,
+    make: (m) => new FloeError('UNSUPPORTED', `unsupported: a second column named ${m[1]} in any letter case (the DuckDB backend compares column names case-insensitively)`),
+  },
+  {
+    test: /Referenced update column "?([^"\s]+)"? not found/,
+    make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\ninvalid identifier '${m[1]}'`),
+  },
+  {
+    test: /Ambiguous reference to column name "([^"]+)"/,
+    make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\nambiguous column name '${m[1]}'`),
+  },
+  {
+    test: /column "([^"]+)" must appear in the GROUP BY clause or must be part of an aggregate function/,
+    make: (m) => new FloeError('SQL_COMPILATION', `SQL compilation error:\n'${m[1]}' is not a valid group by expression`),
   },
   {
     test: /NOT NULL constraint failed: ([^.\s]+)\.("?)([^"\s]+)\2/,

@@ -2,6 +2,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parseSnowflake, printSql } from '../../../sql/ast/polyglot.js';
 import { DUCKDB_MACROS, DUCKDB_SETTINGS } from './duckdb-macros.js';
+import { registerUdfs } from './duckdb-udfs.js';
 import { rewriteExpressions, type ExpressionContext } from './duckdb-expressions.js';
 import { sfResultTypeOfColumnType, type SfResultType } from './duckdb-types.js';
 
@@ -28,6 +29,7 @@ export async function openTestDb(timeZone = 'UTC'): Promise<TestDb> {
   const inst = await DuckDBInstance.create(':memory:');
   const con = await inst.connect();
   for (const s of [...DUCKDB_SETTINGS, ...DUCKDB_MACROS]) await con.run(s);
+  registerUdfs(con);
   await con.run(`SET TimeZone='${timeZone}'`);
   const read = async (sql: string, ctx?: ExpressionContext, wrap = false) => {
     const translated = translate(sql, ctx);

@@ -9,17 +9,25 @@ import {
   arity, castTo, datePartArg, fn, isNumberLiteral, isStringLiteral, wordArg, type ExpressionContext, type FunctionTranslator,
 } from './duckdb-expr-build.js';
 import { CONVERSION_FUNCTIONS, toNumber, translateCast } from './duckdb-casts.js';
-import { COMMON_FUNCTIONS, coalesce, listAgg } from './duckdb-functions-common.js';
-import { DATETIME_FUNCTIONS, dateDiff, extractPart, lastDay } from './duckdb-functions-datetime.js';
+import { COMMON_FUNCTIONS, coalesce, initcap, listAgg, position } from './duckdb-functions-common.js';
+import { DATETIME_FUNCTIONS, dateDiff, extractPart, lastDay, nextDay } from './duckdb-functions-datetime.js';
 import {
   VARIANT_FUNCTIONS, getElement, isVariantNode, markVariant, jsonExtract, parseJson, snowflakePathToJsonPath,
 } from './duckdb-functions-variant.js';
+import { translateArithmetic, typedAvg } from './duckdb-arithmetic.js';
+import { translateFlatten } from './duckdb-flatten.js';
+import { ARRAY_FUNCTIONS, ARRAY_NODE_TRANSLATORS } from './duckdb-functions-array.js';
+import { REGEXP_FUNCTIONS, regexpLike } from './duckdb-functions-regexp.js';
+import { MORE_FUNCTIONS, arrayContains, ratioToReport } from './duckdb-functions-more.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
 
 export type { ExpressionContext } from './duckdb-expr-build.js';
 
 const FUNCTIONS: Record<string, FunctionTranslator> = {
   ...COMMON_FUNCTIONS,
+  ...MORE_FUNCTIONS,
+  ...REGEXP_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
   ...CONVERSION_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
   ...VARIANT_FUNCTIONS,
@@ -38,10 +46,8 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
   nvl2: (b) => fn('floe_nvl2', b.this, b.true_value, b.false_value),
   date_diff: (b) => dateDiff(wordNode(String(b.unit ?? 'day')), b.expression, b.this, 'DATEDIFF'),
   last_day: (b) => lastDay(b.this, b.unit ? wordNode(String(b.unit)) : undefined),
-  to_number: (b) => {
-    if (b.format) throw unsupported('TO_NUMBER with a format');
-    return toNumber(b.this, [b.precision, b.scale].filter((x) => x), Boolean(b.safe?.boolean?.value));
-  },
+  to_number: (b) =>
+    toNumber(b.this, [b.format, b.precision, b.scale].filter((x) => x), Boolean(b.safe?.boolean?.value)),
   cast: (b, ctx) => translateCast(b, ctx, false),
   try_cast: (b, ctx) => translateCast(b, ctx, true),
   safe_cast: (b, ctx) => translateCast(b, ctx, true),
@@ -67,18 +73,21 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
     inner.function.distinct = Boolean(b.distinct);
     return markVariant(fn('floe_array_agg_finish', inner));
   },
-  regexp_like: (b) => {
-    if (b.flags) throw unsupported('REGEXP_LIKE with parameters');
-    return fn('regexp_full_match', b.this, b.pattern);
-  },
+  regexp_like: (b, ctx) => regexpLike([b.this, b.pattern, ...(b.flags ? [b.flags] : [])], ctx, 'regexp_like'),
   ends_with: (b) => fn('ends_with', b.this, b.expression),
   starts_with: (b) => fn('starts_with', b.this, b.expression),
   day_of_week_iso: (b) => extractPart('dayofweekiso', b.this),
   week_of_year: (b) => fn('weekofyear', b.this),
   str_position: (b) => {
-    if (b.position) throw unsupported('POSITION with a start position');
-    return fn('instr', b.this, b.substr);
+    if (b.occurrence) throw unsupported('POSITION with an occurrence');
+    return position(b.substr, b.this, b.position ?? undefined, 'POSITION');
   },
+  initcap: (b) => initcap([b.this], 'INITCAP'),
+  add_months: (b, ctx) => MORE_FUNCTIONS.add_months([b.this, b.expression], ctx, 'add_months'),
+  months_between: (b, ctx) => MORE_FUNCTIONS.months_between([b.this, b.expression], ctx, 'months_between'),
+  array_contains: (b) => arrayContains(b.this, b.expression),
+  ...ARRAY_NODE_TRANSLATORS,
+  next_day: (b) => nextDay(b.this, b.expression, 'NEXT_DAY', 1),
   aggregate_function: (b, ctx) => translateFunction(b, ctx),
   extract: (b) => {
     const field: string | undefined = typeof b.field === 'string' ? b.field : b.field?.Custom ?? wordArg(b.field);
@@ -90,8 +99,7 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
 
 /** Dedicated node kinds for Snowflake functions floe does not translate. */
 const UNSUPPORTED_NODES = new Set([
-  'add_months', 'months_between', 'initcap', 'array_contains', 'array_append', 'array_prepend', 'array_cat',
-  'array_compact', 'array_distinct', 'array_slice', 'array_to_string', 'random', 'rand', 'object_keys', 'next_day',
+  'array_cat', 'array_distinct', 'array_slice', 'array_to_string', 'random', 'rand', 'object_keys',
   'convert_timezone', 'base64_encode', 'base64_decode', 'hex_encode', 'strtok', 'editdistance', 'soundex',
 ]);
 
@@ -151,8 +159,23 @@ function translateFunction(body: AstNode, ctx: ExpressionContext): AstNode | und
 export function rewriteExpressions(statementAst: AstNode, ctx: ExpressionContext = {}): void {
   const skip = new WeakSet<object>();
   collectTableFunctions(statementAst, skip);
-  transform(statementAst, (node, kind) => {
+  transform(statementAst, (node, kind, parent, key) => {
+    const flattened = kind === 'lateral' || kind === 'alias' || kind === 'function' ? translateFlatten(node, kind) : undefined;
+    if (flattened) return flattened;
     if (skip.has(node)) return undefined;
+    if (kind === 'avg') {
+      const inWindow = key === 'this' && parent !== null && typeof parent === 'object' && 'over' in (parent as AstNode);
+      if (inWindow) return undefined; // typed at the window_function node
+      return typedAvg(node, node.avg.this, false);
+    }
+    if (kind === 'window_function') {
+      const inner = node.window_function.this;
+      if (nodeKind(inner) === 'avg') return typedAvg(node, inner.avg.this, true);
+      const ratio = ratioToReport(node);
+      if (ratio) return ratio;
+    }
+    const arithmetic = translateArithmetic(kind, node[kind]);
+    if (arithmetic) return arithmetic;
     if (kind === 'function') return translateFunction(node.function, ctx);
     if (COMPARISONS.has(kind)) {
       unwrapVariantComparison(node[kind]);

@@ -88,7 +88,7 @@ describe('aggregates', () => {
   it('computes the usual aggregates', async () => {
     const row = await db.texts(`select count(*), count(distinct x), sum(x), min(x), max(x), avg(x), count_if(x > 1),
       median(x), any_value(x) is not null, booland_agg(x > 0), boolor_agg(x > 2) from (values (1), (2), (3)) t(x)`);
-    expect(row).toEqual(['3', '3', '6', '1', '3', '2.0', '2', '2.0', 'true', 'true', 'true']);
+    expect(row).toEqual(['3', '3', '6', '1', '3', '2.000000', '2', '2.0', 'true', 'true', 'true']);
   });
 
   it('translates LISTAGG with WITHIN GROUP and DISTINCT', async () => {
@@ -106,5 +106,31 @@ describe('window functions', () => {
       count(*) over (partition by x), listagg(x, ',') within group (order by x) over ()
       from (values ('a'), ('b')) t(x) order by x limit 1`);
     expect(row).toEqual(['1', '1', '1', null, 'b', 'a', 'b', '2', '1', 'a,b']);
+  });
+});
+
+describe('arithmetic typing', () => {
+  cases([
+    ['7 / 2', '3.500000'],
+    ['1 / 3', '0.333333'],
+    ['2 / 3', '0.666667'],
+    ['10.5 / 4', '2.6250000'],
+    ['1.5::float / 2', '0.75'],
+    ["'5' + 1", '6'],
+    ["'2.5' * 2", '5.0'],
+    ['null / 0', null],
+    ['avg(x) from (values (1), (2)) t(x)', '1.500000'],
+    ['avg(x) over () from (values (1.5::float), (2)) t(x)', '1.75'],
+  ]);
+
+  it('fails on division by zero', async () => {
+    await expect(db.texts('select 1 / 0')).rejects.toThrow(/floe: Division by zero/);
+  });
+});
+
+describe('quotient scale for high-scale dividends', () => {
+  it('follows max(s, min(s + 6, 12))', async () => {
+    const types = await db.types('select 1::number(20,8) / 3, 1::number(30,20) / 3, 1 / 3::number(10,8)');
+    expect(types.map((t) => ('scale' in t ? t.scale : undefined))).toEqual([12, 20, 6]);
   });
 });

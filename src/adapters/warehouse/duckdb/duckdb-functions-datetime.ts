@@ -131,6 +131,22 @@ const toTimestamp = (kind: TsKind | 'MAPPED', tryCast: boolean): FunctionTransla
   return fn(`floe_${tryCast ? 'try_' : ''}${macroBase}`, args[0]);
 };
 
+const WEEKDAYS = ['mo', 'tu', 'we', 'th', 'fr', 'sa', 'su'];
+
+/** NEXT_DAY / PREVIOUS_DAY(d, 'fr…'): the nearest later (earlier) date with that weekday, never d itself. */
+export function nextDay(d: AstNode, day: AstNode, name: string, direction: 1 | -1): AstNode {
+  const word = literalText(day, `${name.toUpperCase()} day of week`).trim().toLowerCase();
+  const target = WEEKDAYS.indexOf(word.slice(0, 2)) + 1;
+  if (target === 0) throw compilationError(`Invalid day of week '${word}' for function ${name.toUpperCase()}.`);
+  const date = castTo(temporalArg(d), 'DATE');
+  const dow = fn('isodow', structuredClone(date));
+  // Days to move: 1…7, so a date already on that weekday moves a whole week.
+  const steps = direction === 1
+    ? fn('floe_weekday_steps', num(target), dow)
+    : fn('floe_weekday_steps', dow, num(target));
+  return binary(direction === 1 ? 'add' : 'sub', date, steps);
+}
+
 const precisionIgnored = (sql: string): FunctionTranslator => (args, _ctx, name) => {
   arity(name, args, 0, 1);
   return raw(sql);
@@ -157,9 +173,17 @@ export const DATETIME_FUNCTIONS: Record<string, FunctionTranslator> = {
   try_to_timestamp_ntz: toTimestamp('NTZ', true),
   try_to_timestamp_ltz: toTimestamp('LTZ', true),
   try_to_timestamp_tz: toTimestamp('TZ', true),
-  to_time: (args, _ctx, name) => (arity(name, args, 1), castTo(args[0], 'TIME')),
+  to_time: (args, _ctx, name) => {
+    arity(name, args, 1, 2);
+    return args.length === 2 ? withFormat(args[0], args[1], 'TIME', false, name) : castTo(args[0], 'TIME');
+  },
   time: (args, _ctx, name) => (arity(name, args, 1), castTo(args[0], 'TIME')),
-  try_to_time: (args, _ctx, name) => (arity(name, args, 1), castTo(args[0], 'TIME', true)),
+  try_to_time: (args, _ctx, name) => {
+    arity(name, args, 1, 2);
+    return args.length === 2 ? withFormat(args[0], args[1], 'TIME', true, name) : castTo(args[0], 'TIME', true);
+  },
+  next_day: (args, _ctx, name) => (arity(name, args, 2), nextDay(args[0], args[1], name, 1)),
+  previous_day: (args, _ctx, name) => (arity(name, args, 2), nextDay(args[0], args[1], name, -1)),
   // CURRENT_TIMESTAMP & aliases are TIMESTAMP_LTZ; DuckDB rejects `current_timestamp()` with parentheses.
   current_timestamp: precisionIgnored('current_timestamp'),
   localtimestamp: precisionIgnored('current_timestamp'),

@@ -5,7 +5,7 @@
 import { unsupported } from '../../../core/errors.js';
 import { nodeKind, type AstNode } from '../../../sql/ast/ast-node.js';
 import {
-  arity, castTo, fn, isNumberLiteral, isStringLiteral, str, type FunctionTranslator,
+  arity, castTo, fn, isNumberLiteral, isStringLiteral, raw, str, type FunctionTranslator,
 } from './duckdb-expr-build.js';
 
 const variantNodes = new WeakSet<object>();
@@ -82,7 +82,12 @@ export function getPath(value: AstNode, path: AstNode): AstNode {
 export const parseJson = (s: AstNode): AstNode => markVariant(castTo(s, 'JSON'));
 
 function objectConstruct(args: AstNode[], keepNull: boolean, name: string): AstNode {
-  if (args.length === 1 && nodeKind(args[0]) === 'star') throw unsupported(`${name.toUpperCase()}(*)`);
+  if (args.length === 1 && nodeKind(args[0]) === 'star') {
+    if (args[0].star?.table) throw unsupported(`${name.toUpperCase()}(<table>.*)`);
+    // Every column of the FROM clause, keyed by its name; OBJECT_CONSTRUCT drops the NULL ones.
+    const row = fn('to_json', fn('struct_pack', raw('*COLUMNS(*)')));
+    return markVariant(keepNull ? row : fn('floe_object_from_row', row));
+  }
   if (args.length % 2 !== 0) arity(name, args, args.length + 1);
   if (keepNull) return markVariant(fn('json_object', ...args));
   const entries: AstNode[] = [];

@@ -6,6 +6,7 @@
  * branches, so the `typeof` dispatch below costs nothing per row. Dead branches must still *bind* for
  * every argument type, which is why they cast through VARCHAR / TIMESTAMP where a direct call would not.
  */
+import { MORE_MACROS } from './duckdb-functions-more.js';
 
 const NUMERIC_TYPES =
   "('TINYINT','SMALLINT','INTEGER','BIGINT','HUGEINT','UTINYINT','USMALLINT','UINTEGER','UBIGINT','UHUGEINT','FLOAT','DOUBLE')";
@@ -16,6 +17,9 @@ export const DUCKDB_SETTINGS: readonly string[] = [
   // Snowflake compares a VARCHAR with a number by converting the string to a number; DuckDB only does so
   // with this setting (without it the comparison is a binder error).
   'SET old_implicit_casting = true',
+  // Snowflake sorts NULLs last for ASC and first for DESC (NULL is the largest value), in ORDER BY and
+  // window ORDER BY alike, unless NULLS FIRST/LAST is written.
+  "SET default_null_order = 'nulls_last_on_asc_first_on_desc'",
 ];
 
 const macro = (signature: string, body: string) => `CREATE OR REPLACE TEMP MACRO ${signature} AS ${body}`;
@@ -39,6 +43,11 @@ export const DUCKDB_MACROS: readonly string[] = [
     'floe_tz_offset(x)',
     'floe_format_offset(CAST(round((epoch(CAST(CAST(x AS TIMESTAMPTZ) AS TIMESTAMP)) - epoch(CAST(x AS TIMESTAMPTZ))) / 60) AS BIGINT))',
   ),
+  macro('floe_tz_offset_colon(x)', "substr(floe_tz_offset(x), 1, 3) || ':' || substr(floe_tz_offset(x), 4, 2)"),
+  macro('floe_tz_offset_hours(x)', 'substr(floe_tz_offset(x), 1, 3)'),
+  macro('floe_tz_offset_minutes(x)', 'substr(floe_tz_offset(x), 4, 2)'),
+  // A numeric offset after a blank ('2024-01-02 03:04:05 +01:00') reads as a zone name in DuckDB.
+  macro('floe_ts_text(s)', "regexp_replace(s, '\\s+([+-]\\d\\d(:?\\d\\d)?)$', '\\1')"),
   // Default output formats of Snowflake: TIMESTAMP_NTZ 'YYYY-MM-DD HH24:MI:SS.FF3',
   // TIMESTAMP_LTZ 'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM', BINARY as upper-case hex.
   macro(
@@ -78,11 +87,13 @@ export const DUCKDB_MACROS: readonly string[] = [
   ),
   macro(
     'floe_to_timestamp_ltz(x)',
-    `CASE WHEN ${isNumeric('x')} THEN to_timestamp(CAST(x AS DOUBLE)) ELSE CAST(x AS TIMESTAMPTZ) END`,
+    `CASE WHEN ${isNumeric('x')} THEN to_timestamp(CAST(x AS DOUBLE))
+      WHEN typeof(x) = 'VARCHAR' THEN CAST(floe_ts_text(CAST(x AS VARCHAR)) AS TIMESTAMPTZ) ELSE CAST(x AS TIMESTAMPTZ) END`,
   ),
   macro(
     'floe_try_to_timestamp_ltz(x)',
-    `CASE WHEN ${isNumeric('x')} THEN to_timestamp(CAST(x AS DOUBLE)) ELSE TRY_CAST(x AS TIMESTAMPTZ) END`,
+    `CASE WHEN ${isNumeric('x')} THEN to_timestamp(CAST(x AS DOUBLE))
+      WHEN typeof(x) = 'VARCHAR' THEN TRY_CAST(floe_ts_text(CAST(x AS VARCHAR)) AS TIMESTAMPTZ) ELSE TRY_CAST(x AS TIMESTAMPTZ) END`,
   ),
 
   // Snowflake reads a string as hex (BINARY_INPUT_FORMAT = HEX).
@@ -91,6 +102,16 @@ export const DUCKDB_MACROS: readonly string[] = [
     'floe_try_to_binary(x)',
     "CASE WHEN typeof(x) = 'VARCHAR' THEN CASE WHEN regexp_full_match(CAST(x AS VARCHAR), '([0-9A-Fa-f]{2})*') THEN unhex(CAST(x AS VARCHAR)) END ELSE TRY_CAST(x AS BLOB) END",
   ),
+
+  // --- arithmetic (see duckdb-arithmetic.ts) ---------------------------------------------------
+  macro(
+    'floe_div(a, b)',
+    "cast_to_type(CASE WHEN b = 0 AND a IS NOT NULL THEN error('floe: Division by zero') ELSE CAST(a AS DOUBLE) / CAST(b AS DOUBLE) END, floe_quotient_type(a) + round(b - b, 0))",
+  ),
+  // A prototype of scale max(s, min(s + 6, 12)) for an exact x of scale s (round caps the scale at 12, x - x
+  // brings s back), DOUBLE for a float. round(b - b, 0) above adds b's float-ness without its scale.
+  macro('floe_quotient_type(x)', 'round(x * CAST(0 AS DECIMAL(38,6)), 12) + (x - x)'),
+  macro('floe_avg_type(v, proto)', 'cast_to_type(v, floe_quotient_type(proto))'),
 
   // --- dates ----------------------------------------------------------------------------------
   // Snowflake counts week boundaries crossed (weeks start on Monday); DuckDB counts whole weeks.
@@ -109,21 +130,39 @@ export const DUCKDB_MACROS: readonly string[] = [
       WHEN typeof(x) = 'JSON' THEN 'J:' || CAST(x AS VARCHAR)
       ELSE typeof(x) || ':' || CAST(x AS VARCHAR) END`,
   ),
-  // DuckDB's hash is an unsigned 64-bit value; Snowflake's HASH is signed.
+  // DuckDB's hash is an unsigned 64-bit value; Snowflake's HASH is signed, typed NUMBER(19,0).
   macro(
     'floe_hash_signed(h)',
     `CAST(CASE WHEN h >= CAST('9223372036854775808' AS UBIGINT)
-      THEN CAST(h AS HUGEINT) - CAST('18446744073709551616' AS HUGEINT) ELSE CAST(h AS HUGEINT) END AS BIGINT)`,
+      THEN CAST(h AS HUGEINT) - CAST('18446744073709551616' AS HUGEINT) ELSE CAST(h AS HUGEINT) END AS DECIMAL(19,0))`,
   ),
 
   // --- strings --------------------------------------------------------------------------------
   macro('floe_split_part(s, d, n)', 'split_part(s, d, CASE WHEN n = 0 THEN 1 ELSE n END)'),
+  // CHARINDEX / POSITION with a start position: 1-based, 0 when not found from there on.
+  macro(
+    'floe_charindex(sub, s, start)',
+    'CASE WHEN instr(substr(s, greatest(start, 1)), sub) = 0 THEN 0 ELSE instr(substr(s, greatest(start, 1)), sub) + greatest(start, 1) - 1 END',
+  ),
+  // INITCAP: upper-case the first letter after any delimiter, lower-case the rest.
+  macro(
+    'floe_initcap(s, d)',
+    `array_to_string(list_transform(range(1, length(s) + 1),
+      i -> CASE WHEN i = 1 OR contains(d, substr(s, i - 1, 1)) THEN upper(substr(s, i, 1)) ELSE lower(substr(s, i, 1)) END), '')`,
+  ),
   macro('floe_regexp_substr(s, p)', 'CASE WHEN regexp_matches(s, p) THEN regexp_extract(s, p) END'),
 
   // --- semi-structured ------------------------------------------------------------------------
   macro('floe_try_parse_json(s)', 'CASE WHEN json_valid(s) THEN CAST(s AS JSON) END'),
   macro('floe_object_entry(k, v)', "CASE WHEN v IS NULL THEN NULL ELSE {'key': CAST(k AS VARCHAR), 'value': to_json(v)} END"),
   macro('floe_object_from_entries(l)', 'to_json(map_from_entries(list_filter(l, e -> e IS NOT NULL)))'),
+  // OBJECT_CONSTRUCT(*): the row as JSON without its NULL members.
+  macro(
+    'floe_object_from_row(j)',
+    `to_json(map_from_entries(list_transform(
+      list_filter(json_keys(j), k -> json_type(json_extract(j, '$."' || k || '"')) <> 'NULL'),
+      k -> {'key': k, 'value': json_extract(j, '$."' || k || '"')})))`,
+  ),
   // ARRAY_AGG skips NULLs and returns [] (not NULL) over no rows.
   macro('floe_array_agg_finish(l)', "coalesce(to_json(list_filter(l, e -> e IS NOT NULL)), CAST('[]' AS JSON))"),
   macro('floe_array_size(j)', "CASE WHEN json_type(CAST(j AS JSON)) = 'ARRAY' THEN json_array_length(CAST(j AS JSON)) END"),
@@ -138,4 +177,5 @@ export const DUCKDB_MACROS: readonly string[] = [
       WHEN 'UBIGINT' THEN 'INTEGER' WHEN 'DOUBLE' THEN 'DOUBLE' WHEN 'BOOLEAN' THEN 'BOOLEAN' WHEN 'ARRAY' THEN 'ARRAY'
       WHEN 'OBJECT' THEN 'OBJECT' WHEN 'NULL' THEN 'NULL_VALUE' ELSE json_type(CAST(j AS JSON)) END END`,
   ),
+  ...MORE_MACROS,
 ];

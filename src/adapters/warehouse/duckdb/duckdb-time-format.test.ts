@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { isNumericFormat, snowflakeTimeFormatToDuckDb } from './duckdb-time-format.js';
+import { snowflakeTimeFormatToDuckDb } from './duckdb-time-format.js';
+import { isNumericFormat } from './duckdb-number-format.js';
 
 describe('snowflakeTimeFormatToDuckDb', () => {
   it.each([
@@ -24,9 +25,11 @@ describe('snowflakeTimeFormatToDuckDb', () => {
   it('uses strptime-friendly fractions when parsing', () => {
     expect(snowflakeTimeFormatToDuckDb('HH24:MI:SS.FF9', { parse: true })).toBe('%H:%M:%S.%n');
     expect(snowflakeTimeFormatToDuckDb('YYYY-MM-DD HH24:MI:SS TZH:TZM', { parse: true })).toBe('%Y-%m-%d %H:%M:%S %z');
+    expect(snowflakeTimeFormatToDuckDb('HH24 TZHTZM')).toBe('%H \u0001TZHTZM\u0001');
+    expect(() => snowflakeTimeFormatToDuckDb('HH24 TZM', { parse: true })).toThrow(/TZM without TZH/);
   });
 
-  it.each(['YYYY-QQ', 'FF4', 'YYYY TZH:TZM', '"open'])('refuses %s', (fmt) => {
+  it.each(['YYYY-QQ', 'FF4', '"open'])('refuses %s', (fmt) => {
     expect(() => snowflakeTimeFormatToDuckDb(fmt)).toThrow(/unsupported/);
   });
 

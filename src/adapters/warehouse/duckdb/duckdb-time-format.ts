@@ -7,11 +7,16 @@ import { unsupported } from '../../../core/errors.js';
 
 // Longest spellings first so that e.g. MMMM wins over MM and HH24 over HH.
 const ELEMENTS: ReadonlyArray<[string, string]> = [
+  // Time zone offsets: strptime reads them with %z; strftime cannot print a session offset, so the
+  // formatting side gets a marker that the caller replaces with an offset expression.
+  ['TZHTZM', '%z'],
+  ['TZH:TZM', '%z'],
+  ['TZH', '%z'],
+  ['TZM', ''],
   ['YYYY', '%Y'],
   ['MMMM', '%B'],
   ['HH24', '%H'],
   ['HH12', '%I'],
-  ['TZH:TZM', '%z'],
   ['FF9', '%f000'],
   ['FF6', '%f'],
   ['FF3', '%g'],
@@ -35,6 +40,9 @@ const PARSE_OVERRIDES: Record<string, string> = {
   FF9: '%n',
   FF: '%n',
 };
+
+/** Encloses a time zone offset element (TZH, TZM, TZHTZM, TZH:TZM) in a strftime pattern. */
+export const OFFSET_MARK = '\u0001';
 
 export interface TimeFormatOptions {
   /** Produce a strptime pattern (parsing) rather than a strftime one. */
@@ -61,8 +69,13 @@ export function snowflakeTimeFormatToDuckDb(format: string, options: TimeFormatO
       if (name === 'FF' && /\d/.test(format[i + 2] ?? '')) {
         throw unsupported(`date format element FF${format[i + 2]} (only FF0, FF3, FF6 and FF9) in '${format}'`);
       }
-      if (name === 'TZH:TZM' && !options.parse) {
-        throw unsupported(`date format element TZH:TZM in '${format}'`);
+      if (name.startsWith('TZ')) {
+        if (options.parse && name === 'TZM') throw unsupported(`date format element TZM without TZH in '${format}'`);
+        if (!options.parse) {
+          out += `${OFFSET_MARK}${name}${OFFSET_MARK}`;
+          i += name.length;
+          continue;
+        }
       }
       out += options.parse ? (PARSE_OVERRIDES[name] ?? pattern) : pattern;
       i += name.length;
@@ -85,8 +98,3 @@ export function snowflakeTimeFormatToDuckDb(format: string, options: TimeFormatO
 }
 
 const escapePercent = (s: string) => s.replace(/%/g, '%%');
-
-/** True when the text looks like a datetime format rather than a numeric one (`999,990.00`, `FM9999`). */
-export function isNumericFormat(format: string): boolean {
-  return /^\s*(FM)?[\s$90,.DGSMIBXx+-]*\s*$/i.test(format) && /[90]/.test(format);
-}

@@ -1,0 +1,118 @@
+/**
+ * ListFile's listing strategies as pure functions over (listing, saved state, clock), so the exact NiFi
+ * algorithm (nifi-semantics.md §1.5, §1.6) is testable without a file system.
+ */
+import type { ListedFile } from './list-file-walk.js';
+
+export type Precision = 'auto-detect' | 'millis' | 'seconds' | 'minutes';
+
+export interface TimestampState {
+  listingTimestamp: number;
+  processedTimestamp: number;
+  ids: string[];
+}
+
+export interface TimestampPlan {
+  emit: ListedFile[];
+  /** New state to persist, or undefined when unchanged. */
+  state: TimestampState | undefined;
+  /** Nothing new: the processor yields. */
+  yield: boolean;
+}
+
+const LAG = { millis: 100, seconds: 1000, minutes: 60_000 } as const;
+
+export function detectPrecision(files: readonly ListedFile[]): keyof typeof LAG {
+  if (files.some((f) => f.mtime % 1000 !== 0)) return 'millis';
+  if (files.some((f) => f.mtime % 60_000 !== 0)) return 'seconds';
+  return 'minutes';
+}
+
+/**
+ * One Tracking Timestamps run. `files` is the walk result (already filtered by mtime ≥ listingTimestamp);
+ * `sinceLastRun` is the monotonic time since the previous run (Infinity after a restart).
+ */
+export function planTimestamps(
+  files: readonly ListedFile[],
+  saved: TimestampState,
+  now: number,
+  sinceLastRun: number,
+  precisionSetting: Precision,
+): TimestampPlan {
+  const none: TimestampPlan = { emit: [], state: undefined, yield: true };
+  const candidates = files.filter((f) => f.mtime >= saved.listingTimestamp && f.mtime >= saved.processedTimestamp);
+  if (candidates.length === 0) return none;
+  const precision = precisionSetting === 'auto-detect' ? detectPrecision(files) : precisionSetting;
+  const lag = LAG[precision];
+  const latest = candidates.reduce((m, f) => Math.max(m, f.mtime), -Infinity);
+  let eligible = candidates;
+  const emittedIds = new Set(saved.ids);
+  if (latest === saved.listingTimestamp) {
+    // Case A: nothing newer than the last listing.
+    if (sinceLastRun < lag) return none;
+    const atLatest = candidates.filter((f) => f.mtime === latest);
+    if (latest === saved.processedTimestamp && atLatest.every((f) => emittedIds.has(f.id))) return none;
+  } else {
+    // Case B: the newest group may still be being written: hold it back one run if it is within the lag.
+    const unit = precision === 'millis' ? 1 : precision === 'seconds' ? 1000 : 60_000;
+    const cutoff = Math.floor((now - lag) / unit) * unit;
+    if (latest > cutoff) eligible = candidates.filter((f) => f.mtime !== latest);
+  }
+  const emit = eligible
+    .filter((f) => !(f.mtime === saved.processedTimestamp && emittedIds.has(f.id)))
+    .sort((a, b) => a.mtime - b.mtime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let { processedTimestamp, ids } = saved;
+  if (emit.length > 0) {
+    const maxEmitted = emit[emit.length - 1]!.mtime;
+    if (maxEmitted !== processedTimestamp) ids = [];
+    ids = [...ids, ...emit.filter((f) => f.mtime === maxEmitted).map((f) => f.id)];
+    processedTimestamp = maxEmitted;
+  }
+  const changed = latest !== saved.listingTimestamp || emit.length > 0;
+  return {
+    emit,
+    state: changed ? { listingTimestamp: latest, processedTimestamp, ids } : undefined,
+    yield: emit.length === 0,
+  };
+}
+
+export interface TrackedEntity {
+  ts: number;
+  size: number;
+}
+
+export interface EntityPlan {
+  emit: ListedFile[];
+  entities: Record<string, TrackedEntity> | undefined;
+  yield: boolean;
+}
+
+/**
+ * One Tracking Entities run: emit files that are new, have a newer mtime, or changed size. With a time
+ * window (NiFi) entries older than the window are forgotten; without one (floe's default) an entry is
+ * forgotten once its file is gone, so a file moved in with an old mtime is still listed.
+ */
+export function planEntities(
+  files: readonly ListedFile[],
+  visited: ReadonlySet<string>,
+  saved: Record<string, TrackedEntity>,
+  now: number,
+  windowMs: number | undefined,
+): EntityPlan {
+  const emit = files
+    .filter((f) => {
+      const known = saved[f.id];
+      return !known || f.mtime > known.ts || f.size !== known.size;
+    })
+    .sort((a, b) => a.mtime - b.mtime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const entities: Record<string, TrackedEntity> = {};
+  let evicted = false;
+  for (const [id, e] of Object.entries(saved)) {
+    const stale = windowMs !== undefined ? e.ts < now - windowMs : !visited.has(id);
+    if (stale) evicted = true;
+    else entities[id] = e;
+  }
+  for (const f of emit) entities[f.id] = { ts: f.mtime, size: f.size };
+  const changed = emit.length > 0 || evicted;
+  return { emit, entities: changed ? entities : undefined, yield: emit.length === 0 };
+}

@@ -1,0 +1,210 @@
+/** Engine behaviour: back pressure, provenance and statistics, run control, retries, expiration, routing. */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { FlowEngine } from '../../src/flow/flow-engine.js';
+import { exportFlow, importFlow } from '../../src/flow/flow-export.js';
+import { toFlowDefinition } from '../../src/config/flows-config.js';
+import { flowFromYaml, useFlowProject } from './flow-harness.js';
+
+describe('flow engine', () => {
+  const t = useFlowProject();
+  const open = (yaml: string): Promise<FlowEngine> => t.open(yaml);
+  const files = async (n: number): Promise<void> => {
+    for (let i = 0; i < n; i++) await writeFile(join(t.dir, 'in', `f${String(i).padStart(3, '0')}.csv`), `row ${i}\n`);
+  };
+
+  it('scenario 21: back pressure is soft and stops scheduling the producer', async () => {
+    await files(25);
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, runSchedule: 10 millis, properties: { Input Directory: in, Minimum File Age: 0 sec, Listing Strategy: No Tracking } }
+      fetch: { type: FetchFile, state: STOPPED, autoTerminate: [success, not.found, permission.denied, failure] }
+    connections:
+      - { from: list, relationship: success, to: fetch, backPressureObjectThreshold: 10 }
+`);
+    e.start();
+    await new Promise((r) => setTimeout(r, 300));
+    await e.stop();
+    const status = e.status();
+    expect(status.connections[0]!.queuedCount).toBe(25); // one run overshoots; no second run while full
+    expect(status.connections[0]!.backPressured).toBe(true);
+    expect(status.processors.find((p) => p.id === 'list')!.fiveMinutes.tasks).toBe(1);
+  });
+
+  it('scenario 23: 4 provenance events per file; Out excludes auto-terminated; lineage', async () => {
+    await files(3);
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec } }
+      fetch: { type: FetchFile, autoTerminate: [not.found, permission.denied, failure] }
+      put:   { type: PutFile, properties: { Directory: out }, autoTerminate: [success, failure] }
+    connections:
+      - { from: list, relationship: success, to: fetch }
+      - { from: fetch, relationship: success, to: put }
+`);
+    await e.runOnce('list');
+    await e.drain();
+    const events = await e.provenance.query();
+    expect(events).toHaveLength(12);
+    expect(events.filter((x) => x.eventType === 'SEND')).toHaveLength(3);
+    const status = e.status();
+    const put = status.processors.find((p) => p.id === 'put')!;
+    expect(put.fiveMinutes.inCount).toBe(3);
+    expect(put.fiveMinutes.outCount).toBe(0);
+    expect(status.processors.find((p) => p.id === 'fetch')!.fiveMinutes).toMatchObject({ outCount: 3, writtenBytes: 3 * 'row 0\n'.length });
+    const uuid = events.find((x) => x.eventType === 'SEND')!.flowFileUuid;
+    expect((await e.provenance.lineage(uuid)).map((x) => x.eventType)).toEqual(['CREATE', 'FETCH', 'SEND', 'DROP']);
+    expect((await readdir(join(t.dir, 'out'))).sort()).toEqual(['f000.csv', 'f001.csv', 'f002.csv']);
+  });
+
+  it('scenario 24: run control — RUN_ONCE, stale revision → conflict, state clear refused while running, auto-resume', async () => {
+    await files(2);
+    const yaml = `
+flows:
+  ingest:
+    processors:
+      list: { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec } }
+      hold: { type: LogAttribute, state: STOPPED, autoTerminate: [success] }
+    connections:
+      - { from: list, relationship: success, to: hold }
+`;
+    let e = await open(yaml);
+    await expect(e.clearState('list')).rejects.toThrow(/running; stop it before clearing its state/);
+    const rev = await e.setRunStatus('list', 'STOPPED', 0);
+    await expect(e.setRunStatus('list', 'RUNNING', 0)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await e.setRunStatus('list', 'RUN_ONCE', rev);
+    expect(e.status().connections[0]!.queuedCount).toBe(2);
+    expect(e.status().processors[0]!.runStatus).toBe('Stopped');
+    await e.setRunStatus('list', 'DISABLED');
+    await expect(e.setRunStatus('list', 'RUNNING')).rejects.toThrow(/disabled/);
+    e = await open(yaml); // restart: state and queue survive
+    expect(e.status().processors[0]!.runStatus).toBe('Disabled');
+    expect(e.status().connections[0]!.queuedCount).toBe(2);
+    await e.clearState('list');
+    expect(e.getState('list')).toEqual({});
+  });
+
+  it('scenario 25: flow definition round trip keeps settings and drops sensitive values', () => {
+    const yaml = `
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, runSchedule: '30 sec', properties: { Input Directory: in } }
+      route: { type: RouteOnAttribute, concurrentTasks: 2, penaltyDuration: 10 sec, properties: { big: '\${file.size:gt(100)}' }, autoTerminate: [unmatched], retry: { relationships: [big], count: 3 } }
+      log:   { type: LogAttribute, schedulingStrategy: CRON_DRIVEN, runSchedule: '0 0 * * * ?', autoTerminate: [success], state: STOPPED }
+    connections:
+      - { from: list, relationship: success, to: route, backPressureObjectThreshold: 50, backPressureDataSizeThreshold: 10 MB, flowFileExpiration: 1 hour, prioritizers: [OldestFlowFileFirst] }
+      - { from: route, relationship: big, to: log }
+`;
+    const def = flowFromYaml(yaml);
+    const exported = JSON.parse(JSON.stringify(exportFlow(def)));
+    const back = importFlow(exported);
+    expect(toFlowDefinition(back.name, { ...back.flow, connections: back.flow.connections })).toEqual(def);
+    expect(exported.flowContents.processors[0].type).toBe('org.apache.nifi.processors.standard.ListFile');
+  });
+
+  it('automatic retry: back into the queue with a doubling penalty, then the relationship', async () => {
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec, Listing Strategy: No Tracking } }
+      fetch: { type: FetchFile, retry: { relationships: [not.found], count: 2, maxBackoff: 45 sec }, autoTerminate: [not.found, permission.denied, failure, success] }
+    connections:
+      - { from: list, relationship: success, to: fetch }
+`);
+    await files(1);
+    await e.runOnce('list');
+    await import('node:fs/promises').then((fs) => fs.rm(join(t.dir, 'in', 'f000.csv')));
+    const q = e.connections.get('list.success.fetch')!;
+    await e.runOnce('fetch');
+    expect(q.list()[0]).toMatchObject({ retryCount: 1, penaltyExpiration: t.clock.t + 30_000 });
+    expect(await e.drain()).toBe(0); // penalized: nothing to do
+    t.clock.advance(30_001);
+    await e.runOnce('fetch');
+    expect(q.list()[0]).toMatchObject({ retryCount: 2, penaltyExpiration: t.clock.t + 45_000 }); // 60 s capped at 45 s
+    t.clock.advance(45_001);
+    await e.runOnce('fetch');
+    expect(q.count).toBe(0);
+    const types = (await e.provenance.query()).map((x) => x.eventType);
+    expect(types.filter((t) => t === 'ROUTE')).toHaveLength(1); // retried attempts leave no events
+    expect(types[0]).toBe('DROP');
+  });
+
+  it('flowfile expiration drops old flowfiles with an EXPIRE event', async () => {
+    await files(1);
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list: { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec } }
+      log:  { type: LogAttribute, autoTerminate: [success] }
+    connections:
+      - { from: list, relationship: success, to: log, flowFileExpiration: 1 min }
+`);
+    await e.runOnce('list');
+    t.clock.advance(61_000);
+    await e.drain();
+    const [last] = await e.provenance.query();
+    expect(last!.eventType).toBe('EXPIRE');
+    expect(e.status().flowFilesQueued).toBe(0);
+  });
+
+  it('UpdateAttribute, RouteOnAttribute (fan-out clones), CompressContent, PutFile', async () => {
+    await writeFile(join(t.dir, 'in', 'data.csv'), 'a,b\n'.repeat(100));
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list:   { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec } }
+      fetch:  { type: FetchFile, autoTerminate: [not.found, permission.denied, failure] }
+      tag:    { type: UpdateAttribute, properties: { kind: "\${filename:substringAfterLast('.'):toUpper()}", day: "\${now():format('yyyy-MM-dd')}" } }
+      route:  { type: RouteOnAttribute, properties: { csv: "\${kind:equals('CSV')}" }, autoTerminate: [unmatched] }
+      gzip:   { type: CompressContent, properties: { Update Filename: 'true' }, autoTerminate: [failure] }
+      put:    { type: PutFile, properties: { Directory: "out/\${kind}" }, autoTerminate: [success, failure] }
+      log:    { type: LogAttribute, autoTerminate: [success] }
+    connections:
+      - { from: list, relationship: success, to: fetch }
+      - { from: fetch, relationship: success, to: tag }
+      - { from: tag, relationship: success, to: route }
+      - { from: route, relationship: csv, to: gzip }
+      - { from: route, relationship: csv, to: log }
+      - { from: gzip, relationship: success, to: put }
+`);
+    await e.runOnce('list');
+    await e.drain();
+    const gz = await readFile(join(t.dir, 'out', 'CSV', 'data.csv.gz'));
+    expect(gunzipSync(gz).toString()).toBe('a,b\n'.repeat(100));
+    const types = (await e.provenance.query()).map((x) => x.eventType);
+    expect(types).toContain('CLONE');
+    expect(types).toContain('CONTENT_MODIFIED');
+    expect(e.status().flowFilesQueued).toBe(0);
+  });
+
+  it('the scheduler runs the whole flow by itself once started', async () => {
+    await files(5);
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, runSchedule: 50 millis, properties: { Input Directory: in, Minimum File Age: 0 sec } }
+      fetch: { type: FetchFile, concurrentTasks: 2, batchSize: 2, properties: { Completion Strategy: Delete File }, autoTerminate: [not.found, permission.denied, failure] }
+      put:   { type: PutFile, properties: { Directory: out }, autoTerminate: [success, failure] }
+    connections:
+      - { from: list, relationship: success, to: fetch }
+      - { from: fetch, relationship: success, to: put }
+`);
+    t.clock.t = Date.now() + 5000;
+    e.start();
+    for (let i = 0; i < 100 && (await readdir(join(t.dir, 'out')).catch(() => [])).length < 5; i++) await new Promise((r) => setTimeout(r, 20));
+    await e.stop();
+    expect((await readdir(join(t.dir, 'out'))).length).toBe(5);
+    expect(await readdir(join(t.dir, 'in'))).toEqual([]);
+  });
+});

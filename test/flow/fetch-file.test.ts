@@ -1,0 +1,108 @@
+/** FetchFile routing (scenario 16) and completion strategies. */
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FlowEngine } from '../../src/flow/flow-engine.js';
+import { useFlowProject } from './flow-harness.js';
+
+function flow(fetchProps: Record<string, string>): string {
+  const p = Object.entries(fetchProps).map(([k, v]) => `          ${k}: '${v}'`).join('\n');
+  return `
+flows:
+  ingest:
+    processors:
+      list: { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec, Listing Strategy: No Tracking } }
+      fetch:
+        type: FetchFile
+        properties:
+${p || "          Completion Strategy: 'None'"}
+      ok:   { type: LogAttribute, state: STOPPED, autoTerminate: [success] }
+      bad:  { type: LogAttribute, state: STOPPED, autoTerminate: [success] }
+    connections:
+      - { from: list, relationship: success, to: fetch }
+      - { from: fetch, relationship: success, to: ok }
+      - { from: fetch, relationship: [not.found, permission.denied, failure], to: bad }
+`;
+}
+
+describe('FetchFile', () => {
+  const t = useFlowProject();
+  const open = (props: Record<string, string>): Promise<FlowEngine> => t.open(flow(props));
+  const queue = (e: FlowEngine, id: string) => e.connections.get(id)!.list();
+
+  it('scenario 16: a file deleted between list and fetch goes to not.found, penalized, with a ROUTE event', async () => {
+    await writeFile(join(t.dir, 'in', 'gone.csv'), 'x');
+    const e = await open({});
+    await e.runOnce('list');
+    await rm(join(t.dir, 'in', 'gone.csv'));
+    await e.runOnce('fetch');
+    const [ff] = queue(e, 'fetch.failure+not.found+permission.denied.bad');
+    expect(ff!.attributes['filename']).toBe('gone.csv');
+    expect(ff!.penaltyExpiration).toBe(t.clock.t + 30_000);
+    const events = await e.provenance.query({ flowFileUuid: ff!.uuid });
+    expect(events[0]).toMatchObject({ eventType: 'ROUTE', relationship: 'not.found' });
+    expect(e.status().bulletins.some((b) => b.level === 'ERROR' && /does not exist/.test(b.message))).toBe(true);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('scenario 16: an unreadable file goes to permission.denied', async () => {
+    await writeFile(join(t.dir, 'in', 'locked.csv'), 'x');
+    const e = await open({});
+    await e.runOnce('list');
+    await chmod(join(t.dir, 'in', 'locked.csv'), 0);
+    await e.runOnce('fetch');
+    const events = await e.provenance.query({ eventType: 'ROUTE' });
+    expect(events[0]!.relationship).toBe('permission.denied');
+  });
+
+  it('copies content and deletes the source only after the commit', async () => {
+    await writeFile(join(t.dir, 'in', 'a.csv'), 'hello');
+    const e = await open({ 'Completion Strategy': 'Delete File' });
+    await e.runOnce('list');
+    await e.runOnce('fetch');
+    const [ff] = queue(e, 'fetch.success.ok');
+    expect(ff!.size).toBe(5);
+    expect((await e.content.read(ff!.claim)).toString()).toBe('hello');
+    expect(await readdir(join(t.dir, 'in'))).toEqual([]);
+    const [fetch] = await e.provenance.query({ eventType: 'FETCH' });
+    expect(fetch!.transitUri).toBe(`file://${join(t.dir, 'in', 'a.csv')}`);
+  });
+
+  it('scenario 16: move conflicts — Rename uses name-<uuid>.ext, Fail routes to failure without penalty, Keep Existing deletes the source', async () => {
+    await mkdir(join(t.dir, 'done'));
+    await writeFile(join(t.dir, 'done', 'a.csv'), 'old');
+    await writeFile(join(t.dir, 'in', 'a.csv'), 'new');
+    let e = await open({ 'Completion Strategy': 'Move File', 'Move Destination Directory': 'done', 'Move Conflict Strategy': 'Rename' });
+    await e.runOnce('list');
+    await e.runOnce('fetch');
+    const names = (await readdir(join(t.dir, 'done'))).sort();
+    expect(names).toContain('a.csv');
+    expect(names[0]).toMatch(/^a-[0-9a-f-]{36}\.csv$/);
+    await e.close();
+
+    await writeFile(join(t.dir, 'in', 'a.csv'), 'newer');
+    e = await open({ 'Completion Strategy': 'Move File', 'Move Destination Directory': 'done', 'Move Conflict Strategy': 'Fail' });
+    await e.runOnce('list');
+    await e.runOnce('fetch');
+    const [failed] = queue(e, 'fetch.failure+not.found+permission.denied.bad');
+    expect(failed!.penaltyExpiration).toBe(0);
+    expect(await readFile(join(t.dir, 'in', 'a.csv'), 'utf8')).toBe('newer');
+    await e.close();
+
+    e = await open({ 'Completion Strategy': 'Move File', 'Move Destination Directory': 'done', 'Move Conflict Strategy': 'Keep Existing' });
+    await e.emptyQueue('list.success.fetch');
+    await e.runOnce('list');
+    await e.drain();
+    expect(await readdir(join(t.dir, 'in'))).toEqual([]);
+    expect(await readFile(join(t.dir, 'done', 'a.csv'), 'utf8')).toBe('old');
+  });
+
+  it('a move destination that is a file → failure, not penalized', async () => {
+    await writeFile(join(t.dir, 'blocker'), 'x');
+    await writeFile(join(t.dir, 'in', 'a.csv'), 'x');
+    const e = await open({ 'Completion Strategy': 'Move File', 'Move Destination Directory': 'blocker' });
+    await e.runOnce('list');
+    await e.runOnce('fetch');
+    const [failed] = queue(e, 'fetch.failure+not.found+permission.denied.bad');
+    expect(failed!.penaltyExpiration).toBe(0);
+  });
+});
