@@ -74,7 +74,7 @@ export function keyPosition(text: string, path: readonly (string | number)[]): s
   return locate(doc, lineCounter, path.map(String));
 }
 
-function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: string[]): string {
+export function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: string[]): string {
   // Walk up until a node exists: a missing key is reported at its parent mapping.
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
@@ -86,6 +86,6 @@ function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter,
   return '';
 }
 
-function firstLine(message: string): string {
+export function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }
