@@ -43,11 +43,19 @@ export async function runCopyBench(): Promise<void> {
     t0 = performance.now();
     await conn.execute(`INSERT INTO ${duckTable} SELECT * FROM read_csv('${csv}', header = false, columns = ${DUCK_COLUMNS.replace("'DECIMAL(38,0)'", "'BIGINT'")})`);
     const duckBig = secs(t0);
+    // DuckDB's INSERT … SELECT FROM read_csv straight into a persistent table is much slower here than staging
+    // through a temp table (what floe does); the fastest DuckDB route is the fair bar.
+    await conn.execute(`DELETE FROM ${duckTable}`);
+    t0 = performance.now();
+    await conn.execute(`CREATE TEMP TABLE duck_stage AS SELECT * FROM read_csv('${csv}', header = false, columns = ${DUCK_COLUMNS.replace("'DECIMAL(38,0)'", "'BIGINT'")})`);
+    await conn.execute(`INSERT INTO ${duckTable} SELECT * FROM duck_stage`);
+    await conn.execute('DROP TABLE duck_stage');
+    const duckStaged = secs(t0);
     t0 = performance.now();
     const [r] = await s.query("COPY INTO customer FROM @st FILES = ('customers.csv')");
     const floe = secs(t0);
     if (r!.rows[0]![3] !== ROWS) throw new Error(`COPY loaded ${String(r!.rows[0]![3])} rows, expected ${ROWS}`);
-    console.log(`copy: COPY INTO ${ROWS} rows ${floe.toFixed(2)} s (${rate(ROWS, floe)}) | DuckDB read_csv ${duck.toFixed(2)} s (${rate(ROWS, duck)}) | ratio ${(duck / floe).toFixed(2)}× (target ≥ 0.8×) | vs read_csv with a BIGINT id ${duckBig.toFixed(2)} s: ${(duckBig / floe).toFixed(2)}×`);
+    console.log(`copy: COPY INTO ${ROWS} rows ${floe.toFixed(2)} s (${rate(ROWS, floe)}) | DuckDB read_csv ${duck.toFixed(2)} s (${rate(ROWS, duck)}) | ratio ${(duck / floe).toFixed(2)}× (target ≥ 0.8×) | vs read_csv with a BIGINT id ${duckBig.toFixed(2)} s: ${(duckBig / floe).toFixed(2)}× | vs read_csv (BIGINT id) into a temp table + INSERT ${duckStaged.toFixed(2)} s: ${(duckStaged / floe).toFixed(2)}×`);
 
     // 2. Pipe throughput on many small files vs one bulk COPY of the same files.
     await s.query(`CREATE TABLE small_pipe (id INT, v STRING); CREATE TABLE small_bulk (id INT, v STRING);
