@@ -22,6 +22,8 @@ export const projectConfigSchema = z
     storage: storageSection.default({ buckets: {} }),
     flows: flowsSection.default({}),
     tasks: tasksSection.optional(),
+    /** The project's SQL files, applied in this order by `floe run` (default: sql/*.sql in name order). */
+    sql: z.array(z.string().min(1)).optional(),
   })
   .loose();
 

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { FloeError } from '../core/errors.js';
 import type { Engine, Session } from '../engine/engine-api.js';
 import { splitScript } from '../sql/split-script.js';
 import type { Token } from '../sql/lexer.js';
@@ -30,7 +31,21 @@ export interface ApplyOptions {
   now: () => number;
 }
 
-export async function readProjectSql(projectDir: string): Promise<{ file: string; text: string }[]> {
+/** The files floe.yaml's `sql:` lists (in that order), or else every `sql/*.sql` in name order. */
+export async function readProjectSql(projectDir: string, listed?: readonly string[]): Promise<{ file: string; text: string }[]> {
+  if (listed) {
+    return Promise.all(
+      listed.map(async (file) => {
+        const path = resolve(projectDir, file);
+        if (relative(projectDir, path).startsWith('..')) throw new FloeError('CONFIG', `floe.yaml: sql: '${file}' is outside the project folder`);
+        try {
+          return { file, text: await readFile(path, 'utf8') };
+        } catch (e) {
+          throw new FloeError('CONFIG', `floe.yaml: sql: cannot read '${file}': ${(e as Error).message}`);
+        }
+      }),
+    );
+  }
   const dir = join(projectDir, 'sql');
   let names: string[];
   try {

@@ -56,7 +56,7 @@ export async function runProject(options: RunOptions): Promise<RunningProject> {
   };
   try {
     const session = await engine.session();
-    const steps = await applyProjectSql(engine, session, await readProjectSql(dir), { replaceExisting: options.replaceExisting ?? false, now: Date.now });
+    const steps = await applyProjectSql(engine, session, await readProjectSql(dir, project.config.sql), { replaceExisting: options.replaceExisting ?? false, now: Date.now });
     await session.close();
     const ok = !steps.some((s) => s.action === 'failed');
     if (ok && options.pipes !== false) await engine.pipes.start();

@@ -126,3 +126,17 @@ ALTER TASK apply RESUME;
     }
   });
 });
+
+describe('floe run: a minimal project', () => {
+  it('runs the files floe.yaml lists under sql:, and refuses paths outside the project', async () => {
+    const project = join(dir, 'p5');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'floe.yaml'), 'sql: [setup.sql]\n');
+    writeFileSync(join(project, 'setup.sql'), 'CREATE TABLE t (id INT);\nINSERT INTO t VALUES (1);\n');
+    const r = await runProject({ projectDir: project, openEngine, pipes: false });
+    expect(r.steps.map((s) => [s.file, s.action])).toEqual([['setup.sql', 'run'], ['setup.sql', 'run']]);
+    await r.stop();
+    writeFileSync(join(project, 'floe.yaml'), 'sql: [../elsewhere.sql]\n');
+    await expect(runProject({ projectDir: project, openEngine, pipes: false })).rejects.toThrow(/outside the project folder/);
+  });
+});
