@@ -1,4 +1,8 @@
-/** The real Clock: wall time and unref'd timers (a pending schedule never keeps the process alive). */
+/**
+ * The real Clock: wall time and timers. A timer for later is unref'd (a pending schedule never keeps the
+ * process alive); one due now is work about to start, so it holds the process until it fires — otherwise a
+ * caller awaiting that work (engine.idle()) could see Node exit under it.
+ */
 import type { Clock, ClockTimer } from '../core/ports/clock.js';
 
 const MAX_DELAY = 2_147_483_647;
@@ -15,7 +19,7 @@ export const systemClock: Clock = {
         if (at - Date.now() > 0) arm();
         else fn();
       }, Math.max(0, Math.min(delay, MAX_DELAY)));
-      handle.unref();
+      if (delay > 0) handle.unref();
     };
     arm();
     return {
