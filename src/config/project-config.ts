@@ -53,6 +53,14 @@ export async function loadProjectConfig(dir: string): Promise<LoadedProjectConfi
 
 /** Parses and validates floe.yaml text; `file` is only used in error messages. */
 export function parseProjectConfig(text: string, file = PROJECT_FILE): ProjectConfig {
+  return parseYamlConfig(text, file, projectConfigSchema);
+}
+
+/**
+ * YAML text validated by a zod schema; errors name the file, the key path and its line:column (shared by
+ * floe.yaml and the other YAML configs floe reads, e.g. `floe scd --config`).
+ */
+export function parseYamlConfig<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const yamlError = doc.errors[0];
@@ -60,7 +68,7 @@ export function parseProjectConfig(text: string, file = PROJECT_FILE): ProjectCo
     const pos = lineCounter.linePos(yamlError.pos[0]);
     throw new FloeError('CONFIG', `${file}:${pos.line}:${pos.col}: invalid YAML: ${firstLine(yamlError.message)}`);
   }
-  const result = projectConfigSchema.safeParse(doc.toJS() ?? {});
+  const result = schema.safeParse(doc.toJS() ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.map(String);
@@ -76,7 +84,7 @@ export function keyPosition(text: string, path: readonly (string | number)[]): s
   return locate(doc, lineCounter, path.map(String));
 }
 
-export function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: string[]): string {
+function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, path: string[]): string {
   // Walk up until a node exists: a missing key is reported at its parent mapping.
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
@@ -88,6 +96,6 @@ export function locate(doc: ReturnType<typeof parseDocument>, lineCounter: LineC
   return '';
 }
 
-export function firstLine(message: string): string {
+function firstLine(message: string): string {
   return message.split('\n')[0] ?? message;
 }

@@ -3,11 +3,9 @@
  * Column lists are maps `NAME: TYPE` (order kept) so the generated DDL can create the tables. Errors name the
  * file, the key path and the line/column.
  */
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { FloeError } from '../core/errors.js';
 import type { ScdColumn, ScdConfig } from '../core/scd/scd-config.js';
-import { firstLine, locate } from './project-config.js';
+import { parseYamlConfig } from './project-config.js';
 
 const columnMap = z.record(z.string(), z.string().min(1));
 const nameList = z.array(z.string().min(1));
@@ -42,20 +40,7 @@ export const scdConfigSchema = z
 const columns = (m: Record<string, string>): ScdColumn[] => Object.entries(m).map(([name, type]) => ({ name, type }));
 
 export function parseScdConfig(text: string, file: string): ScdConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const pos = lineCounter.linePos(yamlError.pos[0]);
-    throw new FloeError('CONFIG', `${file}:${pos.line}:${pos.col}: invalid YAML: ${firstLine(yamlError.message)}`);
-  }
-  const result = scdConfigSchema.safeParse(doc.toJS() ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const path = issue.path.map(String);
-    throw new FloeError('CONFIG', `${file}${locate(doc, lineCounter, path)}: ${path.length ? path.join('.') : '(top level)'}: ${issue.message}`);
-  }
-  const c = result.data;
+  const c = parseYamlConfig(text, file, scdConfigSchema);
   const { scd2, ...rest } = c;
   return {
     ...rest,
