@@ -134,18 +134,26 @@ export async function commitDdl(ctx: ExecContext, physical: PhysicalDdl, change:
     // DDL can change what is tracked (streams, tracked storage): never while a writer is mid-transaction.
     await engine.clock.acquire(session);
     try {
-      await session.conn.execute('BEGIN TRANSACTION');
-      try {
-        for (const sql of typeof physical === 'function' ? physical() : physical) await session.conn.execute(sql);
-        await engine.metadata.persist(session.conn, change);
-        await session.conn.execute('COMMIT');
-      } catch (e) {
-        await session.conn.execute('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-      engine.catalog.apply(change);
+      await applyCatalogChange(engine, session.conn, physical, change);
     } finally {
       engine.clock.release(session);
     }
   });
+}
+
+/**
+ * Physical statements and the catalog change in one backend transaction on `conn`; the in-memory catalog
+ * changes only after that commit. Callers own serialization (engine.serialize) and the change lock.
+ */
+export async function applyCatalogChange(engine: EngineCore, conn: WarehouseConnection, physical: PhysicalDdl, change: CatalogChange): Promise<void> {
+  await conn.execute('BEGIN TRANSACTION');
+  try {
+    for (const sql of typeof physical === 'function' ? physical() : physical) await conn.execute(sql);
+    await engine.metadata.persist(conn, change);
+    await conn.execute('COMMIT');
+  } catch (e) {
+    await conn.execute('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+  engine.catalog.apply(change);
 }

@@ -6,7 +6,7 @@
 import { compilationError } from '../core/errors.js';
 import type { ResultColumn, FloeValue } from '../core/result.js';
 import { sfTypeFromResult } from '../core/types/result-to-sf-type.js';
-import { make, transform, type AstNode } from '../sql/ast/ast-node.js';
+import { functionName, make, transform, type AstNode } from '../sql/ast/ast-node.js';
 import type { ExecContext } from './exec-context.js';
 
 export interface RememberedResult {
@@ -18,10 +18,8 @@ export interface RememberedResult {
 export const REMEMBERED_RESULTS = 32;
 const INSERT_BATCH = 500;
 
-const fnName = (n: AstNode): string | undefined => (typeof n?.function?.name === 'string' ? n.function.name.toUpperCase() : undefined);
-
 function queryIdArg(ctx: ExecContext, arg: AstNode | undefined): string {
-  if (arg && fnName(arg) === 'LAST_QUERY_ID') return lastQueryId(ctx, arg);
+  if (arg && functionName(arg) === 'LAST_QUERY_ID') return lastQueryId(ctx, arg);
   if (arg?.literal?.literal_type === 'string') return String(arg.literal.value);
   throw compilationError('RESULT_SCAN expects a query ID string or LAST_QUERY_ID().');
 }
@@ -53,8 +51,8 @@ const SESSION_FUNCTIONS: Record<string, (ctx: ExecContext) => string | undefined
 export async function bindSessionFunctions(ctx: ExecContext, ast: AstNode): Promise<void> {
   const scans: { node: AstNode; id: string }[] = [];
   transform(ast, (node) => {
-    const name = fnName(node);
-    if (name === 'TABLE' && fnName(node.function.args?.[0]) === 'RESULT_SCAN') {
+    const name = functionName(node);
+    if (name === 'TABLE' && functionName(node.function.args?.[0]) === 'RESULT_SCAN') {
       const id = queryIdArg(ctx, node.function.args[0].function.args?.[0]);
       const replacement = make.raw('');
       scans.push({ node: replacement, id });

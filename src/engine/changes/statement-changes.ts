@@ -114,13 +114,24 @@ export async function loadOffset(ctx: ExecContext, s: StreamDef): Promise<Offset
   return { offset: Number(row[0]), initialPending: row[1] === true, lastReadMs: Number(row[2]) };
 }
 
-async function streamRead(ctx: ExecContext, stream: StreamDef, readPoint: number): Promise<StreamRead> {
+/** When the stream goes stale (SHOW STREAMS `stale_after`): the earliest over its source tables. */
+export function streamStaleAfter(ctx: ExecContext, off: OffsetRow, tables: readonly TableDef[]): number {
+  return Math.min(...tables.map((t) => staleAfterMs(off.lastReadMs, retentionOf(ctx, t))));
+}
+
+/** A stream that can be read: its sources and offset — or the stale error that says how to recover. */
+export async function openStream(ctx: ExecContext, stream: StreamDef): Promise<{ src: Exclude<ReturnType<typeof streamSource>, { stale: string }>; off: OffsetRow }> {
   const src = streamSource(ctx, stream);
   if ('stale' in src) throw streamStaleError(stream, src.stale);
   const off = await loadOffset(ctx, stream);
-  if (src.tables.some((t) => ctx.engine.now() > staleAfterMs(off.lastReadMs, retentionOf(ctx, t)))) {
+  if (ctx.engine.now() > streamStaleAfter(ctx, off, src.tables)) {
     throw streamStaleError(stream, 'it was not consumed within the table\'s data retention / MAX_DATA_EXTENSION_TIME_IN_DAYS period');
   }
+  return { src, off };
+}
+
+async function streamRead(ctx: ExecContext, stream: StreamDef, readPoint: number): Promise<StreamRead> {
+  const { src, off } = await openStream(ctx, stream);
   const interval: StreamInterval = { from: off.initialPending ? -1 : off.offset, to: Math.max(readPoint, off.offset) };
   if (src.view && stream.baseTableIds) {
     const hex = trackedSource(ctx.engine.driver.dialect, src.table).tableHex;

@@ -6,21 +6,18 @@
 import { compilationError, notFound } from '../../core/errors.js';
 import { displayName } from '../../core/catalog/identifiers.js';
 import { hasChangesSql } from '../../core/stream/net-changes.js';
-import { staleAfterMs } from '../../core/stream/staleness.js';
-import { make, transform, type AstNode } from '../../sql/ast/ast-node.js';
+import { functionName, make, transform, type AstNode } from '../../sql/ast/ast-node.js';
 import type { ExecContext } from '../exec-context.js';
 import { nameInString } from '../handlers/stream-name.js';
 import { qualify } from '../resolve-names.js';
 import { changeTables } from './change-store.js';
-import { loadOffset, streamSource, streamStaleError } from './statement-changes.js';
-import { retentionOf, trackedSource } from './stream-source.js';
-
-const fnName = (n: AstNode): string | undefined => (typeof n?.function?.name === 'string' ? n.function.name.toUpperCase() : undefined);
+import { openStream } from './statement-changes.js';
+import { trackedSource } from './stream-source.js';
 
 export async function bindStreamFunctions(ctx: ExecContext, ast: AstNode): Promise<void> {
   const calls: { node: AstNode; arg: AstNode | undefined }[] = [];
   transform(ast, (node) => {
-    if (fnName(node) !== 'SYSTEM$STREAM_HAS_DATA') return undefined;
+    if (functionName(node) !== 'SYSTEM$STREAM_HAS_DATA') return undefined;
     const replacement = make.raw('NULL');
     calls.push({ node: replacement, arg: node.function.args?.[0] });
     return replacement;
@@ -34,10 +31,7 @@ async function streamHasData(ctx: ExecContext, arg: AstNode | undefined): Promis
   const full = qualify(ctx, n);
   const stream = ctx.engine.catalog.stream(full.database, full.schema, full.name);
   if (!stream) throw notFound('Stream', displayName(n));
-  const src = streamSource(ctx, stream);
-  if ('stale' in src) throw streamStaleError(stream, src.stale);
-  const off = await loadOffset(ctx, stream);
-  if (src.tables.some((t) => ctx.engine.now() > staleAfterMs(off.lastReadMs, retentionOf(ctx, t)))) throw streamStaleError(stream, 'it was not consumed in time');
+  const { src, off } = await openStream(ctx, stream);
   const { engine, session } = ctx;
   const to = Math.max(session.txn?.startVersion ?? engine.clock.committed, off.offset);
   const from = off.initialPending ? -1 : off.offset;

@@ -4,12 +4,10 @@
  */
 import { displayName } from '../../core/catalog/identifiers.js';
 import type { StreamDef } from '../../core/catalog/catalog-model.js';
-import { staleAfterMs } from '../../core/stream/staleness.js';
 import { formatMicrosInZone } from '../../core/types/timestamp-format.js';
 import type { TokenCursor } from '../../sql/token-cursor.js';
 import type { ExecContext, HandlerResult } from '../exec-context.js';
-import { loadOffset, streamSource } from '../changes/statement-changes.js';
-import { retentionOf } from '../changes/stream-source.js';
+import { loadOffset, streamSource, streamStaleAfter } from '../changes/statement-changes.js';
 import { binaryCompare, ltz, parseShowOptions, resolveScope, showResult, type ColumnSpecs, type Row } from './show-common.js';
 
 export const STREAM_COLUMNS: ColumnSpecs = {
@@ -45,7 +43,7 @@ export async function streamRow(ctx: ExecContext, s: StreamDef): Promise<Row> {
   let stale = 'stale' in src;
   let staleAfter: string | null = null;
   if ('table' in src) {
-    const ms = staleAfterMs(off.lastReadMs, retentionOf(ctx, src.table));
+    const ms = streamStaleAfter(ctx, off, src.tables);
     stale = ctx.engine.now() > ms;
     staleAfter = formatMicrosInZone(BigInt(ms) * 1000n, ctx.session.params.get('TIMEZONE'));
   }

@@ -6,13 +6,12 @@ import { compilationError, notFound } from '../../core/errors.js';
 import { displayName } from '../../core/catalog/identifiers.js';
 import type { PipeDef } from '../../core/catalog/load-objects.js';
 import { DAY_MS, PIPE_HISTORY_DAYS, pipeStatusJson } from '../../core/pipe/pipe-rules.js';
-import { make, transform, type AstNode } from '../../sql/ast/ast-node.js';
+import { functionName, make, transform, type AstNode } from '../../sql/ast/ast-node.js';
 import type { ExecContext } from '../exec-context.js';
 import { forceResume } from '../handlers/pipe-ddl.js';
 import { nameInString } from '../handlers/stream-name.js';
 import { qualify } from '../resolve-names.js';
 
-const fnName = (n: AstNode): string | undefined => (typeof n?.function?.name === 'string' ? n.function.name.toUpperCase() : undefined);
 
 const stringArg = (fn: string, a: AstNode | undefined): string => {
   if (a?.literal?.literal_type !== 'string') throw compilationError(`${fn} expects the pipe name as a string literal.`);
@@ -30,7 +29,7 @@ export function pipeNamed(ctx: ExecContext, text: string): PipeDef {
 export async function bindPipeFunctions(ctx: ExecContext, ast: AstNode): Promise<void> {
   const calls: { node: AstNode; name: string; args: AstNode[] }[] = [];
   transform(ast, (node) => {
-    const name = fnName(node);
+    const name = functionName(node);
     if (name !== 'SYSTEM$PIPE_STATUS' && name !== 'SYSTEM$PIPE_FORCE_RESUME') return undefined;
     const replacement = make.raw('NULL');
     calls.push({ node: replacement, name, args: node.function.args ?? [] });

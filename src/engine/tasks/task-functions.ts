@@ -7,13 +7,11 @@
 import { compilationError, notFound } from '../../core/errors.js';
 import { displayName } from '../../core/catalog/identifiers.js';
 import type { TaskDef } from '../../core/catalog/catalog-model.js';
-import { make, transform, type AstNode } from '../../sql/ast/ast-node.js';
+import { functionName, make, transform, type AstNode } from '../../sql/ast/ast-node.js';
 import { commitDdl, type ExecContext } from '../exec-context.js';
 import { nameInString } from '../handlers/stream-name.js';
 import { qualify } from '../resolve-names.js';
 import { childrenOf, finalizerOf, rootOf, taskKey } from './task-graph.js';
-
-const fnName = (n: AstNode): string | undefined => (typeof n?.function?.name === 'string' ? n.function.name.toUpperCase() : undefined);
 
 type TaskFunction = (ctx: ExecContext, args: (string | null)[]) => Promise<string | null>;
 
@@ -86,7 +84,7 @@ function literalArg(node: AstNode): string | null {
 export async function bindTaskFunctions(ctx: ExecContext, ast: AstNode): Promise<void> {
   const calls: { node: AstNode; fn: TaskFunction; args: (string | null)[] }[] = [];
   transform(ast, (node) => {
-    const name = fnName(node);
+    const name = functionName(node);
     const fn = name ? FUNCTIONS[name] : undefined;
     if (!fn) return undefined;
     const replacement = make.raw('NULL');

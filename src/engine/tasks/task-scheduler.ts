@@ -9,7 +9,8 @@ import type { TaskDef } from '../../core/catalog/catalog-model.js';
 import type { Clock, ClockTimer } from '../../core/ports/clock.js';
 import type { WarehouseConnection } from '../../core/ports/warehouse.js';
 import { nextRunAfter, parseSchedule } from '../../core/task/schedule.js';
-import type { EngineCore } from '../exec-context.js';
+import { applyCatalogChange, type EngineCore } from '../exec-context.js';
+import { nameInString } from '../handlers/stream-name.js';
 import type { SessionImpl } from '../session.js';
 import { finalizerOf, findTask, graphTasks, isRoot, streamsInCondition, taskKey } from './task-graph.js';
 import { deleteRun, insertRun, pruneHistory, recoverHistory, updateRun, type RunState, type ScheduledFrom } from './task-history.js';
@@ -181,12 +182,15 @@ export class TaskScheduler {
     }
   }
 
+  /** Names in the condition resolve like SYSTEM$STREAM_HAS_DATA's argument, relative to the task's schema. */
   private streamTableIds(task: TaskDef, text: string): string[] {
-    const parts = text.split('.').map((p) => (p.startsWith('"') ? p.slice(1, -1) : p.toUpperCase()));
-    const name = parts[parts.length - 1];
-    const schema = parts.length >= 2 ? parts[parts.length - 2] : task.schema;
-    const db = parts.length >= 3 ? parts[parts.length - 3] : task.database;
-    const stream = this.engine.catalog.stream(db, schema, name);
+    let n;
+    try {
+      n = nameInString(text);
+    } catch {
+      return [];
+    }
+    const stream = this.engine.catalog.stream(n.database ?? task.database, n.schema ?? task.schema, n.name);
     return stream ? (stream.baseTableIds ?? [stream.tableId]) : [];
   }
 
@@ -348,17 +352,7 @@ export class TaskScheduler {
     const conn = await this.historyConn();
     const def: TaskDef = { ...task, state: 'suspended', lastSuspendedOn: new Date(this.options.clock.now()).toISOString(), lastSuspendedReason: 'SUSPENDED_DUE_TO_ERRORS' };
     const change = { remove: [], put: [{ kind: 'TASK' as const, def }] };
-    await this.engine.serialize(async () => {
-      await conn.execute('BEGIN TRANSACTION');
-      try {
-        await this.engine.metadata.persist(conn, change);
-        await conn.execute('COMMIT');
-      } catch (e) {
-        await conn.execute('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-      this.engine.catalog.apply(change);
-    });
+    await this.engine.serialize(() => applyCatalogChange(this.engine, conn, [], change));
     this.failures.set(taskKey(task), 0);
     this.cancelTimer(taskKey(task));
   }

@@ -59,6 +59,10 @@ function walkValue(value: unknown, visit: Visitor, parent: unknown, key: string 
 }
 
 /** Node constructors for the few shapes floe creates itself. */
+/** Upper-case name of a function call node, or undefined when the node is not one. */
+export const functionName = (n: AstNode | undefined): string | undefined =>
+  typeof n?.function?.name === 'string' ? n.function.name.toUpperCase() : undefined;
+
 export const make = {
   /** Raw SQL text printed verbatim (polyglot prints a `var` node's text as is). */
   raw: (sql: string): AstNode => ({ var: { this: sql } }),
