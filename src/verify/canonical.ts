@@ -51,7 +51,7 @@ export function literalSql(value: string, type: string): string {
  */
 export function keyRangeSql(keys: readonly TypedName[], lower: readonly string[] | undefined, upper: readonly string[] | undefined): string {
   const parts: string[] = [];
-  if (lower) parts.push(lexicographic(keys, lower, '>'));
+  if (lower) parts.push(`(${lexicographic(keys, lower, '>')})`);
   if (upper) parts.push(`NOT (${lexicographic(keys, upper, '>')})`);
   parts.push(keys.map((k) => `${k.name} IS NOT NULL`).join(' AND '));
   return parts.join(' AND ');

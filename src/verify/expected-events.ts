@@ -19,8 +19,11 @@ const EVENTS = `${WORK}.EVENTS`;
 export interface Page {
   firstRank: number;
   lastRank: number;
-  /** Canonical key of the page's last key (the upper bound, inclusive) and of the previous page's (exclusive). */
-  upper: string[];
+  /**
+   * Canonical key of the page's last key (the upper bound, inclusive) and of the previous page's (exclusive). The
+   * first page has no lower bound and the last no upper bound, so table rows of keys no event has fall in a page.
+   */
+  upper?: string[];
   lower?: string[];
 }
 
@@ -102,7 +105,7 @@ export async function buildEvents(scratch: WarehouseClient, c: ResolvedScdConfig
   }
   const pages: Page[] = ranges.map((r, i) => ({
     ...r,
-    upper: bounds.get(r.lastRank)!,
+    ...(i < ranges.length - 1 ? { upper: bounds.get(r.lastRank)! } : {}),
     ...(i > 0 ? { lower: bounds.get(ranges[i - 1]!.lastRank)! } : {}),
   }));
   return { events, keys: keyCount, rejected, pages };
