@@ -126,7 +126,7 @@ describe('floe verify on a project of its own', () => {
     );
     const { code, report } = await verify(q);
     expect(code).toBe(1);
-    const [scd1, scd2] = report.tables;
+    const [scd1] = report.tables;
     expect(scd1!.samples).toEqual([
       { key: ['EU', '1'], missing: [['EU', '1', 'paid', '10.00', 'card', '2026-01-01 11:00:00.000000000', '2']], unexpected: [['EU', '1', 'paid', '11.00', 'card', '2026-01-01 11:00:00.000000000', '2']] },
     ]);
