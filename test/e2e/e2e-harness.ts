@@ -93,12 +93,18 @@ export async function generate(project: string, o: GenerateOptions): Promise<Gen
 
 /** Runs SQL on a project's warehouse (only while no floe run holds it); returns the last statement's rows. */
 export async function warehouseQuery(project: string, sql: string): Promise<unknown[][]> {
+  return (await warehouseQueries(project, [sql]))[0]!;
+}
+
+/** Several scripts in one opening of the warehouse; the last statement's rows of each. */
+export async function warehouseQueries(project: string, scripts: string[]): Promise<unknown[][][]> {
   const engine = await openEngine({ database: join(project, '.floe', 'warehouse.duckdb'), projectDir: project, tasks: { scheduler: false } });
   try {
     const s = await engine.session();
-    const r = await s.query(sql);
+    const out: unknown[][][] = [];
+    for (const sql of scripts) out.push((await s.query(sql)).at(-1)!.rows);
     await s.close();
-    return r.at(-1)!.rows;
+    return out;
   } finally {
     await engine.close();
   }
