@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../engine/open-engine.js';
 import type { Engine, Session } from '../engine/engine-api.js';
-import { canonicalSql, keyRangeSql, literalSql } from './canonical.js';
+import { canonicalSql, digestOf, digestRows, digestSql, encodeRow, keyRangeSql, literalSql, sameDigest, type Digest } from './canonical.js';
 
 let engine: Engine;
 let s: Session;
@@ -56,5 +56,30 @@ describe('key ranges', () => {
     const keys = [{ name: 'Z', type: 'TIMESTAMP_TZ' }];
     const [[upper]] = (await rows(`SELECT ${canonicalSql('Z', 'TIMESTAMP_TZ')} FROM K WHERE A = 2 LIMIT 1`)) as string[][];
     expect(await rows(`SELECT COUNT(*) FROM K WHERE ${keyRangeSql(keys, undefined, [upper!])}`)).toEqual([[8]]);
+  });
+});
+
+describe('row digests', () => {
+  it('encode rows the same way in SQL and in JavaScript, and tell multisets apart', async () => {
+    const rowsIn: (string | null)[][] = [
+      ['1', 'a|b', null],
+      ['1', 'a', '|b'],
+      ['2', 'back\\slash', 'n'],
+      ['2', 'v', 'é€𝄞'],
+      ['3', '', null],
+      ['3', null, ''],
+      ['3', '', null],
+    ];
+    await s.query(`CREATE TABLE DG (A VARCHAR, B VARCHAR, C VARCHAR)`);
+    const lit = (v: string | null): string => (v === null ? 'NULL' : literalSql(v, 'VARCHAR'));
+    await s.query(`INSERT INTO DG VALUES ${rowsIn.map((r) => `(${r.map(lit).join(', ')})`).join(', ')}`);
+    const sqlDigest = async (where: string): Promise<Digest> => digestOf((await rows(digestSql(['A', 'B', 'C'], `FROM DG WHERE ${where}`)))[0]);
+    expect(await sqlDigest('TRUE')).toEqual(digestRows(rowsIn));
+    expect(await sqlDigest('FALSE')).toEqual(digestRows([]));
+    // The same rows in another order are the same multiset; a duplicate less is not.
+    expect(digestRows([...rowsIn].reverse())).toEqual(digestRows(rowsIn));
+    expect(sameDigest(digestRows(rowsIn.slice(1)), digestRows(rowsIn))).toBe(false);
+    expect(sameDigest(digestRows([['1', 'a|b', null]]), digestRows([['1', 'a', '|b']]))).toBe(false);
+    expect(encodeRow(['a|b', null, 'x\\'])).toBe('va\\|b|n|vx\\\\');
   });
 });

@@ -4,6 +4,7 @@
  * strings and nothing depends on how a client encodes results (e.g. JSON timestamps cut to milliseconds).
  * Sessions run with TIMEZONE = 'UTC', so instants have one spelling whatever the offset they were written with.
  */
+import { createHash } from 'node:crypto';
 import { stringLiteral } from '../engine/scripting/sql-literals.js';
 
 export const CANONICAL_SESSION = `ALTER SESSION SET TIMEZONE = 'UTC'`;
@@ -66,3 +67,55 @@ function lexicographic(keys: readonly TypedName[], values: readonly string[], op
   }
   return terms.length === 1 ? terms[0]! : terms.map((t) => `(${t})`).join(' OR ');
 }
+
+/*
+ * Row digests: a page of table rows is first compared by its digest — the row count and the MD5 of the sorted MD5s
+ * of its rows — computed by SQL on the warehouse and by node:crypto here over the same encoding, so an equal page
+ * moves one row instead of all of them. The digest is exact for multisets (up to MD5 collisions). The encoding is
+ * unambiguous: each value is `n` (NULL) or `v` + its text with `\` and `|` escaped by a backslash, joined by `|`.
+ */
+
+/** SQL of one value's encoding (never NULL). */
+function encodedValueSql(c: string): string {
+  return `COALESCE(${stringLiteral('v')} || REPLACE(REPLACE(${c}, ${stringLiteral('\\')}, ${stringLiteral('\\\\')}), ${stringLiteral('|')}, ${stringLiteral('\\|')}), ${stringLiteral('n')})`;
+}
+
+/** `a || '|' || b …` as a balanced tree: long flat chains overflow the SQL printer's stack. */
+function joined(parts: readonly string[]): string {
+  if (parts.length === 1) return parts[0]!;
+  const mid = Math.ceil(parts.length / 2);
+  return `(${joined(parts.slice(0, mid))} || ${stringLiteral('|')} || ${joined(parts.slice(mid))})`;
+}
+
+/** The same encoding in JavaScript. */
+export function encodeRow(row: readonly Canon[]): string {
+  return row.map((v) => (v === null ? 'n' : `v${v.replace(/\\/g, '\\\\').replace(/\|/g, '\\|')}`)).join('|');
+}
+
+export interface Digest {
+  count: number;
+  md5: string;
+}
+
+/** `SELECT COUNT(*), digest` over the rows of `from` (a `FROM … WHERE …` clause), given their canonical columns. */
+export function digestSql(columns: readonly string[], from: string): string {
+  const values = `SELECT ${columns.map((c, i) => `${encodedValueSql(c)} AS __E${i}`).join(', ')} ${from}`;
+  const rows = `SELECT MD5(${joined(columns.map((_c, i) => `__E${i}`))}) AS __M FROM (${values}) __V`;
+  return `SELECT COUNT(*), MD5(LISTAGG(__M, '') WITHIN GROUP (ORDER BY __M)) FROM (${rows}) __D`;
+}
+
+const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+
+export function digestRows(rows: readonly (readonly Canon[])[]): Digest {
+  // Hex digests sort the same by code unit (here) and by byte (in SQL).
+  const hashes = rows.map((r) => md5(encodeRow(r))).sort();
+  return { count: rows.length, md5: md5(hashes.join('')) };
+}
+
+/** A digest from the SQL's single row (LISTAGG of no rows is NULL or ''). */
+export function digestOf(row: readonly unknown[] | undefined): Digest {
+  const count = Number(row?.[0] ?? 0);
+  return { count, md5: count === 0 ? md5('') : String(row?.[1]) };
+}
+
+export const sameDigest = (x: Digest, y: Digest): boolean => x.count === y.count && x.md5 === y.md5;

@@ -5,7 +5,7 @@
  */
 import { FoldConflictError, referenceFold, type FoldEvent } from '../core/scd/reference-fold.js';
 import type { ResolvedScdConfig } from '../core/scd/scd-config.js';
-import { canonicalSql, keyRangeSql, type Canon } from './canonical.js';
+import { canonicalSql, digestSql, keyRangeSql, type Canon } from './canonical.js';
 import type { EventRow, Page } from './expected-events.js';
 
 export interface KeyDiff {
@@ -63,10 +63,17 @@ export function tableSpecs(c: ResolvedScdConfig): TableSpec[] {
   return specs;
 }
 
+const rangeWhere = (c: ResolvedScdConfig, page: Page | undefined, nullKeys: boolean): string =>
+  nullKeys ? c.keys.map((k) => `${k.name} IS NULL`).join(' OR ') : keyRangeSql(c.keys, page?.lower, page?.upper);
+
 /** SQL for a table's canonical rows in a page's key range (or, with `nullKeys`, the rows with a NULL key part). */
 export function tableRowsSql(c: ResolvedScdConfig, spec: TableSpec, page: Page | undefined, nullKeys = false): string {
-  const where = nullKeys ? c.keys.map((k) => `${k.name} IS NULL`).join(' OR ') : keyRangeSql(c.keys, page?.lower, page?.upper);
-  return `SELECT ${spec.select.join(', ')} FROM ${spec.table} WHERE ${where}`;
+  return `SELECT ${spec.select.join(', ')} FROM ${spec.table} WHERE ${rangeWhere(c, page, nullKeys)}`;
+}
+
+/** SQL for the digest (canonical.ts) of the same rows. */
+export function tableDigestSql(c: ResolvedScdConfig, spec: TableSpec, page: Page | undefined): string {
+  return digestSql(spec.select, `FROM ${spec.table} WHERE ${rangeWhere(c, page, false)}`);
 }
 
 export interface FoldConstants {
@@ -121,19 +128,21 @@ const rowId = (r: Canon[]): string => JSON.stringify(r);
 /** Multiset difference of expected and found rows; differences grouped by key (the first `keyWidth` columns). */
 export function diffRows(expected: Canon[][], found: Canon[][], keyWidth: number): { missing: number; unexpected: number; byKey: KeyDiff[] } {
   const counts = new Map<string, number>();
-  for (const r of found) counts.set(rowId(r), (counts.get(rowId(r)) ?? 0) + 1);
+  const foundIds = found.map(rowId);
+  for (const id of foundIds) counts.set(id, (counts.get(id) ?? 0) + 1);
   const missingRows: Canon[][] = [];
   for (const r of expected) {
-    const n = counts.get(rowId(r)) ?? 0;
-    if (n > 0) counts.set(rowId(r), n - 1);
+    const id = rowId(r);
+    const n = counts.get(id) ?? 0;
+    if (n > 0) counts.set(id, n - 1);
     else missingRows.push(r);
   }
   const unexpectedRows: Canon[][] = [];
-  for (const r of found) {
-    const n = counts.get(rowId(r)) ?? 0;
+  for (const [i, r] of found.entries()) {
+    const n = counts.get(foundIds[i]!) ?? 0;
     if (n > 0) {
       unexpectedRows.push(r);
-      counts.set(rowId(r), n - 1);
+      counts.set(foundIds[i]!, n - 1);
     }
   }
   const byKey = new Map<string, KeyDiff>();
