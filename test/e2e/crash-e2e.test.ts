@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initProject } from '../../src/project/init-project.js';
 import { BIN, cli, floeChild, LandingWriter, warehouseQueries } from './e2e-harness.js';
+import { rng } from '../support/seeded-random.js';
 
 const SOAK = process.env.FLOE_SOAK === '1';
 const KILLS = SOAK ? 20 : 3;
@@ -30,17 +31,6 @@ const dir = mkdtempSync(join(tmpdir(), 'floe-crash-e2e-'));
 afterAll(() => {
   if (!process.env.FLOE_KEEP) rmSync(dir, { recursive: true, force: true });
 });
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Starts `floe run`; kills it `delayMs` after it is running (or after spawning, when `early`). */
 function runAndKill(project: string, delayMs: number, early: boolean): Promise<{ ready: boolean; stderr: string }> {

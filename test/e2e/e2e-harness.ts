@@ -11,6 +11,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { openEngine } from '../../src/engine/open-engine.js';
 import { CustomerGenerator, type GeneratedFile } from '../../src/generator/customer-generator.js';
 import { writeAtomically } from '../../src/generator/write-file.js';
+import type { VerifyReport } from '../../src/verify/verify.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const BIN = join(ROOT, 'bin', 'floe.js');
@@ -108,4 +109,10 @@ export async function warehouseQueries(project: string, scripts: string[]): Prom
   } finally {
     await engine.close();
   }
+}
+
+/** `floe verify --json` in-process: exit code and report (nothing on stderr). */
+export async function verifyJson(project: string): Promise<{ code: number; report: VerifyReport; err: string }> {
+  const r = await cli(['verify', '--project', project, '--json']);
+  return { code: r.code, report: JSON.parse(r.out) as VerifyReport, err: r.err };
 }

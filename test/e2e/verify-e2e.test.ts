@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initProject } from '../../src/project/init-project.js';
-import type { VerifyReport } from '../../src/verify/verify.js';
-import { cli, floeChild, generate, warehouseQuery } from './e2e-harness.js';
+import { cli, floeChild, generate, verifyJson, warehouseQuery } from './e2e-harness.js';
 import { openEngine } from '../../src/engine/open-engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'floe-verify-e2e-'));
@@ -27,11 +26,6 @@ function copy(name: string): string {
   return p;
 }
 
-const verifyJson = async (p: string): Promise<{ code: number; report: VerifyReport }> => {
-  const r = await cli(['verify', '--project', p, '--json']);
-  expect(r.err).toBe('');
-  return { code: r.code, report: JSON.parse(r.out) as VerifyReport };
-};
 
 beforeAll(async () => {
   initProject(base);
@@ -47,7 +41,8 @@ beforeAll(async () => {
 
 describe('floe verify', () => {
   it('passes after generate → run --once (updates, deletes, late events; a failed file is listed, not a difference)', { timeout: 120_000 }, async () => {
-    const { code, report } = await verifyJson(base);
+    const { code, report, err } = await verifyJson(base);
+    expect(err).toBe('');
     expect(report.differences).toBe(0);
     expect(code).toBe(0);
     expect(report.files.files).toBe(4);

@@ -12,7 +12,7 @@ import { parseScdConfig } from '../../src/config/scd-config.js';
 import { planScd } from '../../src/core/scd/scd-plan.js';
 import { verifyProject, type VerifyReport } from '../../src/verify/verify.js';
 import { openEngine } from '../../src/engine/open-engine.js';
-import { cli, warehouseQuery } from './e2e-harness.js';
+import { cli, verifyJson, warehouseQuery } from './e2e-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'floe-verify-generic-'));
 afterAll(() => { if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); });
@@ -69,11 +69,6 @@ async function loadAndApply(project: string): Promise<void> {
   await warehouseQuery(project, planScd(parseScdConfig(SCD, 'scd.yaml')).apply);
 }
 
-const verify = async (project: string): Promise<{ code: number; report: VerifyReport }> => {
-  const r = await cli(['verify', '--project', project, '--json']);
-  expect(r.err).toBe('');
-  return { code: r.code, report: JSON.parse(r.out) as VerifyReport };
-};
 
 beforeAll(async () => {
   mkdirSync(join(p, 'sql'), { recursive: true });
@@ -92,7 +87,8 @@ beforeAll(async () => {
 
 describe('floe verify on a project of its own', () => {
   it('passes, with the config’s keys, sequence tuple, filter, tracked and ignore-null columns', { timeout: 120_000 }, async () => {
-    const { code, report } = await verify(p);
+    const { code, report, err } = await verifyJson(p);
+    expect(err).toBe('');
     expect(report.differences).toBe(0);
     expect(code).toBe(0);
     expect(report.source).toMatchObject({ name: 'SHOP.PUBLIC.ORDER_EVENTS', kind: 'table', table: 'SHOP.PUBLIC.ORDER_EVENTS', pipes: ['SHOP.PUBLIC.ORDERS_PIPE'], keys: ['REGION', 'ORDER_NO'] });
@@ -124,7 +120,7 @@ describe('floe verify on a project of its own', () => {
        DELETE FROM SHOP.PUBLIC.ORDERS_HIST WHERE REGION = 'US' AND ORDER_NO = 1;
        INSERT INTO SHOP.PUBLIC.ORDERS_HIST (REGION, ORDER_NO, STATUS, AMOUNT, NOTE, FROM_TS, TO_TS) VALUES ('ZZ', 1, 'ghost', 0, NULL, '2026-01-01', NULL), ('AA', 1, 'ghost', 0, NULL, '2026-01-01', NULL)`,
     );
-    const { code, report } = await verify(q);
+    const { code, report } = await verifyJson(q);
     expect(code).toBe(1);
     const [scd1] = report.tables;
     expect(scd1!.samples).toEqual([
