@@ -25,7 +25,7 @@ const SOAK = process.env.FLOE_SOAK === '1';
 const KILLS = SOAK ? 20 : 3;
 const SEED = Number(process.env.FLOE_CRASH_SEED ?? 20260101);
 const ROWS = 40;
-const WRITE_EVERY_MS = SOAK ? 120 : 300;
+const WRITE_EVERY_MS = SOAK ? 120 : 400;
 
 const dir = mkdtempSync(join(tmpdir(), 'floe-crash-e2e-'));
 afterAll(() => {
