@@ -5,6 +5,7 @@
  *   project (scd.yaml) → source table + feeding pipes (warehouse catalog) → scratch engine with the loading objects
  *   → file audit (load history vs bucket; re-read loaded files) → events (SQL) → pages → fold + compare.
  */
+import { FloeError } from '../core/errors.js';
 import type { Engine, EngineOptions } from '../engine/engine-api.js';
 import type { Canon } from './canonical.js';
 import { canonicalSql, digestOf, digestRows, sameDigest } from './canonical.js';
@@ -59,9 +60,12 @@ export async function verifyProject(o: VerifyOptions): Promise<VerifyReport> {
     scratch = await ScratchEngine.open(project, o.openEngine);
     await checkLoadingObjects(wh, scratch, source);
     o.progress?.('re-reading the loaded files');
-    const files = await auditFiles(wh, scratch, source);
+    const files = await step('re-reading the loaded files', () => auditFiles(wh, scratch!, source));
     o.progress?.(`${files.files} files, ${files.rows} rows: computing events`);
-    const events = await buildEvents(scratch.client, c, source.base, o.pageEvents ?? DEFAULT_PAGE_EVENTS);
+    const events = await step(`${project.scdFile}: computing events (keys, sequenceBy, columns, deleteWhen, source.where) over the re-read rows`, () =>
+      buildEvents(scratch!.client, c, source.base, o.pageEvents ?? DEFAULT_PAGE_EVENTS),
+    );
+    const read = (spec: { table: string }, sql: string) => step(`reading ${spec.table}`, () => wh.query(sql));
     const constants = await foldConstants(scratch.client, c);
     const specs = tableSpecs(c);
     const tables: TableDiff[] = specs.map((s) => ({ kind: s.kind, table: s.table, columns: s.columns, expected: 0, found: 0, missing: 0, unexpected: 0, samples: [] }));
@@ -88,13 +92,13 @@ export async function verifyProject(o: VerifyOptions): Promise<VerifyReport> {
         const want = expected[spec.kind];
         t.expected += want.length;
         // Rows with a NULL key belong to no page: fetched once (normally there are none).
-        const nullKeyed = i === 0 ? (await wh.query(tableRowsSql(c, spec, undefined, true))).rows.map(canonRow) : [];
+        const nullKeyed = i === 0 ? (await read(spec, tableRowsSql(c, spec, undefined, true))).rows.map(canonRow) : [];
         // Equal digests (the common case) settle the page without moving its rows; otherwise fetch and diff them.
-        if (conflicted.size === 0 && nullKeyed.length === 0 && sameDigest(digestRows(want), digestOf((await wh.query(tableDigestSql(c, spec, page))).rows[0]))) {
+        if (conflicted.size === 0 && nullKeyed.length === 0 && sameDigest(digestRows(want), digestOf((await read(spec, tableDigestSql(c, spec, page))).rows[0]))) {
           t.found += want.length;
           continue;
         }
-        const found = [...(await wh.query(tableRowsSql(c, spec, page))).rows.map(canonRow), ...nullKeyed];
+        const found = [...(await read(spec, tableRowsSql(c, spec, page))).rows.map(canonRow), ...nullKeyed];
         const kept = found.filter((r) => !conflicted.has(JSON.stringify(r.slice(0, c.keys.length))));
         const d = diffRows(want, kept, c.keys.length);
         t.found += found.length;
@@ -120,6 +124,16 @@ export async function verifyProject(o: VerifyOptions): Promise<VerifyReport> {
   } finally {
     await scratch?.close();
     await wh.close();
+  }
+}
+
+/** SQL errors in a step come from the project (a predicate, a missing table, an unreadable file): exit 2, named. */
+async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof FloeError && e.code !== 'CONFIG' && e.code !== 'INTERNAL') throw new FloeError('CONFIG', `floe verify: ${what}: ${e.message}`, { cause: e });
+    throw e;
   }
 }
 

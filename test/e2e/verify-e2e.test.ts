@@ -5,7 +5,7 @@
  * verify must exit 1 and name it: SCD rows deleted or changed, a row lost between file and table, a file never
  * loaded, a loaded file gone from the bucket.
  */
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,12 +108,23 @@ describe('floe verify', () => {
     expect(r.out).toMatch(/note: stream SCD_DEMO\.SCD2\.CUSTOMER_RAW_STREAM has rows the task has not applied yet/);
   });
 
-  it('refuses clearly without scd.yaml (exit 2), and while floe run holds the warehouse (exit 2)', { timeout: 120_000 }, async () => {
+  it('refuses clearly (exit 2) without scd.yaml, with a bad predicate or table in it, and while floe run holds the warehouse', { timeout: 120_000 }, async () => {
     const p = copy('no-scd');
     unlinkSync(join(p, 'scd.yaml'));
     const r = await cli(['verify', '--project', p]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/scd\.yaml not found.*floe scd/);
+
+    // A predicate or a table the warehouse does not have: exit 2, naming the step.
+    const scd = readFileSync(join(base, 'scd.yaml'), 'utf8');
+    writeFileSync(join(p, 'scd.yaml'), scd.replace(`deleteWhen: "OP = 'D'"`, `deleteWhen: "NO_SUCH_COLUMN = 'D'"`));
+    const bad = await cli(['verify', '--project', p]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/scd\.yaml: computing events \(keys, sequenceBy, columns, deleteWhen, source\.where\).*NO_SUCH_COLUMN/s);
+    writeFileSync(join(p, 'scd.yaml'), scd.replace('table: SCD_DEMO.SCD2.CUSTOMER\n', 'table: SCD_DEMO.SCD2.NO_SUCH_TABLE\n'));
+    const missing = await cli(['verify', '--project', p]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/reading SCD_DEMO\.SCD2\.NO_SUCH_TABLE/);
 
     const engine = await openEngine({ database: join(base, '.floe', 'warehouse.duckdb'), tasks: { scheduler: false } });
     try {
