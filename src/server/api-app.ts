@@ -3,16 +3,13 @@
  * an error body in one place (http-errors.ts). Routes stay thin: parse, call the application services, format.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import type { ApiContext } from './api-context.js';
 import { authorized } from './auth.js';
 import { flowRoutes } from './flow-routes.js';
 import { errorBody, httpStatus } from './http-errors.js';
 import { sqlRoutes } from './sql-routes.js';
 import { statusRoutes } from './status-routes.js';
-
-/** Largest request body (a SQL script): bigger scripts belong in files the project applies. */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export function apiApp(ctx: ApiContext, token: string, onInternalError: (error: unknown) => void): Hono {
   const app = new Hono();
@@ -23,18 +20,12 @@ export function apiApp(ctx: ApiContext, token: string, onInternalError: (error: 
     }
     await next();
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: { code: 'CONFIG', message: `request body is larger than ${MAX_BODY_BYTES} bytes` } }, 413),
-    }),
-  );
   statusRoutes(app, ctx);
   sqlRoutes(app, ctx);
   flowRoutes(app, ctx);
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no endpoint ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
   app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
     const status = httpStatus(error);
     if (status === 500) onInternalError(error);
     return c.json(errorBody(error), status);
