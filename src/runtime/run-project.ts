@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { FloeError } from '../core/errors.js';
 import { loadProjectConfig, type LoadedProjectConfig } from '../config/project-config.js';
 import { taskEnvironment } from '../config/tasks-config.js';
 import type { Engine, EngineOptions } from '../engine/engine-api.js';
@@ -44,13 +45,15 @@ export async function runProject(options: RunOptions): Promise<RunningProject> {
   const stateDir = join(dir, '.floe');
   mkdirSync(stateDir, { recursive: true });
   const objectStores = new BucketRegistry(project.config.storage, { projectDir: dir, env: process.env });
-  const engine = await options.openEngine({
-    database: join(stateDir, 'warehouse.duckdb'),
-    projectDir: dir,
-    storage: project.config.storage,
-    objectStores,
-    tasks: taskEnvironment(project.config.tasks),
-  });
+  const database = join(stateDir, 'warehouse.duckdb');
+  let engine: Engine;
+  try {
+    engine = await options.openEngine({ database, projectDir: dir, storage: project.config.storage, objectStores, tasks: taskEnvironment(project.config.tasks) });
+  } catch (error) {
+    await objectStores.close();
+    // Most often another process holds the file: a user error, not a crash.
+    throw new FloeError('CONFIG', `cannot open warehouse ${database}: ${(error as Error).message}`, { cause: error });
+  }
   const flows: FlowEngine[] = [];
   let services: FlowServiceHandle | undefined;
   const stop = async (): Promise<void> => {

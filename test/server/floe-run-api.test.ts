@@ -75,6 +75,12 @@ describe('floe run serves the HTTP API', () => {
     expect((await api(run.info, 'GET', '/v1/ping')).status).toBe(200);
   });
 
+  it('a second floe run of the project is refused while this one serves it', async () => {
+    const second = await floe(dir, 'run', '--project', 'p', '--once');
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`floe run is already running for this project (pid ${run.info.pid}, API ${run.info.url})`);
+  });
+
   it('POST /v1/sql streams floe sql --format json lines; statement errors are lines, bad requests are 4xx', async () => {
     const res = await api(run.info, 'POST', '/v1/sql', { sql: "INSERT INTO demo.public.raw VALUES (100, 'http'); SELECT name FROM demo.public.raw WHERE id = 100; SELECT 1/0; SELECT 2" });
     expect(res.status).toBe(200);

@@ -11,6 +11,9 @@ import type { SqlStep } from '../../runtime/project-sql.js';
 import type { CliIo } from '../io.js';
 import { waitForStopSignal } from '../wait-for-signal.js';
 import { DEFAULT_HOST, isLoopback, startApiServer } from '../../server/api-server.js';
+import { connectServer } from '../../server/client/api-client.js';
+import { FloeError } from '../../core/errors.js';
+import { resolve } from 'node:path';
 
 function printPlan(steps: SqlStep[], io: CliIo): void {
   const count = (a: SqlStep['action']): number => steps.filter((s) => s.action === a).length;
@@ -30,6 +33,8 @@ export function runCommand(io: CliIo, setExitCode: (code: number) => void): Comm
     .option('--host <host>', `interface for the HTTP API (default: floe.yaml server.host, else ${DEFAULT_HOST})`)
     .option('--port <n>', 'port for the HTTP API (default: floe.yaml server.port, else 0 = a free port)', parsePort)
     .action(async (opts: { project: string; replaceExisting?: boolean; once?: boolean; host?: string; port?: number }) => {
+      const live = await connectServer(resolve(io.cwd, opts.project));
+      if (live) throw new FloeError('CONFIG', `floe run is already running for this project (pid ${live.info.pid}, API ${live.info.url})`);
       const running = await runProject({ projectDir: opts.project, replaceExisting: opts.replaceExisting ?? false, openEngine: io.openEngine, startFlows: !opts.once, pipes: !opts.once });
       printPlan(running.steps, io);
       // NiFi loads an invalid processor but never schedules it: say so up front, with what is wrong.
