@@ -41,7 +41,8 @@ export class ApiSessions {
   async open(): Promise<string> {
     if (this.closed) throw new FloeError('CONFLICT', 'the server is stopping');
     const id = randomUUID();
-    this.entries.set(id, { session: await this.engine.session(), busy: false, lastUsed: this.now() });
+    const session = await this.fresh();
+    this.entries.set(id, { session, busy: false, lastUsed: this.now() });
     return id;
   }
 
@@ -54,7 +55,7 @@ export class ApiSessions {
     let session: Session;
     let done: () => Promise<void>;
     if (id === undefined) {
-      session = await this.engine.session();
+      session = await this.fresh();
       done = () => session.close().catch(() => undefined);
     } else {
       const entry = this.entries.get(id);
@@ -100,6 +101,16 @@ export class ApiSessions {
     }
     this.entries.delete(id);
     await entry.session.close();
+  }
+
+  /** A new engine session, unless the server began stopping while it was being opened. */
+  private async fresh(): Promise<Session> {
+    const session = await this.engine.session();
+    if (this.closed) {
+      await session.close().catch(() => undefined);
+      throw new FloeError('CONFLICT', 'the server is stopping');
+    }
+    return session;
   }
 
   get size(): number {

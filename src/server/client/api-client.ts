@@ -8,8 +8,8 @@ import { FloeError } from '../../core/errors.js';
 import { errorFromReport } from '../sql-wire.js';
 import { processAlive, readServerFile, type ServerInfo } from '../server-file.js';
 
-/** How long the liveness check waits for the server (a live local server answers in milliseconds). */
-const PING_TIMEOUT_MS = 3000;
+/** How long the liveness check waits (a live local server answers in milliseconds; a loaded machine may not). */
+const PING_TIMEOUT_MS = 10_000;
 
 export class ApiClient {
   constructor(readonly info: ServerInfo) {}
