@@ -15,7 +15,7 @@ import { diffRows, foldKey, tableDigestSql, tableRowsSql, tableSpecs, type Confl
 import { checkLoadingObjects } from './object-check.js';
 import { ScratchEngine } from './scratch-engine.js';
 import { findSourceTables, nameSql } from './source-pipes.js';
-import { openLocalWarehouse, type WarehouseClient } from './warehouse-client.js';
+import { openProjectWarehouse, type WarehouseClient } from './warehouse-client.js';
 import { loadVerifyProject, qualifiedText, verifyNames, type VerifyProject } from './verify-project.js';
 import { stringLiteral } from '../engine/scripting/sql-literals.js';
 
@@ -28,7 +28,7 @@ export interface VerifyOptions {
   /** Events per page (memory bound of the fold and comparison). */
   pageEvents?: number;
   openEngine: (o: EngineOptions) => Promise<Engine>;
-  /** The pipeline's warehouse; default: the project's local warehouse file. */
+  /** The pipeline's warehouse; default: the live floe run of the project, else its warehouse file. */
   openWarehouse?: (project: VerifyProject) => Promise<WarehouseClient>;
   progress?: (message: string) => void;
 }
@@ -53,7 +53,7 @@ export async function verifyProject(o: VerifyOptions): Promise<VerifyReport> {
   const project = await loadVerifyProject(o.projectDir, o.scdFile);
   const c = project.scd;
   const names = verifyNames(project);
-  const wh = await (o.openWarehouse ?? ((p) => openLocalWarehouse({ projectDir: p.dir, storage: p.project.config.storage, openEngine: o.openEngine })))(project);
+  const wh = await (o.openWarehouse ?? ((p) => openProjectWarehouse({ projectDir: p.dir, storage: p.project.config.storage, openEngine: o.openEngine })))(project);
   let scratch: ScratchEngine | undefined;
   try {
     const source = await findSourceTables(wh, names.source, c.source.kind, project.scdFile);

@@ -1,7 +1,7 @@
 /**
  * What floe verify needs from the pipeline's warehouse: run Snowflake SQL, get the last statement's rows. Verify
- * only reads (catalog, load history, the SCD tables), so the same code runs on a local engine (the project's DuckDB
- * file, while no `floe run` holds it) or on a remote client.
+ * only reads (catalog, load history, the SCD tables), so the same code runs on the live `floe run` (its HTTP API,
+ * one server-side session) or, when none runs, on the project's DuckDB file opened here.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { FloeError } from '../core/errors.js';
 import type { FloeValue } from '../core/result.js';
 import type { StorageConfig } from '../config/storage-config.js';
 import type { Engine, EngineOptions, Session } from '../engine/engine-api.js';
+import { connectServer } from '../server/client/api-client.js';
+import { RemoteSession } from '../server/client/remote-session.js';
 import { CANONICAL_SESSION } from './canonical.js';
 
 export interface QueryRows {
@@ -46,15 +48,31 @@ export class SessionClient implements WarehouseClient {
 
 export const WAREHOUSE_FILE = join('.floe', 'warehouse.duckdb');
 
-/**
- * Opens the project's warehouse file in this process. It never creates one, runs no tasks and starts no pipes;
- * a warehouse held by `floe run` is a clear error (DuckDB allows one writer per file).
- */
-export async function openLocalWarehouse(options: {
+interface OpenOptions {
   projectDir: string;
   storage: StorageConfig;
   openEngine: (o: EngineOptions) => Promise<Engine>;
-}): Promise<WarehouseClient> {
+}
+
+/** The live `floe run` of the project when there is one (.floe/server.json), else the warehouse file. */
+export async function openProjectWarehouse(options: OpenOptions): Promise<WarehouseClient> {
+  const server = await connectServer(options.projectDir);
+  if (!server) return openLocalWarehouse(options);
+  const session = await RemoteSession.open(server);
+  try {
+    await session.query(CANONICAL_SESSION);
+  } catch (e) {
+    await session.close().catch(() => undefined);
+    throw e;
+  }
+  return new SessionClient(`floe run at ${server.info.url}, pid ${server.info.pid}`, session, async () => undefined);
+}
+
+/**
+ * Opens the project's warehouse file in this process. It never creates one, runs no tasks and starts no pipes;
+ * a warehouse held by another process is a clear error (DuckDB allows one writer per file).
+ */
+export async function openLocalWarehouse(options: OpenOptions): Promise<WarehouseClient> {
   const database = join(options.projectDir, WAREHOUSE_FILE);
   if (!existsSync(database)) {
     throw new FloeError('CONFIG', `floe verify: ${database} does not exist: the project has not run yet (floe run --project ${options.projectDir} --once)`);
@@ -67,7 +85,7 @@ export async function openLocalWarehouse(options: {
     if (/in use by another|Could not set lock/i.test(message)) {
       throw new FloeError(
         'CONFIG',
-        `floe verify: the warehouse ${database} is in use by another process (floe run?). Stop floe run (Ctrl-C) or wait until it exits, then run floe verify again.`,
+        `floe verify: the warehouse ${database} is in use by another process that serves no API (floe run --once, a floe sql shell, …). Wait until it exits (or stop it), then run floe verify again.`,
         { cause: e },
       );
     }

@@ -2,7 +2,7 @@
  * Shared by the end-to-end tests: the CLI in-process (real engine, captured output), the customer project, the
  * generator writing into its landing folder, and read access to a project's warehouse between runs.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -115,4 +115,27 @@ export async function warehouseQueries(project: string, scripts: string[]): Prom
 export async function verifyJson(project: string): Promise<{ code: number; report: VerifyReport; err: string }> {
   const r = await cli(['verify', '--project', project, '--json']);
   return { code: r.code, report: JSON.parse(r.out) as VerifyReport, err: r.err };
+}
+
+/** `floe run` in a child process, resolved once it serves its API; `stop()` sends SIGTERM and waits for the exit. */
+export function startFloeRun(project: string): Promise<{ child: ChildProcess; stop: () => Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'run', '--project', project], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    child.stdout.resume();
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+      if (stderr.includes('floe running')) {
+        resolve({
+          child,
+          stop: () => {
+            child.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    });
+    void exited.then((code) => reject(new Error(`floe run exited (${code}) before serving: ${stderr}`)));
+  });
 }

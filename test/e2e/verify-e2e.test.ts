@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initProject } from '../../src/project/init-project.js';
-import { cli, floeChild, generate, verifyJson, warehouseQuery } from './e2e-harness.js';
+import { cli, floeChild, generate, startFloeRun, verifyJson, warehouseQuery } from './e2e-harness.js';
 import { openEngine } from '../../src/engine/open-engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'floe-verify-e2e-'));
@@ -108,7 +108,20 @@ describe('floe verify', () => {
     expect(r.out).toMatch(/note: stream SCD_DEMO\.SCD2\.CUSTOMER_RAW_STREAM has rows the task has not applied yet/);
   });
 
-  it('refuses clearly (exit 2) without scd.yaml, with a bad predicate or table in it, and while floe run holds the warehouse', { timeout: 120_000 }, async () => {
+  it('reads the live pipeline through floe run’s API while it runs', { timeout: 120_000 }, async () => {
+    const p = copy('live');
+    const run = await startFloeRun(p);
+    try {
+      const r = await cli(['verify', '--project', p]);
+      expect(r.out).toMatch(/^floe verify .* \(floe run at http:\/\/127\.0\.0\.1:\d+, pid \d+\)$/m);
+      expect(r.out).toContain('OK: the SCD tables equal the reference fold');
+      expect(r.code).toBe(0);
+    } finally {
+      expect(await run.stop()).toBe(0);
+    }
+  });
+
+  it('refuses clearly (exit 2) without scd.yaml, with a bad predicate or table in it, and while another process holds the warehouse', { timeout: 120_000 }, async () => {
     const p = copy('no-scd');
     unlinkSync(join(p, 'scd.yaml'));
     const r = await cli(['verify', '--project', p]);
@@ -130,7 +143,7 @@ describe('floe verify', () => {
     try {
       const child = await floeChild(['verify', '--project', base]);
       expect(child.code).toBe(2);
-      expect(child.err).toMatch(/in use by another process \(floe run\?\)\. Stop floe run/);
+      expect(child.err).toMatch(/in use by another process that serves no API .*Wait until it exits/);
     } finally {
       await engine.close();
     }
