@@ -12,6 +12,9 @@ export const CANONICAL_SESSION = `ALTER SESSION SET TIMEZONE = 'UTC'`;
 /** Canonical values: the text of a value, or null for NULL. */
 export type Canon = string | null;
 
+/** A result row of canonical SQL as canonical values. */
+export const canonRow = (r: readonly unknown[]): Canon[] => r.map((v) => (v === null || v === undefined ? null : String(v)));
+
 export interface TypedName {
   name: string;
   type: string;

@@ -7,11 +7,11 @@
  */
 import { FloeError } from '../core/errors.js';
 import type { Engine, EngineOptions } from '../engine/engine-api.js';
-import type { Canon } from './canonical.js';
-import { canonicalSql, digestOf, digestRows, sameDigest } from './canonical.js';
-import { buildEvents, pageEvents, type EventRow, type Page, type RejectedEvents } from './expected-events.js';
+import { canonicalSql, canonRow } from './canonical.js';
+import { buildEvents, pageEvents, type RejectedEvents } from './expected-events.js';
 import { auditFiles, type FileAudit } from './file-audit.js';
-import { diffRows, foldKey, tableDigestSql, tableRowsSql, tableSpecs, type Conflict, type Expected, type FoldConstants, type TableDiff } from './fold-compare.js';
+import type { Conflict, FoldConstants, TableDiff } from './fold-compare.js';
+import { compareTables } from './table-compare.js';
 import { checkLoadingObjects } from './object-check.js';
 import { ScratchEngine } from './scratch-engine.js';
 import { findSourceTables, nameSql } from './source-pipes.js';
@@ -65,48 +65,16 @@ export async function verifyProject(o: VerifyOptions): Promise<VerifyReport> {
     const events = await step(`${project.scdFile}: computing events (keys, sequenceBy, columns, deleteWhen, source.where) over the re-read rows`, () =>
       buildEvents(scratch!.client, c, source.base, o.pageEvents ?? DEFAULT_PAGE_EVENTS),
     );
-    const read = (spec: { table: string }, sql: string) => step(`reading ${spec.table}`, () => wh.query(sql));
     const constants = await foldConstants(scratch.client, c);
-    const specs = tableSpecs(c);
-    const tables: TableDiff[] = specs.map((s) => ({ kind: s.kind, table: s.table, columns: s.columns, expected: 0, found: 0, missing: 0, unexpected: 0, samples: [] }));
-    const conflicts: Conflict[] = [];
-    let conflictCount = 0;
-    const pages: (Page | undefined)[] = events.pages.length > 0 ? events.pages : [undefined];
-    for (const [i, page] of pages.entries()) {
-      if (pages.length > 1) o.progress?.(`comparing page ${i + 1}/${pages.length}`);
-      const expected: Expected = { scd1: [], scd2: [] };
-      const conflicted = new Set<string>();
-      for (const group of page ? byKey(await pageEvents(scratch.client, c, page)) : []) {
-        const r = foldKey(c, group, constants);
-        if ('sequence' in r) {
-          conflictCount++;
-          conflicted.add(JSON.stringify(r.key));
-          if (conflicts.length < o.limit) conflicts.push(r);
-          continue;
-        }
-        expected.scd1.push(...r.scd1);
-        expected.scd2.push(...r.scd2);
-      }
-      for (const [j, spec] of specs.entries()) {
-        const t = tables[j]!;
-        const want = expected[spec.kind];
-        t.expected += want.length;
-        // Rows with a NULL key belong to no page: fetched once (normally there are none).
-        const nullKeyed = i === 0 ? (await read(spec, tableRowsSql(c, spec, undefined, true))).rows.map(canonRow) : [];
-        // Equal digests (the common case) settle the page without moving its rows; otherwise fetch and diff them.
-        if (conflicted.size === 0 && nullKeyed.length === 0 && sameDigest(digestRows(want), digestOf((await read(spec, tableDigestSql(c, spec, page))).rows[0]))) {
-          t.found += want.length;
-          continue;
-        }
-        const found = [...(await read(spec, tableRowsSql(c, spec, page))).rows.map(canonRow), ...nullKeyed];
-        const kept = found.filter((r) => !conflicted.has(JSON.stringify(r.slice(0, c.keys.length))));
-        const d = diffRows(want, kept, c.keys.length);
-        t.found += found.length;
-        t.missing += d.missing;
-        t.unexpected += d.unexpected;
-        t.samples.push(...d.byKey.slice(0, Math.max(0, o.limit - t.samples.length)));
-      }
-    }
+    const { tables, conflicts, conflictCount } = await compareTables({
+      c,
+      pages: events.pages,
+      events: (page) => pageEvents(scratch!.client, c, page),
+      read: (table, sql) => step(`reading ${table}`, () => wh.query(sql)),
+      constants,
+      limit: o.limit,
+      ...(o.progress ? { progress: o.progress } : {}),
+    });
     const notes = await pipelineNotes(wh, c.source.kind, names.source, files);
     const differences =
       files.issues.length + events.rejected.nullKey + events.rejected.nullSequence + conflictCount + tables.reduce((a, t) => a + t.missing + t.unexpected, 0);
@@ -134,19 +102,6 @@ async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
   } catch (e) {
     if (e instanceof FloeError && e.code !== 'CONFIG' && e.code !== 'INTERNAL') throw new FloeError('CONFIG', `floe verify: ${what}: ${e.message}`, { cause: e });
     throw e;
-  }
-}
-
-const canonRow = (r: unknown[]): Canon[] => r.map((v) => (v === null || v === undefined ? null : String(v)));
-
-/** Consecutive rows of the same key rank (rows come ordered by key rank). */
-function* byKey(rows: EventRow[]): Generator<EventRow[]> {
-  let start = 0;
-  for (let i = 1; i <= rows.length; i++) {
-    if (i === rows.length || rows[i]!.keyRank !== rows[start]!.keyRank) {
-      yield rows.slice(start, i);
-      start = i;
-    }
   }
 }
 
