@@ -41,6 +41,26 @@ interface Customer {
   times: number[];
 }
 
+/** Where a generator stands: the next customer id, the simulated clock and the file sequence. */
+export interface GeneratorPosition {
+  nextId: number;
+  clock: number;
+  fileSeq: number;
+}
+
+/** A customer that exists already when a generator resumes (e.g. a row of the SCD1 table). */
+export interface ExistingCustomer {
+  id: number;
+  first_name: string;
+  last_name: string;
+  email: string;
+  street: string;
+  city: string;
+  state: string;
+  country: string;
+  updatedAt: number;
+}
+
 export interface GeneratedFile {
   name: string;
   csv: string;
@@ -66,10 +86,35 @@ export class CustomerGenerator {
   private clock: number;
   private fileSeq = 0;
 
-  constructor(private readonly options: GeneratorOptions) {
+  /**
+   * `resume` continues an earlier run (floe demo after a restart): ids, event times and file names continue
+   * past it, so nothing is reused, and updates/deletes touch the customers that already exist.
+   */
+  constructor(
+    private readonly options: GeneratorOptions,
+    resume?: { position: GeneratorPosition; live: readonly ExistingCustomer[] },
+  ) {
     this.faker = new Faker({ locale: [en] });
-    this.faker.seed(options.seed);
+    // A resumed run draws fresh values (same seed and position → same files).
+    this.faker.seed(resume ? [options.seed, resume.position.fileSeq] : options.seed);
     this.clock = options.startTime;
+    if (resume) {
+      this.nextId = resume.position.nextId;
+      this.clock = Math.max(options.startTime, resume.position.clock);
+      this.fileSeq = resume.position.fileSeq;
+      for (const c of resume.live) {
+        const { updatedAt, ...attrs } = c;
+        this.live.set(c.id, { ...attrs, times: [updatedAt] });
+        this.liveIds.push(c.id);
+        this.nextId = Math.max(this.nextId, c.id + 1);
+        this.clock = Math.max(this.clock, updatedAt);
+      }
+    }
+  }
+
+  /** The position after the files generated so far. */
+  position(): GeneratorPosition {
+    return { nextId: this.nextId, clock: this.clock, fileSeq: this.fileSeq };
   }
 
   private person(id: number): Customer {

@@ -35,6 +35,7 @@ flows:
           Input Directory: data/landing
           File Filter: '[^.].*\\.csv'          # the generator writes '.name.tmp' first, then renames
           Minimum File Age: 0 sec              # safe here: files appear by rename, never half-written
+        runSchedule: 0 sec                     # list continuously (ListFile's NiFi default is every 1 min)
         yieldDuration: 100 millis              # look again 100 ms after finding nothing (NiFi: 1 sec)
       fetch:
         type: FetchFile

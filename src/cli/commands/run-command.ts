@@ -10,7 +10,7 @@ import type { SqlStep } from '../../runtime/project-sql.js';
 import type { CliIo } from '../io.js';
 import { waitForStopSignal } from '../wait-for-signal.js';
 
-function printPlan(steps: SqlStep[], io: CliIo): void {
+export function printPlan(steps: SqlStep[], io: CliIo): void {
   const count = (a: SqlStep['action']): number => steps.filter((s) => s.action === a).length;
   io.stderr.write(`project SQL: ${count('run')} run, ${count('applied')} already applied, ${count('exists')} existing, ${count('blocked')} blocked\n`);
   for (const s of steps.filter((x) => x.action === 'blocked')) {
