@@ -28,7 +28,8 @@ export interface GeneratorOptions {
 export const CDC_HEADER = ['customer_id', 'first_name', 'last_name', 'email', 'street', 'city', 'state', 'country', 'op', 'updated_at'];
 export const SEED_HEADER = CDC_HEADER.slice(0, 8);
 
-interface Customer {
+/** A customer's attributes, as the CSV files carry them. */
+export interface CustomerAttributes {
   id: number;
   first_name: string;
   last_name: string;
@@ -37,6 +38,9 @@ interface Customer {
   city: string;
   state: string;
   country: string;
+}
+
+interface Customer extends CustomerAttributes {
   /** Times of this customer's events written so far (for late events). */
   times: number[];
 }
@@ -49,15 +53,7 @@ export interface GeneratorPosition {
 }
 
 /** A customer that exists already when a generator resumes (e.g. a row of the SCD1 table). */
-export interface ExistingCustomer {
-  id: number;
-  first_name: string;
-  last_name: string;
-  email: string;
-  street: string;
-  city: string;
-  state: string;
-  country: string;
+export interface ExistingCustomer extends CustomerAttributes {
   updatedAt: number;
 }
 

@@ -8,18 +8,8 @@ import { FloeError } from '../../core/errors.js';
 import { runDemo } from '../../demo/run-demo.js';
 import { useColor } from '../format/errors.js';
 import type { CliIo } from '../io.js';
+import { int, ratio } from './generate-command.js';
 import { printPlan } from './run-command.js';
-
-const int = (name: string, min: number) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
-  return n;
-};
-const ratio = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${name} must be between 0 and 1`);
-  return n;
-};
 
 /** `90`, `90s`, `2m`, `1h` → ms. */
 export function parseDuration(v: string): number {
