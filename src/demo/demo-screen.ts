@@ -55,6 +55,8 @@ export class DemoScreen {
           const key = `${e.source}:${e.message}`;
           if (this.printedErrors.has(key)) continue;
           this.printedErrors.add(key);
+          // Bounded for long runs: an error printed long ago may be printed again, which is harmless.
+          if (this.printedErrors.size > 200) this.printedErrors.delete(this.printedErrors.values().next().value as string);
           target.write(`error: ${e.source}: ${e.message}\n`);
         }
         if (force || Date.now() - this.lastLine >= LINE_MS) {

@@ -161,14 +161,17 @@ export class PipelineMonitor {
 
   snapshot(): Omit<DemoSnapshot, 'project' | 'phase' | 'elapsedMs' | 'generator'> {
     const now = Date.now();
+    // Bulletins live five minutes on the board; remembering only the listed ones keeps this set bounded.
+    const listed = new Set<string>();
     for (const f of this.flows) {
       for (const b of f.bulletins.list(now)) {
         const key = `${f.def.name}:${b.id}`;
+        listed.add(key);
         if (this.seenBulletins.has(key) || (b.level !== 'WARN' && b.level !== 'ERROR')) continue;
-        this.seenBulletins.add(key);
         this.error('flow', `${f.def.name}/${b.componentId}: ${b.message}`);
       }
     }
+    this.seenBulletins = listed;
     const inFlow = this.flows.reduce((s, f) => s + [...f.connections.values()].reduce((n, c) => n + c.count, 0), 0);
     const counts = this.tracker.counts();
     return {

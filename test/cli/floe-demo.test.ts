@@ -78,10 +78,12 @@ describe('floe demo', () => {
   });
 
   it('stops cleanly on Ctrl-C, and a restarted demo continues without reusing names, ids or times', { timeout: 180_000 }, async () => {
+    // A file the pipe cannot load (a customer id that is not a number): reported, never retried.
+    fs.writeFileSync(path.join(project, 'data', 'landing', 'bad.csv'), 'customer_id,first_name,last_name,email,street,city,state,country,op,updated_at\nabc,A,B,a@b,s,c,st,co,I,2026-01-01 00:00:00.000000\n');
     let signalled = false;
     const interrupted = await demo(['d1', '--interval', '200', '--rows-per-file', '50', '--customers', '100'], (out, child) => {
-      // Interrupt once the resumed demo has loaded a file of its own.
-      if (!signalled && /^\[\d+s\] running · files [1-9]\d* generated, .* [1-9]\d* loaded/m.test(out)) {
+      // Interrupt once the resumed demo has loaded a file of its own and reported the bad one.
+      if (!signalled && out.includes('error: pipe: bad.csv could not be loaded') && /^\[\d+s\] running · files [1-9]\d* generated, .* [1-9]\d* loaded/m.test(out)) {
         signalled = true;
         child.kill('SIGINT');
       }
@@ -89,6 +91,8 @@ describe('floe demo', () => {
     expect(signalled).toBe(true);
     expect(interrupted.code).toBe(0);
     expect(interrupted.stdout).toContain('floe demo stopped after');
+    expect(interrupted.stdout).toMatch(/^ {2}files {5}\d+ generated · \d+ loaded · 1 failed/m);
+    expect(interrupted.stdout).toContain('  error     pipe: bad.csv could not be loaded');
     expect(interrupted.stdout).toContain('npx floe demo d1');
     const afterStop = genState();
     expect(afterStop.fileSeq).toBeGreaterThan(5);
