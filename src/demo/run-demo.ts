@@ -115,11 +115,12 @@ async function demo(o: DemoOptions, running: RunningProject, control: DemoContro
   });
 
   try {
+    // Read before the pipes start: nothing loads while the resume point is taken.
+    const resume = o.generate ? await loadResume(running.engine, stateDir) : undefined;
     await monitor.start();
     await running.engine.pipes.start();
     for (const f of running.flows) f.start();
-    if (o.generate && !control.interrupted()) {
-      const resume = await loadResume(running.engine, stateDir);
+    if (resume && !control.interrupted()) {
       generator = new DemoGenerator({
         landingDir,
         stateDir,
@@ -158,7 +159,7 @@ async function demo(o: DemoOptions, running: RunningProject, control: DemoContro
     phase = 'stopping';
     await generator?.stop();
     for (const f of running.flows) await f.stop();
-    // In-flight loads and the running task finish; loads committed now are applied on the next start.
+    // The load in flight finishes (its commit still triggers the task), then every task run in flight.
     await running.engine.pipes.stop();
     await running.engine.idle();
     await monitor.pause();
