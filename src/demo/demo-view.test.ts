@@ -27,6 +27,8 @@ describe('formatting', () => {
     expect(fmtMs(212.4)).toBe('212 ms');
     expect(fmtMs(1410)).toBe('1.41 s');
     expect(fmtMs(12_340)).toBe('12.3 s');
+    expect(fmtMs(1000)).toBe('1 s');
+    expect(fmtMs(1500)).toBe('1.5 s');
     expect(fmtMs(61_000)).toBe('1m 01s');
     expect(fmtMs(undefined)).toBe('–');
     expect(fmtDuration(59_999)).toBe('59s');
@@ -46,12 +48,14 @@ describe('renderFrame', () => {
   it('shows every stage of the pipeline, the latency and the query hint', () => {
     const f = renderFrame(snap(), plain);
     expect(f).toContain('floe demo  floe-demo  ● running  1m 23s   Ctrl-C to stop');
-    expect(f).toContain('83 files (every 1.00 s × 200 events) · 2,100 inserts · 12,500 updates (250 late) · 800 deletes');
-    expect(f).toContain('data/landing 1 → ingest flow 2 → bucket, queued for the pipe 0 → loaded 80 · failed 0');
-    expect(f).toContain('CUSTOMER_RAW 16,000 → stream 200 → CUSTOMER 1,820 · CUSTOMER_HISTORY 14,911');
+    expect(f).toContain('generated  83 files · 200 events every 1 s\n');
+    expect(f).toContain('2,100 inserts · 12,500 updates (250 late) · 800 deletes');
+    expect(f).toContain('files      landing 1 → flow 2 → pipe queue 0 → loaded 80 · failed 0');
+    expect(f).toContain('rows       CUSTOMER_RAW 16,000 · stream 200 (waiting for the task)');
+    expect(f).toContain('CUSTOMER 1,820 · CUSTOMER_HISTORY 14,911');
     expect(f).toContain('APPLY_CUSTOMER_CHANGES: 79 runs succeeded · 0 failed');
-    expect(f).toContain('last 212 ms · p50 230 ms · p99 1.41 s · max 1.52 s  (80 files)');
-    expect(f).toContain('to staging p50 120 ms');
+    expect(f).toContain('last 212 ms · p50 230 ms · p99 1.41 s · max 1.52 s (80 files)');
+    expect(f).toContain('to CUSTOMER_RAW p50 120 ms');
     expect(f).toContain('errors     none');
     expect(f).toContain('customer_id = 17 order by start_time');
     expect(f).not.toContain('\u001b[');
@@ -62,10 +66,11 @@ describe('renderFrame', () => {
     expect(f).toContain('\u001b[31mfailed 2\u001b[39m');
     expect(f).toContain('\u001b[31m1 failed\u001b[39m');
     expect(f).toContain('\u001b[31mtask: boom\u001b[39m');
-    expect(f).toContain('queued for the pipe n/a');
+    expect(f).toContain('pipe queue n/a');
   });
 
-  it('cuts long lines to the width, but never the query command', () => {
+  it('fits 80 columns with typical figures; cuts long lines, but never the query command', () => {
+    for (const line of renderFrame(snap(), { color: false, width: 80 }).split('\n').filter((l) => !l.includes('npx floe sql'))) expect(line.length).toBeLessThan(80);
     const long = 'x'.repeat(300);
     const f = renderFrame(snap({ errors: [{ at: 0, source: 'pipe', message: long }] }), { color: false, width: 60 });
     for (const line of f.split('\n').filter((l) => !l.includes('npx floe sql'))) expect(line.length).toBeLessThanOrEqual(60);

@@ -27,7 +27,7 @@ export function fmtInt(n: number | undefined): string {
 export function fmtMs(ms: number | undefined): string {
   if (ms === undefined) return '–';
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(ms < 10_000 ? 2 : 1))} s`;
   return fmtDuration(ms);
 }
 
@@ -96,18 +96,19 @@ export function renderFrame(s: DemoSnapshot, style: ViewStyle): string {
   const out: string[] = [];
   out.push(line(['floe demo', bold], [`  ${s.project}  `], [`● ${PHASE_TEXT[s.phase]}`, phasePaint], [`  ${fmtDuration(s.elapsedMs)}`], [keys, dim]));
   out.push('');
-  const every = `every ${fmtMs(g.intervalMs)} × ${fmtInt(g.rowsPerFile)} events`;
-  const genText = g.enabled
-    ? `${fmtInt(g.files)}${g.target !== undefined ? `/${fmtInt(g.target)}` : ''} files (${every}) · ${fmtInt(g.events.I)} inserts · ${fmtInt(g.events.U)} updates (${fmtInt(g.events.late)} late) · ${fmtInt(g.events.D)} deletes`
-    : 'off (--no-generate): drop CSV files into data/landing/ yourself';
-  out.push(row('generator', [genText]));
+  // Laid out for 80 columns: the numbers that change stay left, where a narrow terminal still shows them.
+  if (g.enabled) {
+    out.push(row('generated', [`${fmtInt(g.files)}${g.target !== undefined ? `/${fmtInt(g.target)}` : ''} files · ${fmtInt(g.rowsPerFile)} events every ${fmtMs(g.intervalMs)}`]));
+    out.push(row('', [`${fmtInt(g.events.I)} inserts · ${fmtInt(g.events.U)} updates (${fmtInt(g.events.late)} late) · ${fmtInt(g.events.D)} deletes`]));
+  } else out.push(row('generated', ['off (--no-generate): drop CSV files into data/landing/']));
   const f = s.files;
-  out.push(row('files', [`data/landing ${fmtInt(f.landing)} → ingest flow ${fmtInt(f.inFlow)} → bucket, queued for the pipe ${fmtInt(f.pipePending)} → loaded ${fmtInt(f.loaded)} · `], [`failed ${fmtInt(f.failed)}`, f.failed > 0 ? red : none]));
+  out.push(row('files', [`landing ${fmtInt(f.landing)} → flow ${fmtInt(f.inFlow)} → pipe queue ${fmtInt(f.pipePending)} → loaded ${fmtInt(f.loaded)} · `], [`failed ${fmtInt(f.failed)}`, f.failed > 0 ? red : none]));
   const r = s.rows;
-  out.push(row('rows', [`${DEMO_OBJECTS.raw} ${fmtInt(r.raw)} → stream ${fmtInt(r.stream)} → ${DEMO_OBJECTS.scd1} ${fmtInt(r.scd1)} · ${DEMO_OBJECTS.scd2} ${fmtInt(r.scd2)}`]));
+  out.push(row('rows', [`${DEMO_OBJECTS.raw} ${fmtInt(r.raw)} · stream ${fmtInt(r.stream)} (waiting for the task)`]));
+  out.push(row('', [`${DEMO_OBJECTS.scd1} ${fmtInt(r.scd1)} · ${DEMO_OBJECTS.scd2} ${fmtInt(r.scd2)}`]));
   out.push(row('task', [`${DEMO_OBJECTS.task}: ${fmtInt(s.tasks.succeeded)} runs succeeded · `], [`${fmtInt(s.tasks.failed)} failed`, s.tasks.failed > 0 ? red : none]));
-  out.push(row('latency', [`${latencyText(s.latency)}  (${fmtInt(s.latency.samples)} files)`]));
-  out.push(row('', [`from a file's rename in data/landing to its rows in both SCD tables; to staging p50 ${fmtMs(s.loadLatency.p50)}`, dim]));
+  out.push(row('latency', [`${latencyText(s.latency)} (${fmtInt(s.latency.samples)} files)`]));
+  out.push(row('', [`landing → both SCD tables; to ${DEMO_OBJECTS.raw} p50 ${fmtMs(s.loadLatency.p50)}`, dim]));
   if (s.errors.length === 0) out.push(row('errors', ['none']));
   else s.errors.forEach((e, i) => out.push(row(i === 0 ? 'errors' : '', [`${e.source}: ${e.message}`, red])));
   out.push('');
