@@ -15,6 +15,7 @@ import { loadResume } from './demo-resume.js';
 import type { DemoPhase, DemoSnapshot } from './demo-snapshot.js';
 import { DemoScreen, type DemoOutput } from './demo-screen.js';
 import { PipelineMonitor } from './pipeline-monitor.js';
+import { shellArg } from './demo-view.js';
 
 export interface DemoOptions {
   /** Project folder (absolute). */
@@ -38,6 +39,8 @@ export interface DemoOptions {
   openEngine: (options: EngineOptions) => Promise<Engine>;
   /** Reports the applied SQL plan and flow problems; false when the project cannot run (a statement failed). */
   reportStart: (running: RunningProject) => boolean;
+  /** Serves the project's HTTP API while the demo runs (so `floe sql --project` works from another terminal). */
+  serve?: (running: RunningProject) => Promise<{ url: string; close(): Promise<void> }>;
 }
 
 type StopReason = 'interrupted' | 'done' | 'timeout';
@@ -99,6 +102,7 @@ async function demo(o: DemoOptions, running: RunningProject, control: DemoContro
   let generator: DemoGenerator | undefined;
   let phase: DemoPhase = 'starting';
   let generatorDone = !o.generate;
+  let api: { url: string; close(): Promise<void> } | undefined;
   const snapshot = (): DemoSnapshot => ({
     project: o.displayDir,
     phase,
@@ -120,6 +124,8 @@ async function demo(o: DemoOptions, running: RunningProject, control: DemoContro
     await monitor.start();
     await running.engine.pipes.start();
     for (const f of running.flows) f.start();
+    api = await o.serve?.(running);
+    if (api) screen.note(`floe demo: API ${api.url} — \`npx floe sql --project ${shellArg(o.displayDir)}\` works from another terminal`);
     if (resume && !control.interrupted()) {
       generator = new DemoGenerator({
         landingDir,
@@ -157,6 +163,7 @@ async function demo(o: DemoOptions, running: RunningProject, control: DemoContro
     clearInterval(watch);
 
     phase = 'stopping';
+    await api?.close();
     await generator?.stop();
     for (const f of running.flows) await f.stop();
     // The load in flight finishes (its commit still triggers the task), then every task run in flight.
@@ -174,6 +181,7 @@ async function demo(o: DemoOptions, running: RunningProject, control: DemoContro
     return reason === 'done' && last.files.failed === 0 ? 0 : 1;
   } catch (e) {
     screen.abort();
+    await api?.close().catch(() => undefined);
     await generator?.stop().catch(() => undefined);
     await monitor.close().catch(() => undefined);
     await running.stop().catch(() => undefined);
