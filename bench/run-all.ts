@@ -5,6 +5,7 @@ import { runTranslateBench } from './translate/translate-bench.js';
 import { runFlowBench } from './flow/flow-bench.js';
 import { runCopyBench } from './copy/copy-bench.js';
 import { runVarcharLengthBench } from './dml/varchar-length-bench.js';
+import { runServerBench } from './server/server-bench.js';
 
 await runTranslateBench();
 await runFlowBench();
@@ -12,3 +13,4 @@ await runStreamsBench();
 await runTasksBench();
 await runCopyBench();
 await runVarcharLengthBench();
+await runServerBench();
