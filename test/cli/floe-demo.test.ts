@@ -24,9 +24,9 @@ interface Run {
   stderr: string;
 }
 
-/** Starts `floe demo …`; `until` (optional) is called with the stdout so far and may signal the process. */
-function demo(args: string[], until?: (stdout: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
-  const child = spawn(process.execPath, [bin, 'demo', ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+/** Starts `floe …`; `until` (optional) is called with the stdout so far and may signal the process. */
+function floe(args: string[], until?: (stdout: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -36,6 +36,8 @@ function demo(args: string[], until?: (stdout: string, child: ReturnType<typeof 
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
+
+const demo = (args: string[], until?: (stdout: string, child: ReturnType<typeof spawn>) => void): Promise<Run> => floe(['demo', ...args], until);
 
 async function warehouse<T>(work: (one: (sql: string) => Promise<unknown[]>, all: (sql: string) => Promise<unknown[][]>) => Promise<T>): Promise<T> {
   const e = await openEngine({ database: path.join(project, '.floe', 'warehouse.duckdb'), tasks: { scheduler: false } });
@@ -81,13 +83,31 @@ describe('floe demo', () => {
     // A file the pipe cannot load (a customer id that is not a number): reported, never retried.
     fs.writeFileSync(path.join(project, 'data', 'landing', 'bad.csv'), 'customer_id,first_name,last_name,email,street,city,state,country,op,updated_at\nabc,A,B,a@b,s,c,st,co,I,2026-01-01 00:00:00.000000\n');
     let signalled = false;
-    const interrupted = await demo(['d1', '--interval', '200', '--rows-per-file', '50', '--customers', '100'], (out, child) => {
-      // Interrupt once the resumed demo has loaded a file of its own and reported the bad one.
+    let child: ReturnType<typeof spawn> | undefined;
+    let ready: () => void = () => undefined;
+    const loaded = new Promise<void>((r) => (ready = r));
+    const running = demo(['d1', '--interval', '200', '--rows-per-file', '50', '--customers', '100'], (out, c) => {
+      child = c;
+      // Go on once the resumed demo has loaded a file of its own and reported the bad one.
       if (!signalled && out.includes('error: pipe: bad.csv could not be loaded') && /^\[\d+s\] running · files [1-9]\d* generated, .* [1-9]\d* loaded/m.test(out)) {
         signalled = true;
-        child.kill('SIGINT');
+        ready();
       }
     });
+    await loaded;
+    // While the demo runs, `floe sql --project` reaches its warehouse through the demo's HTTP API.
+    expect(fs.existsSync(path.join(project, '.floe', 'server.json'))).toBe(true);
+    const sql = await floe(['sql', '--project', 'd1', '--format', 'json', '-q', 'select count(*) as n from scd_demo.scd2.customer_history']);
+    expect(sql.stderr).toBe('');
+    expect(sql.code).toBe(0);
+    expect((JSON.parse(sql.stdout) as { rows: number[][] }).rows[0]![0]).toBeGreaterThan(0);
+    const second = await demo(['d1', '--files', '1']);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/error: floe is already running for d1 \(pid \d+, API http/);
+    child!.kill('SIGINT');
+    const interrupted = await running;
+    expect(interrupted.stderr).toMatch(/floe demo: API http:\/\/127\.0\.0\.1:\d+ — `npx floe sql --project d1` works from another terminal/);
+    expect(fs.existsSync(path.join(project, '.floe', 'server.json'))).toBe(false);
     expect(signalled).toBe(true);
     expect(interrupted.code).toBe(0);
     expect(interrupted.stdout).toContain('floe demo stopped after');

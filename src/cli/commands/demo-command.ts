@@ -8,6 +8,8 @@ import { FloeError } from '../../core/errors.js';
 import { runDemo } from '../../demo/run-demo.js';
 import { useColor } from '../format/errors.js';
 import type { CliIo } from '../io.js';
+import { DEFAULT_HOST, isLoopback, startApiServer } from '../../server/api-server.js';
+import { connectServer } from '../../server/client/api-client.js';
 import { int, ratio } from './generate-command.js';
 import { printPlan } from './run-command.js';
 
@@ -57,6 +59,8 @@ export function demoCommand(io: CliIo, setExitCode: (code: number) => void): Com
         throw new FloeError('CONFIG', '--files and --duration limit the generator; they cannot be combined with --no-generate');
       }
       const abs = resolve(io.cwd, dir);
+      const live = await connectServer(abs);
+      if (live) throw new FloeError('CONFIG', `floe is already running for ${dir} (pid ${live.info.pid}, API ${live.info.url}); stop it first`);
       const rel = relative(io.cwd, abs);
       const displayDir = rel === '' ? '.' : rel.startsWith('..') ? abs : rel;
       const code = await runDemo({
@@ -83,6 +87,19 @@ export function demoCommand(io: CliIo, setExitCode: (code: number) => void): Com
             }
           }
           return !running.steps.some((s) => s.action === 'failed');
+        },
+        // The same API as `floe run`, so `floe sql --project DIR` works from another terminal while the demo runs.
+        serve: async (running) => {
+          const host = running.project.config.server?.host ?? DEFAULT_HOST;
+          if (!isLoopback(host)) io.stderr.write(`warning: the API listens on ${host}, reachable from other machines; anyone with the token in .floe/server.json can run SQL\n`);
+          return startApiServer({
+            projectDir: running.project.dir,
+            engine: running.engine,
+            flows: running.flows,
+            host,
+            port: running.project.config.server?.port ?? 0,
+            onInternalError: (e) => io.stderr.write(`floe: API internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`),
+          });
         },
       });
       setExitCode(code);
