@@ -83,8 +83,12 @@ describe('CustomerGenerator', () => {
     const names = new Set(before.map((f) => f.name));
     for (const f of after) expect(names.has(f.name)).toBe(false);
     expect([...before, ...after].map((f) => f.name)).toEqual([...before, ...after].map((f) => f.name).sort());
+    // Event times continue past the earlier run, late ones included (they stay after the resume point).
     const maxBefore = rowsBefore.map((r) => r.updated_at!).sort().at(-1)!;
     expect(rowsAfter.every((r) => r.updated_at! > maxBefore)).toBe(true);
+    expect(resumed.nextFile().counts.late + after.reduce((n, f) => n + f.counts.late, 0)).toBeGreaterThan(0);
+    const keys = [...rowsBefore, ...rowsAfter].map((r) => `${r.customer_id}@${r.updated_at}`);
+    expect(new Set(keys).size).toBe(keys.length);
     const idsBefore = new Set(rowsBefore.map((r) => r.customer_id));
     expect(rowsAfter.filter((r) => r.op === 'I').every((r) => !idsBefore.has(r.customer_id) && Number(r.customer_id) >= position.nextId)).toBe(true);
     expect(rowsAfter.some((r) => r.customer_id === '3' && r.op !== 'I')).toBe(true);

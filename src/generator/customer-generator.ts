@@ -99,11 +99,15 @@ export class CustomerGenerator {
       this.clock = Math.max(options.startTime, resume.position.clock);
       this.fileSeq = resume.position.fileSeq;
       for (const c of resume.live) {
-        const { updatedAt, ...attrs } = c;
-        this.live.set(c.id, { ...attrs, times: [updatedAt] });
-        this.liveIds.push(c.id);
         this.nextId = Math.max(this.nextId, c.id + 1);
-        this.clock = Math.max(this.clock, updatedAt);
+        this.clock = Math.max(this.clock, c.updatedAt);
+      }
+      // Late events of a resumed customer stay after the resume point: an earlier run's event still in flight
+      // (not in the SCD1 table yet) can then never share its key and time, which the SCD rules reject.
+      for (const c of resume.live) {
+        const { updatedAt: _, ...attrs } = c;
+        this.live.set(c.id, { ...attrs, times: [this.clock] });
+        this.liveIds.push(c.id);
       }
     }
   }
