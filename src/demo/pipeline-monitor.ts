@@ -1,9 +1,10 @@
 /**
- * Start it before the pipes (so it sees every load). Watches the running customer pipeline cheaply, for the live view: engine events (staging-table commits,
+ * Watches the running customer pipeline cheaply, for the live view: engine events (staging-table commits,
  * pipe loads, task runs) drive the file counters and the latency tracker; the flows' in-memory status gives
  * queue sizes and bulletins; row counts and the pipe queue come from one small query, run only after something
  * committed (at most twice a second), never a scan per refresh. The stream's backlog is what was loaded but not
- * yet applied (from the tracker), so the view never reads the stream (which would take the change lock).
+ * yet applied (from the tracker): the stream is read once at start only, as reading it takes the change lock.
+ * Start the monitor before the pipes, so it sees every load.
  */
 import { readdir } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -173,9 +174,8 @@ export class PipelineMonitor {
     }
     this.seenBulletins = listed;
     const inFlow = this.flows.reduce((s, f) => s + [...f.connections.values()].reduce((n, c) => n + c.count, 0), 0);
-    const counts = this.tracker.counts();
     return {
-      files: { landing: this.landing, inFlow, ...(this.counts.pipePending !== undefined ? { pipePending: this.counts.pipePending } : {}), loaded: this.loaded, failed: Math.max(this.failedLoads, counts.failed) },
+      files: { landing: this.landing, inFlow, ...(this.counts.pipePending !== undefined ? { pipePending: this.counts.pipePending } : {}), loaded: this.loaded, failed: this.failedLoads },
       rows: {
         ...(this.counts.raw !== undefined ? { raw: this.counts.raw } : {}),
         stream: this.initialStreamRows + this.tracker.pendingRows(),
