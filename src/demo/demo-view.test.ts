@@ -41,6 +41,7 @@ describe('formatting', () => {
     expect(shellArg('/tmp/a b')).toBe(`'/tmp/a b'`);
     expect(shellArg("it's")).toBe(`'it'\\''s'`);
     expect(historyQuery('my demo', 7)).toBe(`npx floe sql --project 'my demo' -q "select * from scd_demo.scd2.customer_history where customer_id = 7 order by start_time"`);
+    expect(historyQuery('d', undefined)).toBe(`npx floe sql --project d -q "select * from scd_demo.scd2.customer_history order by customer_id, start_time limit 20"`);
   });
 });
 

@@ -80,9 +80,10 @@ const PHASE_TEXT: Record<DemoSnapshot['phase'], string> = {
   stopped: 'stopped',
 };
 
+/** The versions of a customer that has several (until one exists: the first rows of the history). */
 export function historyQuery(project: string, customerId: number | undefined): string {
-  const id = customerId ?? 42;
-  return `npx floe sql --project ${shellArg(project)} -q "select * from scd_demo.scd2.customer_history where customer_id = ${id} order by start_time"`;
+  const where = customerId !== undefined ? `where customer_id = ${customerId} order by start_time` : 'order by customer_id, start_time limit 20';
+  return `npx floe sql --project ${shellArg(project)} -q "select * from scd_demo.scd2.customer_history ${where}"`;
 }
 
 /** The live frame for a terminal (re-drawn about four times a second). */

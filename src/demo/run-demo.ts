@@ -46,6 +46,7 @@ export interface DemoOptions {
 type StopReason = 'interrupted' | 'done' | 'timeout';
 
 const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
+const SIGNAL_ECHO_MS = 500;
 
 export async function runDemo(o: DemoOptions): Promise<number> {
   const started = Date.now();
@@ -53,14 +54,16 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   let stopWith: (r: StopReason) => void = () => undefined;
   let interrupted = false;
   const stopped = new Promise<StopReason>((r) => (stopWith = r));
-  let interrupts = 0;
+  let firstSignal: number | undefined;
   const onSignal = (): void => {
-    interrupts++;
     interrupted = true;
-    if (interrupts === 1) {
+    if (firstSignal === undefined) {
+      firstSignal = Date.now();
       stopWith('interrupted');
       return;
     }
+    // Under `npm start` one Ctrl-C arrives twice (from the terminal and forwarded by npm): only a later one forces.
+    if (Date.now() - firstSignal < SIGNAL_ECHO_MS) return;
     // Every hop is crash-safe, so a forced exit loses nothing: the next start recovers and continues.
     o.output.stderr.write('\nfloe demo: forced exit (the next start recovers and continues)\n');
     process.exit(130);
