@@ -31,6 +31,7 @@ flows:
     processors:
       list:
         type: ListFile
+        runSchedule: 100 millis                # list every 100 ms (ListFile's NiFi default is 1 min)
         properties:
           Input Directory: data/landing
           File Filter: '[^.].*\\.csv'          # the generator writes '.name.tmp' first, then renames
