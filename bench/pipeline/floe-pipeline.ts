@@ -6,7 +6,8 @@
  *   (the CUSTOMER_RAW commit event just before it: the pipe loads one batch at a time and is the table's only writer);
  * - applied: the stream's offset — the read point of the task transaction that consumed it — reached that
  *   version, i.e. the transaction that wrote CUSTOMER and CUSTOMER_HISTORY together has committed. Polled every
- *   `pollMs` on a separate connection (one single-row query), so "applied" is late by at most one poll.
+ *   `pollMs` (default 10) on a separate connection (one single-row query) while a loaded file waits, so
+ *   "applied" is late by at most one poll.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -32,6 +33,8 @@ export class FloePipeline {
   loads = 0;
   failedFiles: string[] = [];
   private lastRawVersion: number | undefined;
+  /** Loaded, not yet applied. */
+  private readonly pending = new Set<string>();
   private offset = -1;
   private polling = true;
   private poller: Promise<void> | undefined;
@@ -65,7 +68,7 @@ export class FloePipeline {
     if (failed) throw new Error(`project SQL failed at ${failed.file}:${failed.line}: ${failed.error ?? ''}`);
     const engine = running.engine as EngineImpl;
     const p = new FloePipeline(dir, running, await engine.core.driver.connect());
-    p.track(options.pollMs ?? 5);
+    p.track(options.pollMs ?? 10);
     return p;
   }
 
@@ -97,6 +100,7 @@ export class FloePipeline {
           e.loaded = at;
           e.rows = f.rowsLoaded;
           e.version = this.lastRawVersion;
+          this.pending.add(basename(f.path));
         }
         this.check();
       }),
@@ -104,12 +108,23 @@ export class FloePipeline {
     const offsets = changeTables(this.engine.core.driver.dialect).offsets;
     this.poller = (async () => {
       while (this.polling) {
+        // Only while some loaded file waits for its task run: the poll competes with the pipeline for the CPU.
+        if (this.pending.size === 0) {
+          await new Promise((r) => setTimeout(r, pollMs));
+          continue;
+        }
         const r = await this.conn.query(`SELECT max(offset_version) FROM ${offsets}`);
         const v = Number(r.rows[0]?.[0] ?? -1);
         if (v > this.offset) {
           this.offset = v;
           const at = performance.now();
-          for (const e of this.files.values()) if (e.applied === undefined && e.version !== undefined && e.version <= v) e.applied = at;
+          for (const name of this.pending) {
+            const e = this.files.get(name)!;
+            if (e.version! <= v) {
+              e.applied = at;
+              this.pending.delete(name);
+            }
+          }
           this.check();
         }
         await new Promise((r) => setTimeout(r, pollMs));
@@ -150,9 +165,11 @@ export class FloePipeline {
   async taskRuns(): Promise<{ runs: number; failed: number; totalMs: number; maxMs: number }> {
     const s = await this.engine.session();
     try {
+      // TASK_HISTORY reads the session's database (docs/status.md), so use the project's first.
+      await s.query('USE SCHEMA SCD_DEMO.SCD2');
       const [r] = await s.query(`SELECT COUNT(*), COUNT_IF(STATE = 'FAILED'),
           COALESCE(SUM(DATEDIFF('millisecond', QUERY_START_TIME, COMPLETED_TIME)), 0), COALESCE(MAX(DATEDIFF('millisecond', QUERY_START_TIME, COMPLETED_TIME)), 0)
-        FROM TABLE(SCD_DEMO.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 10000)) WHERE NAME = 'APPLY_CUSTOMER_CHANGES' AND COMPLETED_TIME IS NOT NULL`);
+        FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 10000)) WHERE NAME = 'APPLY_CUSTOMER_CHANGES' AND COMPLETED_TIME IS NOT NULL`);
       const row = r!.rows[0]!;
       return { runs: Number(row[0]), failed: Number(row[1]), totalMs: Number(row[2]), maxMs: Number(row[3]) };
     } finally {

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { envNumber, generateFiles, isQuick, loadNote, sleep, summary } from './bench-util.js';
 import { DuckScdBaseline } from './duck-scd-baseline.js';
 import { FloePipeline } from './floe-pipeline.js';
+import { installSqlTrace, resetSqlTrace, sqlTraceReport, traceEnabled } from './sql-trace.js';
 
 export interface LatencyOptions {
   seconds: number;
@@ -134,8 +135,12 @@ export async function runLatencyBench(quick = isQuick(), print = true): Promise<
     const source = join(dir, 'source');
     mkdirSync(source);
     const { names } = generateFiles(source, { files: Math.max(1, Math.round(o.seconds * o.rate)), rowsPerFile: o.rowsPerFile, customers: o.customers });
+    if (traceEnabled()) installSqlTrace();
     const floe = await runFloe(dir, source, names, o);
+    const floeTrace = traceEnabled() ? sqlTraceReport() : '';
+    resetSqlTrace();
     const base = await runBaseline(dir, source, names, o);
+    const baseTrace = traceEnabled() ? sqlTraceReport(8) : '';
     const match = JSON.stringify(floe.fingerprint) === JSON.stringify(base.fingerprint);
     const result: LatencyResult = {
       floe: floe.lat,
@@ -154,6 +159,7 @@ export async function runLatencyBench(quick = isQuick(), print = true): Promise<
       console.log(`        loaded → applied (task) ${summary(floe.breakdown.loadedToApplied)}`);
       console.log(`        ${floe.loads} pipe loads, ${floe.taskRuns.runs} task runs (${floe.taskRuns.failed} failed; run time avg ${(floe.taskRuns.totalMs / Math.max(1, floe.taskRuns.runs)).toFixed(0)} ms, max ${floe.taskRuns.maxMs} ms)`);
       console.log(`  baseline  fs.watch + DuckDB read_csv + hand-written SCD SQL: ${summary(base.lat)} (${base.batches} batches)`);
+      if (floeTrace) console.log(`  floe${floeTrace.slice(1)}\n  baseline${baseTrace.slice(1)}`);
       console.log(`  same SCD tables on both sides: ${match ? 'yes' : `NO — floe ${JSON.stringify(floe.fingerprint)} vs baseline ${JSON.stringify(base.fingerprint)}`}`);
     }
     return result;
