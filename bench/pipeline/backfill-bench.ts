@@ -75,7 +75,7 @@ async function ensureData(dir: string, o: BackfillOptions): Promise<string[]> {
 async function floeWorker(data: string, work: string): Promise<WorkerResult> {
   if (traceEnabled()) installSqlTrace();
   const names = readdirSync(data).filter((f) => f.endsWith('.csv')).sort();
-  const p = await FloePipeline.start(work, { flows: false, pollMs: 50 });
+  const p = await FloePipeline.start(work, { flows: false });
   try {
     const t0 = performance.now();
     for (const n of names) linkSync(join(data, n), join(p.bucket, n));

@@ -4,10 +4,10 @@
  * - bucket: the object appeared in `data/bucket/floe-demo/stream/` (fs.watch; the put renames it into place);
  * - loaded: the pipe's load committed (`engine.pipes.onLoad`), with the change version of that commit
  *   (the CUSTOMER_RAW commit event just before it: the pipe loads one batch at a time and is the table's only writer);
- * - applied: the stream's offset — the read point of the task transaction that consumed it — reached that
- *   version, i.e. the transaction that wrote CUSTOMER and CUSTOMER_HISTORY together has committed. Polled every
- *   `pollMs` (default 10) on a separate connection (one single-row query) while a loaded file waits, so
- *   "applied" is late by at most one poll.
+ * - applied: the COMMIT of the task transaction that moved the stream's offset (to its read point) to that
+ *   version or beyond returned — the transaction that wrote CUSTOMER and CUSTOMER_HISTORY together. Seen on the
+ *   DuckDB client (sql-trace.ts), so nothing polls the warehouse; a slow poll of the offset (`pollMs`, default
+ *   250) is the fallback and counts what it catches (`appliedByPoll`).
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -18,6 +18,9 @@ import type { EngineImpl } from '../../src/engine/engine.js';
 import type { WarehouseConnection } from '../../src/core/ports/warehouse.js';
 import { changeTables } from '../../src/engine/changes/change-store.js';
 import { fingerprintSql, toFingerprint, type Fingerprint } from './duck-scd-baseline.js';
+import { onBackendStatement } from './sql-trace.js';
+
+const OFFSET_UPDATE = /^\s*UPDATE\s+\S*stream_offsets\S*\s+SET\s+offset_version\s*=/i;
 
 export interface FileTimes {
   bucket?: number;
@@ -35,6 +38,8 @@ export class FloePipeline {
   private lastRawVersion: number | undefined;
   /** Loaded, not yet applied. */
   private readonly pending = new Set<string>();
+  /** Files seen applied by the fallback poll rather than at the task's COMMIT (should stay 0). */
+  appliedByPoll = 0;
   private offset = -1;
   private polling = true;
   private poller: Promise<void> | undefined;
@@ -68,7 +73,7 @@ export class FloePipeline {
     if (failed) throw new Error(`project SQL failed at ${failed.file}:${failed.line}: ${failed.error ?? ''}`);
     const engine = running.engine as EngineImpl;
     const p = new FloePipeline(dir, running, await engine.core.driver.connect());
-    p.track(options.pollMs ?? 10);
+    p.track(options.pollMs ?? 250);
     return p;
   }
 
@@ -105,31 +110,48 @@ export class FloePipeline {
         this.check();
       }),
     );
+    // The task's transaction moves the stream offset to its read point (an UPDATE with the version as the first
+    // parameter) and its COMMIT makes CUSTOMER, CUSTOMER_HISTORY and the offset visible at once.
+    const moved = new WeakMap<object, number>();
+    this.unsubscribe.push(
+      onBackendStatement((conn, sql, params, _ms, ok) => {
+        if (!ok) return;
+        if (OFFSET_UPDATE.test(sql)) {
+          const v = Array.isArray(params) ? Number(params[0]) : Number(/offset_version = (\d+)/.exec(sql)?.[1]);
+          moved.set(conn, v);
+        } else if (/^\s*(COMMIT|ROLLBACK)\b/i.test(sql)) {
+          const v = moved.get(conn);
+          moved.delete(conn);
+          if (v !== undefined && /^\s*COMMIT/i.test(sql)) this.offsetMoved(v, 'commit');
+        }
+      }),
+    );
+    // Fallback, slow on purpose (it competes for the CPU): a poll of the committed offset. Files it marks
+    // applied are counted, so a report can tell when the side channel above missed a commit.
     const offsets = changeTables(this.engine.core.driver.dialect).offsets;
     this.poller = (async () => {
       while (this.polling) {
-        // Only while some loaded file waits for its task run: the poll competes with the pipeline for the CPU.
-        if (this.pending.size === 0) {
-          await new Promise((r) => setTimeout(r, pollMs));
-          continue;
-        }
-        const r = await this.conn.query(`SELECT max(offset_version) FROM ${offsets}`);
-        const v = Number(r.rows[0]?.[0] ?? -1);
-        if (v > this.offset) {
-          this.offset = v;
-          const at = performance.now();
-          for (const name of this.pending) {
-            const e = this.files.get(name)!;
-            if (e.version! <= v) {
-              e.applied = at;
-              this.pending.delete(name);
-            }
-          }
-          this.check();
-        }
         await new Promise((r) => setTimeout(r, pollMs));
+        if (this.pending.size === 0 || !this.polling) continue;
+        const r = await this.conn.query(`SELECT max(offset_version) FROM ${offsets}`);
+        this.offsetMoved(Number(r.rows[0]?.[0] ?? -1), 'poll');
       }
     })();
+  }
+
+  private offsetMoved(v: number, by: 'commit' | 'poll'): void {
+    if (v <= this.offset) return;
+    this.offset = v;
+    const at = performance.now();
+    for (const name of this.pending) {
+      const e = this.files.get(name)!;
+      if (e.version! <= v) {
+        e.applied = at;
+        this.pending.delete(name);
+        if (by === 'poll') this.appliedByPoll++;
+      }
+    }
+    this.check();
   }
 
   private check(): void {

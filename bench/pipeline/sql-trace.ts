@@ -1,8 +1,9 @@
 /**
- * FLOE_BENCH_TRACE=1: where the warehouse time goes. Wraps DuckDB's `DuckDBConnection.run` (every statement
- * floe sends to the backend goes through it) and sums wall time per statement shape (the first words of the
+ * A window on the backend: every statement floe sends to DuckDB goes through `DuckDBConnection.run`, which
+ * this wraps once per process. Listeners see each statement when it ends (the latency side channel uses it to
+ * see the SCD task's COMMIT), and FLOE_BENCH_TRACE=1 sums wall time per statement shape (the first words of the
  * SQL, literals and numbers blanked), so a bench can print its most expensive backend statements. Wall time
- * includes waiting for DuckDB's threads, which is the point: it is what a pipeline hop waits for.
+ * includes waiting for DuckDB's threads and locks, which is the point: it is what a pipeline hop waits for.
  */
 import { DuckDBConnection } from '@duckdb/node-api';
 
@@ -25,23 +26,46 @@ const shapeOf = (sql: string): string =>
 
 export const traceEnabled = (): boolean => process.env.FLOE_BENCH_TRACE === '1';
 
+/** Called after each backend statement finished (ok or not) on `conn` (DuckDB's connection object). */
+export type StatementListener = (conn: object, sql: string, params: unknown, ms: number, ok: boolean) => void;
+
+const listeners = new Set<StatementListener>();
+
+/** Wraps `DuckDBConnection.run` once; listeners see every statement of this process. */
+export function onBackendStatement(listener: StatementListener): () => void {
+  if (!installed) {
+    installed = true;
+    const proto = DuckDBConnection.prototype as unknown as { run: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const original = proto.run;
+    proto.run = async function (this: object, sql: string, ...rest: unknown[]) {
+      const t0 = performance.now();
+      let ok = false;
+      try {
+        const r = await original.call(this, sql, ...rest);
+        ok = true;
+        return r;
+      } finally {
+        const ms = performance.now() - t0;
+        for (const l of listeners) l(this, sql, rest[0], ms, ok);
+      }
+    };
+  }
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+let tracing = false;
+
 export function installSqlTrace(): void {
-  if (installed) return;
-  installed = true;
-  const proto = DuckDBConnection.prototype as unknown as { run: (sql: string, ...rest: unknown[]) => Promise<unknown> };
-  const original = proto.run;
-  proto.run = async function (this: unknown, sql: string, ...rest: unknown[]) {
-    const t0 = performance.now();
-    try {
-      return await original.call(this, sql, ...rest);
-    } finally {
-      const key = shapeOf(sql);
-      const s = shapes.get(key) ?? { calls: 0, ms: 0, sample: sql };
-      s.calls++;
-      s.ms += performance.now() - t0;
-      shapes.set(key, s);
-    }
-  };
+  if (tracing) return;
+  tracing = true;
+  onBackendStatement((_conn, sql, _params, ms) => {
+    const key = shapeOf(sql);
+    const s = shapes.get(key) ?? { calls: 0, ms: 0, sample: sql };
+    s.calls++;
+    s.ms += ms;
+    shapes.set(key, s);
+  });
 }
 
 export function resetSqlTrace(): void {
