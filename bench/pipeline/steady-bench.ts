@@ -55,7 +55,11 @@ export interface SteadyResult {
   last: { rssMb: number; cpuPct: number };
   rssSlopeMbPerMin: number;
   cpuSlopePctPerMin: number;
-  generated: { files: number; rows: number; behindMs: number };
+  generated: { files: number; rows: number; behindMs: number; seconds: number };
+  /** CUSTOMER_RAW rows and unconsumed stream rows when `floe run` was stopped (a backlog means it fell behind). */
+  atStop: { raw: number; stream: number };
+  drainSeconds: number;
+  /** After `floe run --once` drained the backlog: every generated row, and nothing left in the stream. */
   loadedRows: number;
   streamBacklog: number;
   samples: Sample[];
@@ -135,17 +139,28 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
     await sleep(3000);
     floe.kill('SIGINT');
     if (!(await exited(floe, 60_000))) floe.kill('SIGKILL');
-    const engine = await openEngine({ database: join(project, '.floe', 'warehouse.duckdb'), projectDir: project, tasks: { scheduler: false } });
-    let loadedRows = 0;
-    let streamBacklog = 0;
-    try {
-      const s = await engine.session();
-      const [raw, stream] = await s.query('SELECT COUNT(*) FROM SCD_DEMO.SCD2.CUSTOMER_RAW; SELECT COUNT(*) FROM SCD_DEMO.SCD2.CUSTOMER_RAW_STREAM');
-      loadedRows = Number(raw!.rows[0]![0]);
-      streamBacklog = Number(stream!.rows[0]![0]);
-    } finally {
-      await engine.close();
-    }
+    const counts = async (): Promise<{ raw: number; stream: number }> => {
+      const engine = await openEngine({ database: join(project, '.floe', 'warehouse.duckdb'), projectDir: project, tasks: { scheduler: false } });
+      try {
+        const s = await engine.session();
+        const [raw, stream] = await s.query('SELECT COUNT(*) FROM SCD_DEMO.SCD2.CUSTOMER_RAW; SELECT COUNT(*) FROM SCD_DEMO.SCD2.CUSTOMER_RAW_STREAM');
+        return { raw: Number(raw!.rows[0]![0]), stream: Number(stream!.rows[0]![0]) };
+      } finally {
+        await engine.close();
+      }
+    };
+    const atStop = await counts();
+    // What was still in flight when floe run stopped is not lost: `floe run --once` picks it up and drains it.
+    const tDrain = performance.now();
+    await new Promise<void>((resolveDrain, reject) => {
+      const d = spawn(process.execPath, [join(ROOT, 'bin', 'floe.js'), 'run', '--once', '--project', project], { cwd: ROOT, stdio: 'ignore' });
+      d.on('error', reject);
+      d.on('exit', (code) => (code === 0 ? resolveDrain() : reject(new Error(`floe run --once exited with ${code}`))));
+    });
+    const drainSeconds = (performance.now() - tDrain) / 1000;
+    const after = await counts();
+    const loadedRows = after.raw;
+    const streamBacklog = after.stream;
     const run = samples.filter((s) => s.t * 1000 >= tGen - t0);
     const window = Math.min(60, o.seconds / 3);
     const start = run[0]?.t ?? 0;
@@ -158,6 +173,8 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
       rssSlopeMbPerMin: slope(run.map((s) => s.t / 60), run.map((s) => s.rssMb)),
       cpuSlopePctPerMin: slope(run.map((s) => s.t / 60), run.map((s) => s.cpuPct)),
       generated,
+      atStop,
+      drainSeconds,
       loadedRows,
       streamBacklog,
       samples: run,
@@ -168,7 +185,14 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
       console.log(`  idle (same process, nothing arriving, ${o.idleSeconds} s): ${f(result.idle)}`);
       console.log(`  first ${window.toFixed(0)} s: ${f(result.first)} | last ${window.toFixed(0)} s: ${f(result.last)}`);
       console.log(`  slope over the run: RSS ${result.rssSlopeMbPerMin.toFixed(1)} MB/min, CPU ${result.cpuSlopePctPerMin.toFixed(1)} points/min; max landing backlog ${Math.max(...run.map((s) => s.landing))} files`);
-      console.log(`  generated ${generated.files} files / ${generated.rows} rows (worst ${generated.behindMs.toFixed(0)} ms behind schedule); loaded ${loadedRows} rows; stream backlog at stop ${streamBacklog} rows`);
+      const minutes = new Map<number, Sample[]>();
+      for (const x of run) minutes.set(Math.floor((x.t - start) / 60), [...(minutes.get(Math.floor((x.t - start) / 60)) ?? []), x]);
+      if (minutes.size > 1) {
+        const per = [...minutes.values()].map((xs) => avg(xs));
+        console.log(`  per minute: RSS ${per.map((x) => x.rssMb.toFixed(0)).join(' ')} MB | CPU ${per.map((x) => x.cpuPct.toFixed(0)).join(' ')} %`);
+      }
+      console.log(`  generated ${generated.files} files / ${generated.rows} rows in ${generated.seconds.toFixed(0)} s = ${(generated.files / generated.seconds).toFixed(2)} files/s (worst ${generated.behindMs.toFixed(0)} ms behind schedule)`);
+      console.log(`  at stop: ${atStop.raw} rows loaded, ${atStop.stream} loaded rows not yet applied; \`floe run --once\` drained the rest in ${drainSeconds.toFixed(1)} s → ${loadedRows} rows loaded, stream backlog ${streamBacklog}`);
     }
     return result;
   } finally {
