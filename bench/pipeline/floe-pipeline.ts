@@ -2,8 +2,8 @@
  * The customer project (`floe init`) running in-process with `runProject` (what `floe run` does), plus a side
  * channel that says when each file reached each hop:
  * - bucket: the object appeared in `data/bucket/floe-demo/stream/` (fs.watch; the put renames it into place);
- * - loaded: the pipe's load committed (`engine.pipes.onLoad`), with the change version of that commit
- *   (the CUSTOMER_RAW commit event just before it: the pipe loads one batch at a time and is the table's only writer);
+ * - loaded: the pipe's load committed: the CUSTOMER_RAW commit event (time and change version) that precedes the
+ *   pipe's `onLoad` report of the batch (the pipe loads one batch at a time and is the table's only writer);
  * - applied: the COMMIT of the task transaction that moved the stream's offset (to its read point) to that
  *   version or beyond returned — the transaction that wrote CUSTOMER and CUSTOMER_HISTORY together. Seen on the
  *   DuckDB client (sql-trace.ts), so nothing polls the warehouse; a slow poll of the offset (`pollMs`, default
@@ -36,6 +36,9 @@ export class FloePipeline {
   loads = 0;
   failedFiles: string[] = [];
   private lastRawVersion: number | undefined;
+  private lastRawAt: number | undefined;
+  /** Each move of the stream offset (the task's read point) and when its transaction committed. */
+  private readonly moves: { version: number; at: number }[] = [];
   /** Loaded, not yet applied. */
   private readonly pending = new Set<string>();
   /** Files seen applied by the fallback poll rather than at the task's COMMIT (should stay 0). */
@@ -91,7 +94,10 @@ export class FloePipeline {
     });
     this.unsubscribe.push(
       this.engine.onCommit((c) => {
-        if (c.tables.some((t) => t.name === 'CUSTOMER_RAW')) this.lastRawVersion = c.version;
+        if (c.tables.some((t) => t.name === 'CUSTOMER_RAW')) {
+          this.lastRawVersion = c.version;
+          this.lastRawAt = performance.now();
+        }
       }),
       this.engine.pipes.onLoad((load) => {
         const at = performance.now();
@@ -102,10 +108,14 @@ export class FloePipeline {
             this.failedFiles.push(`${f.path}: ${f.status}`);
             continue;
           }
-          e.loaded = at;
+          // The load's commit, not this event: the pipe reports after post-commit work, and a task run may
+          // even have applied the rows by then.
+          e.loaded = this.lastRawAt ?? at;
           e.rows = f.rowsLoaded;
           e.version = this.lastRawVersion;
-          this.pending.add(basename(f.path));
+          const move = this.moves.find((m) => m.version >= e.version!);
+          if (move) e.applied = move.at;
+          else this.pending.add(basename(f.path));
         }
         this.check();
       }),
@@ -143,6 +153,7 @@ export class FloePipeline {
     if (v <= this.offset) return;
     this.offset = v;
     const at = performance.now();
+    this.moves.push({ version: v, at });
     for (const name of this.pending) {
       const e = this.files.get(name)!;
       if (e.version! <= v) {
