@@ -194,6 +194,13 @@ export class FloePipeline {
     return toFingerprint(r.rows[0] as unknown[]);
   }
 
+  /** Where the process's memory is: V8 heap, DuckDB's buffer manager (duckdb_memory()), RSS — in MB. */
+  async memory(): Promise<{ heapMb: number; duckdbMb: number; rssMb: number }> {
+    const r = await this.conn.query('SELECT sum(memory_usage_bytes) FROM duckdb_memory()');
+    const m = process.memoryUsage();
+    return { heapMb: m.heapUsed / 2 ** 20, duckdbMb: Number(r.rows[0]?.[0] ?? 0) / 2 ** 20, rssMb: m.rss / 2 ** 20 };
+  }
+
   /** Task runs of the apply task: count and total/longest duration in ms (TASK_HISTORY). */
   async taskRuns(): Promise<{ runs: number; failed: number; totalMs: number; maxMs: number }> {
     const s = await this.engine.session();

@@ -66,8 +66,10 @@ async function runFloe(dir: string, source: string, warmup: string, names: strin
     // One file first, untimed: the first load and task run pay one-time costs (connections, first binds).
     await paced([warmup], source, p.landing, o.rate, new Map());
     await p.waitApplied([warmup], 120_000);
+    const memBefore = await p.memory();
     await paced(names, source, p.landing, o.rate, renamed);
     await p.waitApplied(names, 60_000);
+    const memAfter = await p.memory();
     const lat: number[] = [];
     const b = { landingToBucket: [] as number[], bucketToLoaded: [] as number[], loadedToApplied: [] as number[] };
     for (const n of names) {
@@ -79,7 +81,7 @@ async function runFloe(dir: string, source: string, warmup: string, names: strin
       b.bucketToLoaded.push(t.loaded! - t.bucket!);
       b.loadedToApplied.push(t.applied! - t.loaded!);
     }
-    return { lat, breakdown: b, appliedByPoll: p.appliedByPoll, loads: p.loads, taskRuns: await p.taskRuns(), fingerprint: await p.fingerprint() };
+    return { lat, breakdown: b, memory: [memBefore, memAfter], appliedByPoll: p.appliedByPoll, loads: p.loads, taskRuns: await p.taskRuns(), fingerprint: await p.fingerprint() };
   } finally {
     await p.stop();
   }
@@ -164,6 +166,8 @@ export async function runLatencyBench(quick = isQuick(), print = true): Promise<
       console.log(`        bucket → loaded (pipe)  ${summary(floe.breakdown.bucketToLoaded)}`);
       console.log(`        loaded → applied (task) ${summary(floe.breakdown.loadedToApplied)}`);
       console.log(`        ${floe.loads} pipe loads, ${floe.taskRuns.runs} task runs (${floe.taskRuns.failed} failed; run time avg ${(floe.taskRuns.totalMs / Math.max(1, floe.taskRuns.runs)).toFixed(0)} ms, max ${floe.taskRuns.maxMs} ms)${floe.appliedByPoll ? `; ${floe.appliedByPoll} file(s) seen applied only by the fallback poll (late by up to 250 ms)` : ''}`);
+      const mem = (m: { heapMb: number; duckdbMb: number; rssMb: number }): string => `RSS ${m.rssMb.toFixed(0)} MB (V8 heap ${m.heapMb.toFixed(0)} MB, DuckDB buffers ${m.duckdbMb.toFixed(0)} MB)`;
+      console.log(`        memory after the warm-up file ${mem(floe.memory[0]!)} → after the run ${mem(floe.memory[1]!)}`);
       console.log(`  baseline  fs.watch + DuckDB read_csv + hand-written SCD SQL: ${summary(base.lat)} (${base.batches} batches)`);
       if (floeTrace) console.log(`  floe${floeTrace.slice(1)}\n  baseline${baseTrace.slice(1)}`);
       console.log(`  same SCD tables on both sides: ${match ? 'yes' : `NO — floe ${JSON.stringify(floe.fingerprint)} vs baseline ${JSON.stringify(base.fingerprint)}`}`);
