@@ -2,7 +2,7 @@
  * Shared pieces of the end-to-end pipeline benchmarks (issue #7 "Performance"): options, percentiles, process
  * memory/CPU from /proc, machine load, and generated customer files (the same generator as `floe generate`).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CustomerGenerator } from '../../src/generator/customer-generator.js';
@@ -32,7 +32,8 @@ export const summary = (xs: readonly number[], unit = 'ms'): string =>
   `p50 ${pct(xs, 50).toFixed(0)} ${unit}, p99 ${pct(xs, 99).toFixed(0)} ${unit}, max ${Math.max(...xs).toFixed(0)} ${unit}`;
 
 /** The machine's load next to every figure: the bench machine is shared, figures are noisy. */
-export const loadNote = (): string => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+export const loadNote = (): string =>
+  `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}${process.env.FLOE_BENCH_MEMORY_LIMIT ? `, DuckDB memory_limit ${process.env.FLOE_BENCH_MEMORY_LIMIT} on both sides` : ''}`;
 
 /** VmRSS / VmHWM of a process in MB (Linux /proc). */
 export function memoryMb(pid: number | 'self' = 'self'): { rss: number; hwm: number } {
@@ -89,6 +90,17 @@ export function generateFiles(dir: string, o: { files: number; rowsPerFile: numb
     names.push(f.name);
   }
   return { names, rows: o.files * o.rowsPerFile };
+}
+
+/**
+ * FLOE_BENCH_MEMORY_LIMIT (e.g. 1GB): floe.yaml `warehouse.memoryLimit` for floe and `SET memory_limit` for the
+ * baseline — both sides with the same limit. Unset: DuckDB's default (80 % of RAM) on both sides.
+ */
+export const benchMemoryLimit = (): string | undefined => process.env.FLOE_BENCH_MEMORY_LIMIT || undefined;
+
+/** Adds `warehouse.memoryLimit` to a project's floe.yaml written by `floe init`. */
+export function limitProjectMemory(projectDir: string, limit: string | undefined): void {
+  if (limit) appendFileSync(join(projectDir, 'floe.yaml'), `\nwarehouse:\n  memoryLimit: '${limit}'\n`);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));

@@ -55,6 +55,8 @@ export class DuckScdBaseline {
   static async open(path: string): Promise<DuckScdBaseline> {
     const instance = await DuckDBInstance.create(path);
     const conn = await instance.connect();
+    const limit = process.env.FLOE_BENCH_MEMORY_LIMIT;
+    if (limit) await conn.run(`SET memory_limit = ${quote(limit)}`);
     await conn.run(SETUP);
     return new DuckScdBaseline(instance, conn);
   }

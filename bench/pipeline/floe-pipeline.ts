@@ -19,6 +19,7 @@ import type { WarehouseConnection } from '../../src/core/ports/warehouse.js';
 import { changeTables } from '../../src/engine/changes/change-store.js';
 import { fingerprintSql, toFingerprint, type Fingerprint } from './duck-scd-baseline.js';
 import { onBackendStatement } from './sql-trace.js';
+import { benchMemoryLimit, limitProjectMemory } from './bench-util.js';
 
 const OFFSET_UPDATE = /^\s*UPDATE\s+\S*stream_offsets\S*\s+SET\s+offset_version\s*=/i;
 
@@ -71,6 +72,7 @@ export class FloePipeline {
   /** `floe init` into `dir`, then start it like `floe run`; `flows: false` leaves the landing folder unwatched. */
   static async start(dir: string, options: { flows?: boolean; pollMs?: number } = {}): Promise<FloePipeline> {
     initProject(dir);
+    limitProjectMemory(dir, benchMemoryLimit());
     const running = await runProject({ projectDir: dir, openEngine, flows: options.flows ?? true });
     const failed = running.steps.find((s) => s.action === 'failed');
     if (failed) throw new Error(`project SQL failed at ${failed.file}:${failed.line}: ${failed.error ?? ''}`);

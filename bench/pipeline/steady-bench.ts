@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, envNumber, isQuick, loadNote, mean, memoryMb, sleep, slope } from './bench-util.js';
+import { benchMemoryLimit, cpuSeconds, envNumber, limitProjectMemory, isQuick, loadNote, mean, memoryMb, sleep, slope } from './bench-util.js';
 import { initProject } from '../../src/project/init-project.js';
 import { openEngine } from '../../src/engine/open-engine.js';
 
@@ -99,6 +99,7 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
   const dir = mkdtempSync(join(tmpdir(), 'floe-bench-steady-'));
   const project = join(dir, 'project');
   initProject(project);
+  limitProjectMemory(project, benchMemoryLimit());
   const landing = join(project, 'data', 'landing');
   const floe = await startFloe(project);
   const pid = floe.pid!;

@@ -44,6 +44,7 @@ export async function runProject(options: RunOptions): Promise<RunningProject> {
     projectDir: dir,
     storage: project.config.storage,
     tasks: taskEnvironment(project.config.tasks),
+    ...(project.config.warehouse ? { warehouse: project.config.warehouse } : {}),
   });
   const flows: FlowEngine[] = [];
   let services: FlowServiceHandle | undefined;

@@ -36,6 +36,7 @@ export async function runSql(options: SqlOptions, io: CliIo): Promise<number> {
     engine = await io.openEngine({
       database: target.database,
       ...(project ? { projectDir: project.dir, storage: project.config.storage, tasks: taskEnvironment(project.config.tasks) } : {}),
+      ...(project?.config.warehouse ? { warehouse: project.config.warehouse } : {}),
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
