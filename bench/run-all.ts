@@ -5,6 +5,7 @@ import { runTranslateBench } from './translate/translate-bench.js';
 import { runFlowBench } from './flow/flow-bench.js';
 import { runCopyBench } from './copy/copy-bench.js';
 import { runVarcharLengthBench } from './dml/varchar-length-bench.js';
+import { runServerBench } from './server/server-bench.js';
 import { runLatencyBench } from './pipeline/latency-bench.js';
 import { runBackfillBench } from './pipeline/backfill-bench.js';
 import { runSteadyBench } from './pipeline/steady-bench.js';
@@ -15,6 +16,7 @@ await runStreamsBench();
 await runTasksBench();
 await runCopyBench();
 await runVarcharLengthBench();
+await runServerBench();
 // End-to-end customer pipeline (issue #7); `npm run bench -- --quick` runs their short variants.
 await runLatencyBench();
 await runBackfillBench();

@@ -8,6 +8,7 @@ import type { StorageConfig } from '../config/storage-config.js';
 import type { TableCommit } from './changes/change-events.js';
 import type { PipeLoad, Pipes, PipeServiceOptions } from './pipe/pipe-service.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { ObjectStoreResolver } from '../core/ports/object-store.js';
 import type { AppliedSql } from './project-sql-store.js';
 
 export type { AppliedSql };
@@ -40,6 +41,11 @@ export interface EngineOptions {
   database: string;
   /** floe.yaml `storage` section: where the buckets named in stage URLs live. */
   storage?: StorageConfig;
+  /**
+   * Object stores built by the caller (instead of from `storage`), so other services of the process (flows)
+   * write through the same store instances and pipes see those writes at once. The engine closes them.
+   */
+  objectStores?: ObjectStoreResolver;
   /** Folder that relative bucket paths resolve against (the project folder; default: current directory). */
   projectDir?: string;
   /**
