@@ -6,6 +6,9 @@ import { runFlowBench } from './flow/flow-bench.js';
 import { runCopyBench } from './copy/copy-bench.js';
 import { runVarcharLengthBench } from './dml/varchar-length-bench.js';
 import { runServerBench } from './server/server-bench.js';
+import { runLatencyBench } from './pipeline/latency-bench.js';
+import { runBackfillBench } from './pipeline/backfill-bench.js';
+import { runSteadyBench } from './pipeline/steady-bench.js';
 
 await runTranslateBench();
 await runFlowBench();
@@ -14,3 +17,7 @@ await runTasksBench();
 await runCopyBench();
 await runVarcharLengthBench();
 await runServerBench();
+// End-to-end customer pipeline (issue #7); `npm run bench -- --quick` runs their short variants.
+await runLatencyBench();
+await runBackfillBench();
+await runSteadyBench();

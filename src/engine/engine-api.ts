@@ -61,6 +61,8 @@ export interface EngineOptions {
   clock?: Clock;
   /** floe.yaml `tasks` settings (environment, not SQL). */
   tasks?: TaskEnvironment;
+  /** floe.yaml `warehouse` settings: the embedded warehouse's memory limit (DuckDB `memory_limit`). */
+  warehouse?: { memoryLimit?: string };
 }
 
 export interface TaskEnvironment {
