@@ -98,7 +98,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const explicit = plan.files !== undefined;
   const candidates = run.pipe ? run.pipe.keys : await candidateFiles(plan);
   const fileId = (info: ObjectInfo) => fileIdOf(loc, info);
-  const known = force || run.pipe ? new Set<string>() : await loadedFiles(conn, d, tableKey);
+  const known = force || run.pipe ? new Set<string>() : await loadedFiles(conn, d, tableKey, def.createdOn);
   const rows: FloeValue[][] = [];
   const skippedRows: FloeValue[][] = [];
   const toLoad: ObjectInfo[] = [];
@@ -170,7 +170,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
           firstErrorColumn: v.first[3],
         });
       }
-      await recordLoads(conn, d, tableKey, outcomes, jobId, run.pipe?.info);
+      await recordLoads(conn, d, { key: tableKey, created: def.createdOn }, outcomes, jobId, run.pipe?.info);
       await run.pipe?.inTransaction?.(outcomes);
     });
   } finally {

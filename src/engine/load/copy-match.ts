@@ -118,6 +118,7 @@ export function documentMatchSql(
     }
     return `CASE WHEN j IS NOT NULL THEN ${v} END AS ${rawFieldColumn(i + 1)}`;
   });
-  const j = `CASE WHEN perr IS NULL AND json_type(c1) = 'OBJECT' THEN CAST(c1 AS JSON) END AS j`;
+  // Error rows keep their malformed text in c1: JSON functions must not see it (only CASE guards them).
+  const j = `CASE WHEN perr IS NULL THEN CASE WHEN json_type(c1) = 'OBJECT' THEN CAST(c1 AS JSON) END END AS j`;
   return `CREATE OR REPLACE TEMP TABLE ${out} AS SELECT ${RAW_FIXED_COLUMNS.join(', ')}, ${exprs.join(', ')} FROM (SELECT *, ${j} FROM ${raw})`;
 }

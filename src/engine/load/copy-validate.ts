@@ -46,7 +46,7 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
   const force = optionBool('FORCE', o.FORCE, false);
   let files = await candidateFiles(plan);
   if (!m[3] && !force) {
-    const known = await loadedFiles(conn, d, tableKey);
+    const known = await loadedFiles(conn, d, tableKey, def.createdOn);
     files = files.filter((f) => !known.has(`${fileIdOf(loc, f)}\u0000${f.etag}`));
   }
   const create = rawTableDdl(raw, shape.fields);

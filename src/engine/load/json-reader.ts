@@ -107,10 +107,12 @@ async function readDocuments(conn: WarehouseConnection, d: WarehouseDialect, pat
 
 /** The documents' rows in the raw-table layout, with Snowflake's per-document checks and rewrites. */
 export function documentsSql(f: JsonFormat, fileNo: number, limitRows?: number): string {
+  // JSON functions raise on malformed text and AND does not short-circuit: only CASE guards them.
+  const isArray = `coalesce(CASE WHEN json_valid(t) THEN json_type(t) = 'ARRAY' END, false)`;
   const expanded = f.stripOuterArray
-    ? `SELECT l, 0 AS k, t, json_valid(t) AS ok FROM ${DOCS} WHERE NOT (json_valid(t) AND json_type(t) = 'ARRAY') UNION ALL ` +
-      `SELECT l, unnest(range(1, CAST(json_array_length(t) AS BIGINT) + 1)) AS k, CAST(unnest(CAST(t AS JSON[])) AS VARCHAR) AS t, true AS ok ` +
-      `FROM ${DOCS} WHERE json_valid(t) AND json_type(t) = 'ARRAY'`
+    ? `SELECT l, 0 AS k, t, json_valid(t) AS ok FROM ${DOCS} WHERE NOT ${isArray} UNION ALL ` +
+      `SELECT l, unnest(range(1, CAST(json_array_length(a) AS BIGINT) + 1)) AS k, CAST(unnest(CAST(a AS JSON[])) AS VARCHAR) AS t, true AS ok ` +
+      `FROM (SELECT l, CASE WHEN ${isArray} THEN t END AS a FROM ${DOCS}) WHERE a IS NOT NULL`
     : `SELECT l, 0 AS k, t, json_valid(t) AS ok FROM ${DOCS}`;
   const dup =
     `list_bool_or(list_transform(list_prepend(CAST(t AS JSON), json_extract(t, '$..*')), ` +

@@ -21,10 +21,18 @@ function parquetError(e: unknown, key: string, path?: string): NonNullable<ReadR
   return { message: `Error reading Parquet file: ${m}`, code: PARQUET_READ_CODE };
 }
 
-/** JSON value of one column for the row object (binary as hex, everything else through to_json). */
+/**
+ * JSON value of one column for the row object: binary as hex; wide integers as exact number text; decimals
+ * with more than 15 digits and a fraction as exact text in a JSON string (the engine's JSON numbers with a
+ * fraction are doubles, which would round them); everything else through to_json.
+ */
 function valueExpr(d: WarehouseDialect, name: string, type: string): string {
   const col = d.quoteIdent(name);
-  return type === 'BLOB' ? `hex(${col})` : col;
+  if (type === 'BLOB') return `hex(${col})`;
+  const dec = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+  if (dec && Number(dec[1]) > 15 && Number(dec[2]) > 0) return `CAST(${col} AS VARCHAR)`;
+  if (dec || /^U?HUGEINT$/.test(type)) return `CAST(CAST(${col} AS VARCHAR) AS JSON)`;
+  return col;
 }
 
 export async function readParquetIntoRaw(
