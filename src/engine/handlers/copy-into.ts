@@ -10,7 +10,8 @@ import type { FloeValue } from '../../core/result.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 import { errorExprs, valueSql } from '../load/copy-sql.js';
-import { judgeBatch, loadFilter, readBatch, type OnError } from '../load/copy-batch.js';
+import { judgeBatch, loadFilter, type OnError } from '../load/copy-batch.js';
+import { dropSource, readSource } from '../load/copy-source.js';
 import { fileIdOf, parseCopy, parseOnError, resolveFormat, type CopyPlan } from '../load/copy-plan.js';
 import { loadedFiles, recordLoads, type FileOutcome, type PipeLoadInfo } from '../load/load-history.js';
 import { formatOptions, optionBool, optionString } from '../load/option-parser.js';
@@ -18,7 +19,7 @@ import { displayKey, relativeKey } from '../load/stage-location.js';
 import { validateCopy } from '../load/copy-validate.js';
 import { copyLayout } from '../load/copy-layout.js';
 import { datetimeFormats } from '../load/copy-sql.js';
-import { probeWith, type Probe } from '../load/json-reader.js';
+import { probeWith } from '../load/json-reader.js';
 import { patternMatcher } from './stage-files.js';
 import { resultColumns } from './show-common.js';
 
@@ -76,9 +77,6 @@ export interface RunCopyOptions {
   };
 }
 
-const RAW = '__floe_copy_raw';
-const TRANSFORMED = '__floe_copy_tx';
-
 export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOptions): Promise<HandlerResult> {
   const { table, loc, options: o } = plan;
   const d = ctx.engine.driver.dialect;
@@ -116,8 +114,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   if (toLoad.length === 0 && skippedRows.length === 0) return statusResult('Copy executed with 0 files processed.');
 
   const layout = await copyLayout(ctx, plan, def, format, loc.store, toLoad.map((info) => info.key));
-  const { cols, shape } = layout;
-  const raw = layout.stepped ? TRANSFORMED : RAW;
+  const { cols } = layout;
   const err = errorExprs(d, table.name, cols, truncate, datetimeFormats(format));
   const colList = cols.map((c) => d.quoteIdent(c.def.name)).join(', ');
   const values = cols.map((c) => valueSql(d, c, truncate, datetimeFormats(format))).join(', ');
@@ -125,30 +122,27 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const jobId = run.jobId ?? randomUUID();
   const job = { jobId, tableKey, pipeId: run.pipe?.info.pipeId };
   ctx.session.lastCopyJob = jobId;
-  // Outside an explicit transaction the files are read before the load's transaction opens: a read the
-  // engine rejects (fast path → JS parser fallback, a corrupt JSON/Parquet file) must not abort the
-  // transaction. Inside one, a side connection tries the engine's reads first.
-  const scanStart = new Date(ctx.engine.now());
-  const read = async (fastPath: boolean, probe?: Probe) => {
-    const reads = await readBatch(conn, d, RAW, loc.store, toLoad, layout.readFormat, shape, { fastPath, ...(probe ? { probe } : {}) });
-    if (layout.step) {
-      const metas = toLoad.map((info) => ({ name: relativeKey(loc, info.key), etag: info.etag, lastModified: info.lastModified }));
-      await conn.execute(layout.step(RAW, TRANSFORMED, metas, scanStart));
-    }
-    return reads;
-  };
+  const metas = toLoad.map((info) => ({ name: relativeKey(loc, info.key), etag: info.etag, lastModified: info.lastModified }));
+  const input = { conn, d, store: loc.store, files: toLoad, layout, err, metas, scanStart: new Date(ctx.engine.now()) };
   const outcomes: FileOutcome[] = [];
   // Rows, load history (and, for a tracked table, its change version) commit together; loaded rows are
   // ordinary inserts for streams.
   try {
-    const early = ctx.session.inTransaction ? undefined : await read(true);
+    // Outside an explicit transaction the files are read before the load's transaction opens: a read the
+    // engine rejects (a fast path falling back, a corrupt JSON/Parquet file) must not abort the
+    // transaction. Inside one, a side connection tries the engine's reads first.
+    const early = ctx.session.inTransaction ? undefined : await readSource(input, layout.readFormat, { fastPath: true });
     const side = early || format.type === 'CSV' ? undefined : await ctx.engine.driver.connect();
     await writeToTable(ctx, def, async (physical) => {
-      const reads = early ?? (await read(false, side ? probeWith(side) : undefined).finally(() => side?.close()));
+      const source = early ?? (await readSource(input, layout.readFormat, { fastPath: false, ...(side ? { probe: probeWith(side) } : {}) }).finally(() => side?.close()));
+      source.verify();
+      const raw = source.relation;
       const delimiter = format.type === 'CSV' ? format.fieldDelimiter : null;
-      const verdicts = await judgeBatch({ conn, d, raw, err, names, reads, onError, job, recordColumns: cols.map((c) => c.raw), delimiter });
+      const verdicts = await judgeBatch({
+        conn, d, raw, err, names, reads: source.reads, onError, job, recordColumns: cols.map((c) => c.raw), delimiter, ...(source.errors ? { errorsByFile: source.errors } : {}),
+      });
       const where = loadFilter(verdicts, err);
-      if (where !== undefined) await conn.query(`INSERT INTO ${physical} (${colList}) SELECT ${values} FROM ${raw}${where} ORDER BY f, r`);
+      if (where !== undefined) await conn.query(`INSERT INTO ${physical} (${colList}) SELECT ${values} FROM ${raw}${where}`);
       for (const [i, v] of verdicts.entries()) {
         const info = toLoad[i]!;
         const status = v.errorsSeen === 0 ? 'LOADED' : v.rowsLoaded === 0 ? 'LOAD_FAILED' : 'PARTIALLY_LOADED';
@@ -174,7 +168,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
       await run.pipe?.inTransaction?.(outcomes);
     });
   } finally {
-    for (const t of [RAW, TRANSFORMED]) await conn.execute(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+    await dropSource(conn);
   }
   if (purge) {
     // Purge failures are silent in Snowflake; the load has committed either way.

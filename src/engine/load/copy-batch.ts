@@ -85,14 +85,18 @@ export interface BatchInput {
   /** Raw columns concatenated into REJECTED_RECORD. */
   recordColumns: readonly string[];
   delimiter: string | null;
+  /** Error rows per file number, when the read already counted them. */
+  errorsByFile?: ReadonlyMap<number, number>;
 }
 
 /** Counts errors, records them, applies ON_ERROR; throws Snowflake's ABORT_STATEMENT error. */
 export async function judgeBatch(b: BatchInput): Promise<FileVerdict[]> {
   const { conn, d, raw, err } = b;
-  const errorsByFile = new Map<number, number>();
-  const stats = await conn.query(`SELECT f, count(*) FROM ${raw} WHERE ${err.bad} GROUP BY f`);
-  for (const [f, n] of stats.rows) errorsByFile.set(Number(f), Number(n));
+  const errorsByFile = new Map<number, number>(b.errorsByFile ?? []);
+  if (!b.errorsByFile) {
+    const stats = await conn.query(`SELECT f, count(*) FROM ${raw} WHERE ${err.bad} GROUP BY f`);
+    for (const [f, n] of stats.rows) errorsByFile.set(Number(f), Number(n));
+  }
   const firsts = new Map<number, FloeValue[]>();
   if (errorsByFile.size > 0) {
     const fileSql = `CASE f ${b.names.map((n, i) => `WHEN ${i + 1} THEN ${d.quoteString(n)}`).join(' ')} END`;

@@ -24,8 +24,8 @@ export interface CopyLayout {
   readFormat: FileFormat;
   /** Whether the checks run on the step's output table instead of the raw table. */
   stepped: boolean;
-  /** SQL of the step (`CREATE TEMP TABLE <out> AS …` over `<raw>`), given the files read. */
-  step?: (raw: string, out: string, files: readonly FileMeta[], scanStart: Date) => string;
+  /** The step's SELECT over the relation `raw` (its rows in the raw-table layout), given the files read. */
+  step?: (raw: string, files: readonly FileMeta[], scanStart: Date) => string;
 }
 
 /** `INCLUDE_METADATA = (col = METADATA$FILENAME, …)` → column name → metadata name (FILENAME, …). */
@@ -92,7 +92,7 @@ export async function copyLayout(ctx: ExecContext, plan: CopyPlan, def: TableDef
         shape: { fields: 1, tableName, checkColumnCount: false },
         readFormat: format,
         stepped: true,
-        step: (raw, out, files, scanStart) => transformSql(ctx, transform, raw, out, files, scanStart, { semiStructured: true, variantTargets }),
+        step: (raw, files, scanStart) => transformSql(ctx, transform, raw, files, scanStart, { semiStructured: true, variantTargets }),
       };
     }
     if (match) {
@@ -101,7 +101,7 @@ export async function copyLayout(ctx: ExecContext, plan: CopyPlan, def: TableDef
         shape: { fields: 1, tableName, checkColumnCount: false },
         readFormat: format,
         stepped: true,
-        step: (raw, out, files, scanStart) => documentMatchSql(d, raw, out, def.columns, match, { trimSpace: format.trimSpace, nullIf: format.nullIf }, metaSql(files, scanStart)),
+        step: (raw, files, scanStart) => documentMatchSql(d, raw, def.columns, match, { trimSpace: format.trimSpace, nullIf: format.nullIf }, metaSql(files, scanStart)),
       };
     }
     const only = def.columns.length === 1 ? def.columns[0]! : undefined;
@@ -123,7 +123,7 @@ export async function copyLayout(ctx: ExecContext, plan: CopyPlan, def: TableDef
       shape: { fields: Math.max(transform.maxField, 1), tableName, checkColumnCount: false },
       readFormat,
       stepped: true,
-      step: (raw, out, files, scanStart) => transformSql(ctx, transform, raw, out, files, scanStart, { semiStructured: false, variantTargets: cols.map((c) => VARIANT_KINDS.includes(c.def.type.kind)) }),
+      step: (raw, files, scanStart) => transformSql(ctx, transform, raw, files, scanStart, { semiStructured: false, variantTargets: cols.map((c) => VARIANT_KINDS.includes(c.def.type.kind)) }),
     };
   }
   if (match) {
@@ -132,7 +132,7 @@ export async function copyLayout(ctx: ExecContext, plan: CopyPlan, def: TableDef
       shape: { fields: Math.max(1, ...headers.map((h) => h.length)), tableName, checkColumnCount: false },
       readFormat,
       stepped: true,
-      step: (raw, out, files, scanStart) => matchSql(raw, out, def.columns, headers, match, metaSql(files, scanStart)),
+      step: (raw, files, scanStart) => matchSql(raw, def.columns, headers, match, metaSql(files, scanStart)),
     };
   }
   return { cols, shape: { fields: cols.length, tableName, checkColumnCount: true }, readFormat, stepped: false };

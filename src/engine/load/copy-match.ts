@@ -58,13 +58,12 @@ export async function readHeader(store: ObjectStore, key: string, format: CsvFor
 }
 
 /**
- * `CREATE TEMP TABLE <out> AS …`: the raw table with fields re-ordered per file so that field i is the
+ * The SELECT over the raw table with fields re-ordered per file so that field i is the
  * header field named like `columns[i]` (NULL when the file has none). INCLUDE_METADATA columns take their
  * metadata value instead (`metadata`: column name → SQL over the raw table).
  */
 export function matchSql(
   raw: string,
-  out: string,
   columns: readonly ColumnDef[],
   headers: readonly string[][],
   mode: MatchMode,
@@ -80,7 +79,7 @@ export function matchSql(
     });
     return `${whens.length ? `CASE f ${whens.join(' ')} END` : 'CAST(NULL AS VARCHAR)'} AS ${rawFieldColumn(i + 1)}`;
   });
-  return `CREATE OR REPLACE TEMP TABLE ${out} AS SELECT ${RAW_FIXED_COLUMNS.join(', ')}, ${exprs.join(', ')} FROM ${raw}`;
+  return `SELECT ${RAW_FIXED_COLUMNS.join(', ')}, ${exprs.join(', ')} FROM ${raw}`;
 }
 
 const VARIANT_KINDS = ['VARIANT', 'OBJECT', 'ARRAY'];
@@ -95,7 +94,6 @@ const VARIANT_KINDS = ['VARIANT', 'OBJECT', 'ARRAY'];
 export function documentMatchSql(
   d: WarehouseDialect,
   raw: string,
-  out: string,
   columns: readonly ColumnDef[],
   mode: MatchMode,
   f: { trimSpace: boolean; nullIf: readonly string[] },
@@ -120,5 +118,5 @@ export function documentMatchSql(
   });
   // Error rows keep their malformed text in c1: JSON functions must not see it (only CASE guards them).
   const j = `CASE WHEN perr IS NULL THEN CASE WHEN json_type(c1) = 'OBJECT' THEN CAST(c1 AS JSON) END END AS j`;
-  return `CREATE OR REPLACE TEMP TABLE ${out} AS SELECT ${RAW_FIXED_COLUMNS.join(', ')}, ${exprs.join(', ')} FROM (SELECT *, ${j} FROM ${raw})`;
+  return `SELECT ${RAW_FIXED_COLUMNS.join(', ')}, ${exprs.join(', ')} FROM (SELECT *, ${j} FROM ${raw})`;
 }

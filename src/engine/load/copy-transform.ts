@@ -140,14 +140,13 @@ export function metadataSql(d: WarehouseDialect, files: readonly FileMeta[], sca
 export const METADATA_COLUMNS: readonly string[] = METADATA;
 
 /**
- * `CREATE TEMP TABLE <out> AS …`: the transformation's values as text, in the raw-table layout, so the
- * plain COPY checks apply unchanged. For JSON and Parquet files `$1` is the document (a VARIANT).
+ * The SELECT of the transformation's values as text, in the raw-table layout, so the plain COPY checks
+ * apply unchanged. For JSON and Parquet files `$1` is the document (a VARIANT).
  */
 export function transformSql(
   ctx: ExecContext,
   t: CopyTransform,
   raw: string,
-  out: string,
   files: readonly FileMeta[],
   scanStart: Date,
   o: { semiStructured: boolean; variantTargets: readonly boolean[] } = { semiStructured: false, variantTargets: [] },
@@ -167,7 +166,7 @@ export function transformSql(
   overrides.set(fullKey(SOURCE), source);
   prepareForBackend({ ...ctx, overrides }, ast);
   const cols = RAW_FIXED_COLUMNS.map((c) => `__${c.toUpperCase()} AS ${c}`).join(', ');
-  return `CREATE OR REPLACE TEMP TABLE ${out} AS SELECT ${cols}, ${t.items.map((_, i) => `${castText(`__X${i + 1}`, o.variantTargets[i] ?? false)} AS ${rawFieldColumn(i + 1)}`).join(', ')} FROM (${print(ast)})`;
+  return `SELECT ${cols}, ${t.items.map((_, i) => `${castText(`__X${i + 1}`, o.variantTargets[i] ?? false)} AS ${rawFieldColumn(i + 1)}`).join(', ')} FROM (${print(ast)})`;
 }
 
 /**
