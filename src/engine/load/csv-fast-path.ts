@@ -16,6 +16,13 @@ import type { WarehouseConnection, WarehouseDialect } from '../../core/ports/war
 import { columnCountMessage, rawFieldColumn, type RawShape } from './raw-table.js';
 import { scanCsvFile, type CsvScan } from './csv-scan.js';
 
+/**
+ * read_csv buffers 16 × max_line_size by default, and with parallel = false the whole file: both would make
+ * memory grow with the file. Lines longer than 16 MiB (Snowflake's field limit) go to the JS parser.
+ * Record numbers come from row_number() OVER () on the (order-preserving) scan.
+ */
+const READ_LIMITS = `max_line_size = ${16 * 1024 * 1024}, buffer_size = ${32 * 1024 * 1024}`;
+
 /** Below this size the pre-scan and the extra statements cost more than the JS parser (~5 ms vs ~1 ms a file). */
 export const FAST_PATH_MIN_BYTES = 256 * 1024;
 
@@ -55,7 +62,7 @@ export function nativeSelectSql(d: WarehouseDialect, path: string, f: CsvFormat,
   const read =
     `read_csv(${q(d, path)}, columns = {${cols}}, delim = ${q(d, f.fieldDelimiter!)}, quote = ${q(d, quote)}, escape = ${q(d, quote)}, header = false, ` +
     `auto_detect = false, skip = ${f.skipHeader}, new_line = '\\n', nullstr = ${f.emptyFieldAsNull ? "''" : 'chr(1)'}, allow_quoted_nulls = false, ` +
-    `strict_mode = true, null_padding = false, max_line_size = ${2 ** 30}, parallel = false, compression = '${gzip ? 'gzip' : 'none'}')`;
+    `strict_mode = true, null_padding = false, ${READ_LIMITS}, compression = '${gzip ? 'gzip' : 'none'}')`;
   const fields = Array.from({ length: shape.fields }, (_, i) => `${nullIfSql(d, rawFieldColumn(i + 1), f, false)} AS ${rawFieldColumn(i + 1)}`).join(', ');
   return (
     `SELECT CAST(${fileNo} AS INTEGER) AS f, CAST(r AS INTEGER) AS r, CAST(r + ${f.skipHeader} AS INTEGER) AS l, CAST(NULL AS VARCHAR) AS perr, ` +
@@ -81,7 +88,7 @@ export function lineReadSql(d: WarehouseDialect, raw: string, path: string, f: C
   const tableRef = q(d, `"${shape.tableName}"[`);
   const read =
     `read_csv(${q(d, path)}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '', header = false, auto_detect = false, ` +
-    `skip = ${f.skipHeader}, new_line = '\\n', max_line_size = ${2 ** 30}, parallel = false, compression = '${gzip ? 'gzip' : 'none'}')`;
+    `skip = ${f.skipHeader}, new_line = '\\n', ${READ_LIMITS}, compression = '${gzip ? 'gzip' : 'none'}')`;
   // Record numbers count kept lines; line numbers count every line (n). Both follow the file's order.
   return (
     `INSERT INTO ${raw} SELECT ${fileNo}, row_number() OVER (), n + ${f.skipHeader}, ` +

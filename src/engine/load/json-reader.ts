@@ -22,6 +22,8 @@ const DOCS = '__floe_json_docs';
 const LINES = '__floe_json_lines';
 /** Largest document read_json_objects accepts (Snowflake's VARIANT limit is 128 MB). */
 const MAX_OBJECT = 128 * 1024 * 1024;
+/** Longest NDJSON line read (read_csv buffers a multiple of it; a longer line fails the file). */
+const MAX_LINE = 32 * 1024 * 1024;
 export const JSON_PARSE_CODE = 100069;
 
 /** A file-level failure from an engine read error (its message names the temp path: keep only the reason). */
@@ -93,7 +95,7 @@ async function readDocuments(conn: WarehouseConnection, d: WarehouseDialect, pat
   if (f.stripOuterArray && (await attemptRead(conn, DOCS, array, probe)) === undefined) return undefined;
   const lines =
     `SELECT row_number() OVER () AS n, line FROM read_csv(${p}, columns = {'line': 'VARCHAR'}, ` +
-    `delim = '\\x01', quote = '', escape = '', header = false, auto_detect = false, new_line = '\\n', max_line_size = ${2 ** 30}, parallel = false)`;
+    `delim = '\\x01', quote = '', escape = '', header = false, auto_detect = false, new_line = '\\n', max_line_size = ${MAX_LINE}, buffer_size = ${2 * MAX_LINE})`;
   const failed = await attemptRead(conn, LINES, lines, probe);
   if (failed) return failed;
   const stats = await conn.query(`SELECT count(*) FILTER (WHERE json_valid(line)), count(*) FILTER (WHERE NOT json_valid(line)) FROM ${LINES} WHERE ${NON_BLANK}`);
