@@ -3,11 +3,14 @@
  * "resource claim" file (like NiFi, so 10k small files do not cost 10k fsyncs); large ones get their own file.
  * `flush()` fsyncs everything written since the last flush and runs before the repository commit that
  * references it, so a journalled flowfile always has durable content. Unreferenced files are removed by `gc`.
+ * Small contents just written are also kept in memory for the next reader (content-cache.ts); a big local file
+ * can enter by hard link instead of a copy (`linkFrom`).
  */
 import { constants, createReadStream, type ReadStream } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { ContentCache } from './content-cache.js';
 import type { ContentClaim } from './flowfile.js';
 
 /** A shared claim file stays appendable up to this size (NiFi's max appendable claim size is 50 KB per claim). */
@@ -25,6 +28,10 @@ export class ContentStore {
   private readonly writing = new Map<FileHandle, number>();
   private seq = 0;
   private rolling: Promise<void> | undefined;
+  /** A file was created since the last flush: the directory entry must be made durable too. */
+  private newFiles = false;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly cache = new ContentCache();
 
   private constructor(readonly dir: string) {}
 
@@ -56,7 +63,9 @@ export class ContentStore {
       this.writing.set(current.handle, this.writing.get(current.handle)! - 1);
     }
     this.dirty.add(current.handle);
-    return { file: current.name, offset, length: data.length };
+    const claim = { file: current.name, offset, length: data.length };
+    this.cache.remember(claim, data);
+    return claim;
   }
 
   /** Streams `source` into a file of its own (large contents: a 1 GB file never sits in memory). */
@@ -73,6 +82,7 @@ export class ContentStore {
     }
     this.dirty.add(handle);
     this.retired.push(handle);
+    this.newFiles = true;
     return { file: name, offset: 0, length };
   }
 
@@ -81,14 +91,35 @@ export class ContentStore {
     const name = this.nextName();
     this.pin(name);
     await copyFile(path, join(this.dir, name), constants.COPYFILE_FICLONE);
-    const handle = await open(join(this.dir, name), 'r+');
+    return this.adopt(name);
+  }
+
+  /**
+   * Makes `path` a content file by hard link: no bytes are copied. The content is then the source's inode,
+   * so the caller must only do this when the source name goes away after the commit (FetchFile's Delete File)
+   * and nothing else rewrites it in place. Throws when the file system refuses (another device, protected
+   * hard links): the caller copies instead.
+   */
+  async linkFrom(path: string): Promise<ContentClaim> {
+    const name = this.nextName();
+    await link(path, join(this.dir, name));
+    this.pin(name);
+    return this.adopt(name);
+  }
+
+  /** A new whole-file content: fsynced (data and directory entry) by the next flush. */
+  private async adopt(name: string): Promise<ContentClaim> {
+    const handle = await open(join(this.dir, name), 'r');
     this.dirty.add(handle);
     this.retired.push(handle);
+    this.newFiles = true;
     return { file: name, offset: 0, length: (await handle.stat()).size };
   }
 
   read(claim: ContentClaim | null): Promise<Buffer> {
     if (!claim || claim.length === 0) return Promise.resolve(Buffer.alloc(0));
+    const cached = this.cache.get(claim);
+    if (cached) return Promise.resolve(cached);
     return (async () => {
       const handle = await open(this.path(claim), 'r');
       try {
@@ -116,11 +147,25 @@ export class ContentStore {
     });
   }
 
-  /** Makes everything written so far durable. */
-  async flush(): Promise<void> {
+  /**
+   * Makes everything written so far durable. Flushes are chained: a handle synced by an earlier, still
+   * running flush has left `dirty`, so a later flush must wait for that one too before its caller commits.
+   */
+  flush(): Promise<void> {
+    const previous = this.flushing;
+    const mine = this.syncDirty();
+    const both = Promise.all([previous, mine]).then(() => undefined);
+    this.flushing = both.catch(() => undefined);
+    return both;
+  }
+
+  private async syncDirty(): Promise<void> {
     const handles = [...this.dirty];
     this.dirty.clear();
+    const newFiles = this.newFiles;
+    this.newFiles = false;
     await Promise.all(handles.map((h) => h.sync()));
+    if (newFiles) await syncDir(this.dir);
     const idle = this.retired.filter((h) => (this.writing.get(h) ?? 0) === 0 && !this.dirty.has(h));
     for (const h of idle) {
       this.retired.splice(this.retired.indexOf(h), 1);
@@ -170,6 +215,7 @@ export class ContentStore {
         const handle = await open(join(this.dir, name), 'w');
         if (this.current) this.retired.push(this.current.handle);
         this.current = { name, handle, size: 0 };
+        this.newFiles = true;
       })().finally(() => (this.rolling = undefined));
       await this.rolling;
     }
@@ -183,7 +229,17 @@ export class ContentStore {
     await handle.write(data, 0, data.length, 0);
     this.dirty.add(handle);
     this.retired.push(handle);
+    this.newFiles = true;
     return { file: name, offset: 0, length: data.length };
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -120,11 +120,24 @@ export class ProcessSession {
     return this.update({ ...this.latest(ff), claim, size: claim.length });
   }
 
-  /** Copies the bytes of a file the caller opened at `path` into the content store (a snapshot taken now). */
-  async importFromHandle(handle: FileHandle, ff: FlowFile, path: string): Promise<FlowFile> {
-    const info = await handle.stat();
-    if (info.size < 1024 * 1024) return this.write(ff, await handle.readFile());
-    const claim = await this.host.content.copyFrom(path); // big files: kernel copy
+  /**
+   * Takes the bytes of a file the caller opened at `path` (a snapshot of its first `size` bytes, `size` from
+   * the caller's fstat) into the content store: small files are read, big ones copied by the kernel — or,
+   * with `link`, hard-linked (no copy; the caller removes the source name after the commit).
+   */
+  async importFromHandle(handle: FileHandle, ff: FlowFile, path: string, size: number, link = false): Promise<FlowFile> {
+    if (size < 1024 * 1024) {
+      const buffer = Buffer.allocUnsafe(size);
+      let done = 0;
+      while (done < size) {
+        const { bytesRead } = await handle.read(buffer, done, size - done, done);
+        if (bytesRead === 0) break; // truncated since the stat: the snapshot is what is there now
+        done += bytesRead;
+      }
+      return this.write(ff, done === size ? buffer : buffer.subarray(0, done));
+    }
+    const content = this.host.content;
+    const claim = link ? await content.linkFrom(path).catch(() => content.copyFrom(path)) : await content.copyFrom(path);
     this.pins.push(claim.file);
     this.writtenBytes += claim.length;
     return this.update({ ...this.latest(ff), claim, size: claim.length });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { access, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { FlowFile } from '../flowfile.js';
 import type { LogLevel, ProcessContext, ProcessorSpec } from '../processor-api.js';
@@ -96,8 +96,11 @@ async function fetchOpened(ctx: ProcessContext, session: ProcessSession, ff: Flo
   const started = performance.now();
   let out: FlowFile;
   try {
-    if ((await handle.stat()).isDirectory()) throw new Error('is a directory');
-    out = await session.importFromHandle(handle, ff, path);
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new Error('is a directory');
+    // Delete File: a big file enters the content store by hard link (no copy); its name goes away after the
+    // commit. Not when it has other names, which someone may still write through.
+    out = await session.importFromHandle(handle, ff, path, info.size, strategy === 'Delete File' && info.nlink === 1);
   } catch (error) {
     ctx.log.error(`could not fetch ${path}: ${(error as Error).message}; routing to failure`);
     session.transfer(session.penalize(ff), 'failure');
@@ -108,7 +111,7 @@ async function fetchOpened(ctx: ProcessContext, session: ProcessSession, ff: Flo
   if (strategy === 'Delete File') {
     session.onCommitted(async () => {
       try {
-        await rm(path);
+        await unlink(path);
       } catch (error) {
         ctx.log.warn(`fetched ${path} but could not delete it: ${(error as Error).message}`);
       }
@@ -148,7 +151,7 @@ async function completeMove(ctx: ProcessContext, path: string, dir: string, conf
     const taken = await stat(target).then(() => true, () => false);
     if (taken) {
       if (conflict === 'Keep Existing') {
-        await rm(path);
+        await unlink(path);
         return;
       }
       if (conflict === 'Rename') {

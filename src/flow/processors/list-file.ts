@@ -138,6 +138,9 @@ class ListFile {
     if (elapsed > (ctx.property('Max Directory Listing Time').asTimePeriod() ?? Infinity)) {
       ctx.log.warn(`listing ${root} took ${Math.round(elapsed)} ms (${result.visited.size} files)`);
     }
+    if (result.slowest.millis > (ctx.property('Max Disk Operation Time').asTimePeriod() ?? Infinity)) {
+      ctx.log.warn(`one file-system call on ${result.slowest.path} took ${Math.round(result.slowest.millis)} ms during the listing`);
+    }
     const sinceLastRun = this.lastRun === undefined ? Infinity : performance.now() - this.lastRun;
     this.lastRun = performance.now();
 

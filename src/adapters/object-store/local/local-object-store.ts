@@ -72,18 +72,23 @@ export class LocalObjectStore implements ObjectStore {
   async put(key: string, body: ObjectBody): Promise<ObjectInfo> {
     const target = this.pathOf(key);
     const tmpDir = join(this.root, LOCAL_TMP_DIR);
-    await mkdir(tmpDir, { recursive: true });
     const tmp = join(tmpDir, `${randomUUID()}.part`);
     const hash = createHash('md5');
     let size = 0;
-    const handle = await open(tmp, 'wx');
+    // Folders are created only when missing (ENOENT), not checked on every put: a flow puts thousands of objects.
+    const handle = await open(tmp, 'wx').catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await mkdir(tmpDir, { recursive: true });
+      return open(tmp, 'wx');
+    });
     try {
       const chunks: AsyncIterable<Uint8Array> | Uint8Array[] =
         typeof body === 'string' || body instanceof Uint8Array ? [toBytes(body)] : body;
       for await (const chunk of chunks) {
+        const written = handle.write(chunk); // the MD5 of a chunk is computed while it is being written
         hash.update(chunk);
         size += chunk.byteLength;
-        await handle.write(chunk);
+        await written;
       }
       if (this.fsync) await handle.sync();
     } catch (error) {
@@ -93,8 +98,11 @@ export class LocalObjectStore implements ObjectStore {
     }
     await handle.close();
     try {
-      await mkdir(dirname(target), { recursive: true });
-      await rename(tmp, target);
+      await rename(tmp, target).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(dirname(target), { recursive: true });
+        await rename(tmp, target);
+      });
     } catch (error) {
       await unlink(tmp).catch(() => undefined);
       throw new FloeError('STORAGE', `cannot write '${key}' in bucket '${this.bucket}': ${(error as Error).message}`, { cause: error });
