@@ -182,7 +182,7 @@ export class ProcessSession {
       componentId: this.host.componentId,
       componentType: this.host.componentType,
       flowFileUuid: cur.uuid,
-      attributes: { ...cur.attributes },
+      attributes: cur.attributes, // attribute maps are never changed in place: the event can share it
       size: cur.size,
       lineageStartDate: cur.lineageStartDate,
       ...extra,

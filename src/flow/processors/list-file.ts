@@ -66,6 +66,13 @@ export const listFileSpec: ProcessorSpec = {
       default: 'All Available',
       allowedValues: ['All Available', 'Tracking Time Window'],
     },
+    {
+      name: 'Respect Back Pressure',
+      description:
+        'floe extension. true: a run emits at most as many files as the success connection takes before its back-pressure object threshold; the rest are listed by the next runs, which start as soon as there is room (queued flowfiles stay bounded by the threshold). false: NiFi — a run emits the whole listing (back pressure is soft and only delays the next run).',
+      default: 'true',
+      kind: 'boolean',
+    },
     { name: 'Max Disk Operation Time', description: 'A warning bulletin is raised when one stat takes longer.', default: '10 secs', kind: 'time-period' },
     { name: 'Max Directory Listing Time', description: 'A warning bulletin is raised when listing takes longer.', default: '3 mins', kind: 'time-period' },
   ],
@@ -90,6 +97,8 @@ const COMMIT_EVERY = 10_000;
 class ListFile {
   /** Monotonic time of the previous run (Case A's lag check); unknown after a restart. */
   private lastRun: number | undefined;
+  /** The previous run was cut short by back pressure: this one continues it (no new lag wait, Case A). */
+  private continuing = false;
 
   async onTrigger(ctx: ProcessContext, session: ProcessSession): Promise<void> {
     const dirValue = ctx.property('Input Directory').evaluate() ?? '';
@@ -101,6 +110,8 @@ class ListFile {
       ctx.yield();
       return;
     }
+    const limit = ctx.property('Respect Back Pressure').asBoolean() ? ctx.room('success') : Infinity;
+    if (limit <= 0) return; // RUN_ONCE while the queue is full: nothing may be emitted, the state stays as it is
     const strategy = ctx.property('Listing Strategy').evaluate();
     const saved = session.getState() ?? {};
     const now = ctx.now();
@@ -141,26 +152,31 @@ class ListFile {
     if (result.slowest.millis > (ctx.property('Max Disk Operation Time').asTimePeriod() ?? Infinity)) {
       ctx.log.warn(`one file-system call on ${result.slowest.path} took ${Math.round(result.slowest.millis)} ms during the listing`);
     }
-    const sinceLastRun = this.lastRun === undefined ? Infinity : performance.now() - this.lastRun;
+    const sinceLastRun = this.lastRun === undefined || this.continuing ? Infinity : performance.now() - this.lastRun;
     this.lastRun = performance.now();
 
     let emit: ListedFile[];
+    let truncated = false;
     let newState: Record<string, string> | null | undefined;
     if (strategy === 'Tracking Timestamps') {
       const precision = (ctx.property('Target System Timestamp Precision').evaluate() ?? 'auto-detect') as Precision;
-      const plan = planTimestamps(result.files, timestamps, now, sinceLastRun, precision);
+      const plan = planTimestamps(result.files, timestamps, now, sinceLastRun, precision, limit);
       emit = plan.emit;
+      truncated = plan.truncated === true;
       if (plan.state) {
         newState = { 'listing.timestamp': String(plan.state.listingTimestamp), 'processed.timestamp': String(plan.state.processedTimestamp) };
         plan.state.ids.forEach((id, i) => (newState![`id.${i}`] = id));
       }
     } else if (strategy === 'Tracking Entities') {
       const entities = JSON.parse(saved['entities'] ?? '{}') as Record<string, TrackedEntity>;
-      const plan = planEntities(result.files, result.visited, entities, now, windowMs);
+      const plan = planEntities(result.files, result.visited, entities, now, windowMs, limit);
       emit = plan.emit;
+      truncated = plan.truncated === true;
       if (plan.entities || firstEntityRun) newState = { entities: JSON.stringify(plan.entities ?? entities) };
     } else {
       emit = [...result.files].sort((a, b) => a.mtime - b.mtime);
+      truncated = emit.length > limit;
+      if (truncated) emit = emit.slice(0, limit);
       if (Object.keys(saved).length > 0) newState = null;
     }
 
@@ -173,7 +189,9 @@ class ListFile {
       if ((i + 1) % COMMIT_EVERY === 0 && i + 1 < emit.length) await session.commit();
     }
     if (newState !== undefined) session.setState(newState);
-    if (emit.length === 0) ctx.yield();
+    this.continuing = truncated;
+    if (truncated) ctx.triggerAgain(); // the rest of the listing goes out as soon as the queue has room
+    else if (emit.length === 0) ctx.yield();
   }
 }
 
