@@ -46,6 +46,8 @@ export class ProcessorNode {
   activeTasks = 0;
   yieldUntil = 0;
   nextRunAt = 0;
+  /** The last trigger asked to run again as soon as back pressure allows (a listing cut short). */
+  moreWork = false;
   /** onScheduled ran successfully since the last start. */
   scheduled = false;
   /** Why the processor cannot run (validation), empty when valid. */
@@ -96,6 +98,7 @@ export class ProcessorNode {
       },
       triggerAgain: () => {
         this.nextRunAt = 0;
+        this.moreWork = true;
       },
       now: () => envt.now(),
       penaltyMillis: this.penaltyMillis,

@@ -67,6 +67,23 @@ flows:
     });
   }
 
+  it('one listing pass plus drain (floe flow run --once) delivers a listing bigger than the threshold whole', async () => {
+    await files(25);
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec } }
+      fetch: { type: FetchFile, properties: { Completion Strategy: Delete File }, autoTerminate: [success, not.found, permission.denied, failure] }
+    connections:
+      - { from: list, relationship: success, to: fetch, backPressureObjectThreshold: 10 }
+`);
+    await e.runOnce('list');
+    await e.drain();
+    expect(await readdir(join(t.dir, 'in'))).toEqual([]);
+    expect(await e.provenance.query({ eventType: 'CREATE' })).toHaveLength(25);
+  });
+
   it('scenario 23: 4 provenance events per file; Out excludes auto-terminated; lineage', async () => {
     await files(3);
     const e = await open(`
