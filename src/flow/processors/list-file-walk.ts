@@ -48,7 +48,12 @@ export interface WalkResult {
   readonly visited: Set<string>;
   /** The slowest single file-system call of the walk (ms) and its path. */
   readonly slowest: { readonly millis: number; readonly path: string };
+  /** Files dated in the future (clock skew, bad archives): invisible until then, so ListFile warns. */
+  readonly future: { count: number; path: string; mtime: number };
 }
+
+/** A modification time this far ahead of the clock counts as "in the future" (small skews are normal). */
+const FUTURE_TOLERANCE = 2000;
 
 /** Entries handled between two yields to the event loop. */
 const SLICE = 512;
@@ -58,6 +63,7 @@ export async function walk(root: string, filters: WalkFilters, now: number): Pro
   const visited = new Set<string>();
   const seenDirs = new Set<string>();
   const slowest = { millis: 0, path: '' };
+  const future = { count: 0, path: '', mtime: 0 };
   let sinceYield = 0;
   const timed = <T>(path: string, call: () => T): T => {
     const t0 = performance.now();
@@ -96,6 +102,7 @@ export async function walk(root: string, filters: WalkFilters, now: number): Pro
       if (!info.isFile()) continue;
       visited.add(path);
       const mtime = Math.floor(info.mtimeMs);
+      if (mtime > now + FUTURE_TOLERANCE && future.count++ === 0) Object.assign(future, { path, mtime });
       if (mtime < filters.minTimestamp) continue;
       if (info.size < filters.minSize) continue;
       if (filters.maxSize !== undefined && info.size > filters.maxSize) continue;
@@ -125,7 +132,7 @@ export async function walk(root: string, filters: WalkFilters, now: number): Pro
   const rootInfo = statSync(root);
   seenDirs.add(`${rootInfo.dev}:${rootInfo.ino}`);
   await visit(root);
-  return { files, visited, slowest };
+  return { files, visited, slowest, future };
 }
 
 function readable(path: string): boolean {

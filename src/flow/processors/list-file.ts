@@ -149,6 +149,13 @@ class ListFile {
     if (elapsed > (ctx.property('Max Directory Listing Time').asTimePeriod() ?? Infinity)) {
       ctx.log.warn(`listing ${root} took ${Math.round(elapsed)} ms (${result.visited.size} files)`);
     }
+    if (result.future.count > 0) {
+      const when = formatDate(new Date(result.future.mtime), "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+      ctx.log.warn(
+        `${result.future.count} file(s) have a modification time in the future (e.g. ${result.future.path} at ${when}): ` +
+          'they are not listed before that time (file ages count from the modification time; check the writer’s clock)',
+      );
+    }
     if (result.slowest.millis > (ctx.property('Max Disk Operation Time').asTimePeriod() ?? Infinity)) {
       ctx.log.warn(`one file-system call on ${result.slowest.path} took ${Math.round(result.slowest.millis)} ms during the listing`);
     }
