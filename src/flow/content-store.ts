@@ -7,7 +7,7 @@
  * can enter by hard link instead of a copy (`linkFrom`).
  */
 import { constants, createReadStream, type ReadStream } from 'node:fs';
-import { copyFile, link, mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ContentCache } from './content-cache.js';
@@ -86,6 +86,23 @@ export class ContentStore {
     return { file: name, offset: 0, length };
   }
 
+  /**
+   * A snapshot of the first `size` bytes (`size` from the caller's fstat) of a file the caller opened at
+   * `path`: small files are read, big ones copied by the kernel — or, with `link`, hard-linked (no copy; the
+   * caller removes the source name after the commit).
+   */
+  async importFile(handle: FileHandle, path: string, size: number, link = false): Promise<ContentClaim> {
+    if (size >= OWN_FILE_THRESHOLD) return link ? this.linkFrom(path).catch(() => this.copyFrom(path)) : this.copyFrom(path);
+    const buffer = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await handle.read(buffer, done, size - done, done);
+      if (bytesRead === 0) break; // truncated since the stat: the snapshot is what is there now
+      done += bytesRead;
+    }
+    return this.write(done === size ? buffer : buffer.subarray(0, done));
+  }
+
   /** Copies a whole file into a content file of its own with the kernel's copy (no bytes through JS). */
   async copyFrom(path: string): Promise<ContentClaim> {
     const name = this.nextName();
@@ -114,6 +131,13 @@ export class ContentStore {
     this.retired.push(handle);
     this.newFiles = true;
     return { file: name, offset: 0, length: (await handle.stat()).size };
+  }
+
+  /** The content file's path when the claim is the whole file (big contents), so it can be copied as a file. */
+  async wholeFile(claim: ContentClaim | null): Promise<string | undefined> {
+    if (!claim || claim.offset !== 0) return undefined;
+    const info = await stat(this.path(claim)).catch(() => undefined);
+    return info?.size === claim.length ? this.path(claim) : undefined;
   }
 
   read(claim: ContentClaim | null): Promise<Buffer> {

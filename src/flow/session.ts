@@ -120,24 +120,9 @@ export class ProcessSession {
     return this.update({ ...this.latest(ff), claim, size: claim.length });
   }
 
-  /**
-   * Takes the bytes of a file the caller opened at `path` (a snapshot of its first `size` bytes, `size` from
-   * the caller's fstat) into the content store: small files are read, big ones copied by the kernel — or,
-   * with `link`, hard-linked (no copy; the caller removes the source name after the commit).
-   */
+  /** Takes the first `size` bytes of a file the caller opened at `path` as the content (ContentStore.importFile). */
   async importFromHandle(handle: FileHandle, ff: FlowFile, path: string, size: number, link = false): Promise<FlowFile> {
-    if (size < 1024 * 1024) {
-      const buffer = Buffer.allocUnsafe(size);
-      let done = 0;
-      while (done < size) {
-        const { bytesRead } = await handle.read(buffer, done, size - done, done);
-        if (bytesRead === 0) break; // truncated since the stat: the snapshot is what is there now
-        done += bytesRead;
-      }
-      return this.write(ff, done === size ? buffer : buffer.subarray(0, done));
-    }
-    const content = this.host.content;
-    const claim = link ? await content.linkFrom(path).catch(() => content.copyFrom(path)) : await content.copyFrom(path);
+    const claim = await this.host.content.importFile(handle, path, size, link);
     this.pins.push(claim.file);
     this.writtenBytes += claim.length;
     return this.update({ ...this.latest(ff), claim, size: claim.length });
@@ -148,6 +133,14 @@ export class ProcessSession {
     const data = await this.host.content.read(cur.claim);
     this.readBytes += data.length;
     return data;
+  }
+
+  /** The local file holding exactly this flowfile's content, if there is one (a sink may copy it as a file). */
+  async contentFile(ff: FlowFile): Promise<string | undefined> {
+    const cur = this.latest(ff);
+    const path = await this.host.content.wholeFile(cur.claim);
+    if (path) this.readBytes += cur.size;
+    return path;
   }
 
   stream(ff: FlowFile, skip = 0): Readable {

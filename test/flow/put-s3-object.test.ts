@@ -3,7 +3,7 @@
  * real moto_server (started here, stopped by PID), including S3 going down and coming back (scenario 17).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { flowServices, type FlowServiceHandle } from '../../src/runtime/flow-services.js';
@@ -81,6 +81,26 @@ flows:
     });
     expect(send!.transitUri).toBe(send!.attributes['s3.url']);
     expect((await e.provenance.query()).map((x) => x.eventType).reverse()).toEqual(['CREATE', 'FETCH', 'SEND', 'DROP']);
+  });
+
+  it('a big content enters a local bucket as a kernel file copy, with the MD5 ETag', async () => {
+    const body = Buffer.alloc(9 * 1024 * 1024, 3); // above the 8 MB in-memory limit
+    body.write('first bytes');
+    await writeFile(join(dir, 'landing', 'big.bin'), body);
+    const e = await open(ingest(
+      "{ type: PutS3Object, properties: { Bucket: floe-demo, Object Key: 'stream/${filename}' }, autoTerminate: [success] }",
+      'storage: { buckets: { floe-demo: { type: local, path: data/bucket/floe-demo } } }',
+    ));
+    await e.runOnce('list');
+    await e.runOnce('fetch');
+    const [queued] = e.connections.get('fetch.success.put')!.list();
+    const content = await stat(e.content.path(queued!.claim!));
+    await e.runOnce('put');
+    const object = join(dir, 'data', 'bucket', 'floe-demo', 'stream', 'big.bin');
+    expect(Buffer.compare(await readFile(object), body)).toBe(0);
+    expect((await stat(object)).ino).not.toBe(content.ino); // a copy: the bucket object is independent of the content
+    const [send] = await e.provenance.query({ eventType: 'SEND' });
+    expect(send!.attributes['s3.etag']).toBe(createHash('md5').update(body).digest('hex'));
   });
 
   it('puts into S3 (moto) through Endpoint Override URL; the sensitive key is not exported', async () => {

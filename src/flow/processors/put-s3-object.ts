@@ -112,8 +112,11 @@ async function putOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile
         content: (skip) => session.stream(ff, skip),
         now: () => ctx.now(),
       }));
+    } else if (ff.size <= IN_MEMORY_LIMIT) {
+      info = await store.put(key, await session.read(ff), headers.options);
     } else {
-      info = await store.put(key, ff.size <= IN_MEMORY_LIMIT ? await session.read(ff) : session.stream(ff), headers.options);
+      const file = store.putFile && (await session.contentFile(ff));
+      info = file ? await store.putFile!(key, file, headers.options) : await store.put(key, session.stream(ff), headers.options);
     }
     crashPoint('put-s3-after-put');
     const url = s3Url(store, key);
