@@ -15,6 +15,17 @@ describe('CustomerGenerator', () => {
     expect(files({ ...base, seed: 8 }, 1)[0]!.csv).not.toEqual(files(base, 1)[0]!.csv);
   });
 
+  it('never gives one customer two events at the same time, even with many late events', () => {
+    const rows = files({ ...base, customers: 30, lateRatio: 0.5 }, 10).flatMap((f) => parse(f.csv, { columns: true }) as Record<string, string>[]);
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const id = `${r.customer_id}@${r.updated_at}`;
+      expect(seen.has(id), id).toBe(false);
+      seen.add(id);
+    }
+    expect(rows.length).toBe(5000);
+  });
+
   it('writes the cdc header, names that sort in generation order, and events in the requested mix', () => {
     const fs = files(base, 8);
     expect([...fs.map((f) => f.name)].sort()).toEqual(fs.map((f) => f.name));

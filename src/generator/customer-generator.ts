@@ -111,6 +111,18 @@ export class CustomerGenerator {
     return [String(c.id), c.first_name, c.last_name, c.email, c.street, c.city, c.state, c.country, op, formatEventTime(at)];
   }
 
+  /** A free millisecond strictly between the customer's first and newest event times, if there is one. */
+  private lateTime(c: Customer): number | undefined {
+    const oldest = c.times[0];
+    const newest = c.times[c.times.length - 1];
+    if (oldest === undefined || newest === undefined || newest - oldest < 2) return undefined;
+    const used = new Set(c.times);
+    const start = this.faker.number.int({ min: oldest + 1, max: newest - 1 });
+    for (let t = start; t < newest; t++) if (!used.has(t)) return t;
+    for (let t = start - 1; t > oldest; t--) if (!used.has(t)) return t;
+    return undefined;
+  }
+
   private cdcEvent(counts: GeneratedFile['counts']): string[] {
     const { customers, updateRatio, deleteRatio, lateRatio } = this.options;
     const f = this.faker;
@@ -130,12 +142,14 @@ export class CustomerGenerator {
       const c = this.live.get(id) as Customer;
       const next = this.changed(c);
       counts.U++;
-      // A late event: older than this customer's newest event already written, and does not change the present.
-      if (c.times.length > 0 && f.number.float({ min: 0, max: 1 }) < lateRatio) {
-        const newest = c.times[c.times.length - 1] as number;
-        const oldest = c.times[0] as number;
+      // A late event: between this customer's first and newest events already written, so it changes history
+      // but not the present. Its time is one no other event of the customer has: two different events of one
+      // key at one time are a conflict the SCD applier rejects (scd-semantics §4), not a late arrival.
+      const late = f.number.float({ min: 0, max: 1 }) < lateRatio ? this.lateTime(c) : undefined;
+      if (late !== undefined) {
+        c.times = [...c.times, late].sort((a, b) => a - b);
         counts.late++;
-        return this.row(next, 'U', newest - f.number.int({ min: 1, max: Math.max(1, newest - oldest) }));
+        return this.row(next, 'U', late);
       }
       const at = this.tick();
       next.times = [...c.times, at];
