@@ -84,7 +84,7 @@ describe('local object store: keys never leave the bucket folder', () => {
     }
   });
 
-  it('putFile copies a local file as an object (own inode, MD5 etag, folders made on demand, no temp files left)', async () => {
+  it('putFile links a local file in as an object (MD5 etag, folders made on demand, no temp files left, repeatable)', async () => {
     const { dir, root, store } = await freshBucket();
     try {
       const source = join(dir, 'source.bin');
@@ -92,9 +92,12 @@ describe('local object store: keys never leave the bucket folder', () => {
       const info = await store.putFile('deep/er/x.bin', source);
       expect(info).toMatchObject({ key: 'deep/er/x.bin', size: 5, etag: '5d41402abc4b2a76b9719d911017c592' });
       expect(await readFile(join(root, 'deep', 'er', 'x.bin'), 'utf8')).toBe('hello');
-      expect((await stat(join(root, 'deep', 'er', 'x.bin'))).ino).not.toBe((await stat(source)).ino);
+      expect((await stat(join(root, 'deep', 'er', 'x.bin'))).ino).toBe((await stat(source)).ino); // no bytes copied
       expect((await store.head('deep/er/x.bin'))!.etag).toBe(info.etag);
       expect(await readdir(join(root, '.floe-tmp'))).toEqual([]);
+      await store.putFile('deep/er/x.bin', source); // again (a retried put): still one object, no temp file left
+      expect(await readdir(join(root, '.floe-tmp'))).toEqual([]);
+      expect(await readFile(join(root, 'deep', 'er', 'x.bin'), 'utf8')).toBe('hello');
       await expect(store.putFile('y.bin', join(dir, 'missing.bin'))).rejects.toThrow(/ENOENT/);
       expect(await readdir(join(root, '.floe-tmp'))).toEqual([]);
     } finally {

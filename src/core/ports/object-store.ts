@@ -76,8 +76,9 @@ export interface ObjectStore {
 
   put(key: string, body: ObjectBody, options?: PutOptions): Promise<ObjectInfo>;
   /**
-   * Optional: stores the bytes of a local file the caller does not change meanwhile, without passing them
-   * through JS (a folder bucket copies in the kernel). Callers fall back to `put` with a stream.
+   * Optional: stores the bytes of a local file that is never rewritten in place (it may be deleted), without
+   * passing them through JS — a folder bucket hard-links it (or copies in the kernel). Callers fall back to
+   * `put` with a stream.
    */
   putFile?(key: string, path: string, options?: PutOptions): Promise<ObjectInfo>;
   /** A stream of the object's bytes; the caller must consume or destroy it. Throws OBJECT_NOT_FOUND. */

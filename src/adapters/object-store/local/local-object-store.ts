@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FloeError } from '../../../core/errors.js';
@@ -95,28 +95,39 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   /**
-   * Stores the bytes of a local file the caller will not change: the kernel copies them (no pass through JS)
-   * and flushes them while the MD5 is computed from a second read — a big object costs
-   * max(copy + fsync, hash), not their sum.
+   * Stores the bytes of a local file that nobody rewrites in place (it may be deleted): the object becomes a
+   * hard link to it — no bytes copied — or, across file systems, a kernel copy; the MD5 is computed from a read
+   * meanwhile. The object and the file then share their bytes, which is why in-place rewrites are excluded.
    */
   async putFile(key: string, path: string): Promise<ObjectInfo> {
     const target = this.pathOf(key);
     const tmp = this.tmpPath();
-    await (await this.openTmp(tmp)).close();
-    const copy = async (): Promise<void> => {
-      await copyFile(path, tmp, constants.COPYFILE_FICLONE);
+    const place = async (): Promise<void> => {
+      try {
+        await link(path, tmp).catch(async (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          await mkdir(dirname(tmp), { recursive: true });
+          await link(path, tmp);
+        });
+      } catch {
+        await (await this.openTmp(tmp)).close(); // another device, protected hard links…: copy instead
+        await copyFile(path, tmp, constants.COPYFILE_FICLONE);
+      }
       if (!this.fsync) return;
       const handle = await open(tmp, 'r');
       await handle.sync().finally(() => handle.close());
     };
     let etag: string;
     try {
-      [, etag] = await Promise.all([copy(), md5Of(path)]);
+      [, etag] = await Promise.all([place(), md5Of(path)]);
     } catch (error) {
       await unlink(tmp).catch(() => undefined);
       throw error;
     }
-    return this.publish(key, tmp, target, (await stat(tmp)).size, etag);
+    const info = await this.publish(key, tmp, target, (await stat(tmp)).size, etag);
+    // Renaming a link onto another link of the same file (the same content put again) leaves both names.
+    await unlink(tmp).catch(() => undefined);
+    return info;
   }
 
   private tmpPath(): string {
