@@ -11,6 +11,7 @@ import { copyFile, link, mkdir, open, readdir, rm, stat, type FileHandle } from 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ContentCache } from './content-cache.js';
+import { copyInto, md5Of, syncDir } from './file-utils.js';
 import type { ContentClaim } from './flowfile.js';
 
 /** A shared claim file stays appendable up to this size (NiFi's max appendable claim size is 50 KB per claim). */
@@ -108,7 +109,7 @@ export class ContentStore {
     const name = this.nextName();
     this.pin(name);
     await copyFile(path, join(this.dir, name), constants.COPYFILE_FICLONE);
-    return this.adopt(name);
+    return (await this.adopt(name)).claim;
   }
 
   /**
@@ -121,16 +122,25 @@ export class ContentStore {
     const name = this.nextName();
     await link(path, join(this.dir, name));
     this.pin(name);
-    return this.adopt(name);
+    try {
+      const { claim, handle } = await this.adopt(name);
+      // Nothing was copied, so there was no pass over the bytes to hash on: flush them to disk (the writer may
+      // not have) while computing the MD5 a bucket's ETag needs — two slow jobs at once, not one after the other.
+      const [, md5] = await Promise.all([handle.sync(), md5Of(this.path(claim), claim.length)]);
+      return { ...claim, md5 };
+    } catch (error) {
+      this.unpin(name); // the caller copies instead; gc removes this name
+      throw error;
+    }
   }
 
   /** A new whole-file content: fsynced (data and directory entry) by the next flush. */
-  private async adopt(name: string): Promise<ContentClaim> {
+  private async adopt(name: string): Promise<{ claim: ContentClaim; handle: FileHandle }> {
     const handle = await open(join(this.dir, name), 'r');
     this.dirty.add(handle);
     this.retired.push(handle);
     this.newFiles = true;
-    return { file: name, offset: 0, length: (await handle.stat()).size };
+    return { claim: { file: name, offset: 0, length: (await handle.stat()).size }, handle };
   }
 
   /** The content file's path when the claim is the whole file (big contents), so it can be copied as a file. */
@@ -256,28 +266,4 @@ export class ContentStore {
     this.newFiles = true;
     return { file: name, offset: 0, length: data.length };
   }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Writes a stream into an open file from offset 0; returns the byte count. */
-export async function copyInto(source: Readable, handle: FileHandle): Promise<number> {
-  let position = 0;
-  for await (const chunk of source) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    let done = 0;
-    while (done < buffer.length) {
-      const { bytesWritten } = await handle.write(buffer, done, buffer.length - done, position + done);
-      done += bytesWritten;
-    }
-    position += buffer.length;
-  }
-  return position;
 }

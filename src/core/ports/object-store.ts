@@ -23,6 +23,8 @@ export interface PutOptions {
   readonly contentType?: string;
   readonly contentDisposition?: string;
   readonly cacheControl?: string;
+  /** The body's MD5 (hex) when the caller already computed it: a folder bucket's putFile takes it as the ETag. */
+  readonly contentMd5?: string;
 }
 
 export interface ListOptions {

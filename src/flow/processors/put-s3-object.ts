@@ -116,7 +116,8 @@ async function putOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile
       info = await store.put(key, await session.read(ff), headers.options);
     } else {
       const file = store.putFile && (await session.contentFile(ff));
-      info = file ? await store.putFile!(key, file, headers.options) : await store.put(key, session.stream(ff), headers.options);
+      const md5 = ff.claim?.md5;
+      info = file ? await store.putFile!(key, file, { ...headers.options, ...(md5 ? { contentMd5: md5 } : {}) }) : await store.put(key, session.stream(ff), headers.options);
     }
     crashPoint('put-s3-after-put');
     const url = s3Url(store, key);

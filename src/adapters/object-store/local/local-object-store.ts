@@ -15,6 +15,7 @@ import type {
   ObjectEventListener,
   ObjectInfo,
   ObjectStore,
+  PutOptions,
   SubscribeOptions,
   Subscription,
 } from '../../../core/ports/object-store.js';
@@ -99,7 +100,7 @@ export class LocalObjectStore implements ObjectStore {
    * hard link to it — no bytes copied — or, across file systems, a kernel copy; the MD5 is computed from a read
    * meanwhile. The object and the file then share their bytes, which is why in-place rewrites are excluded.
    */
-  async putFile(key: string, path: string): Promise<ObjectInfo> {
+  async putFile(key: string, path: string, options: PutOptions = {}): Promise<ObjectInfo> {
     const target = this.pathOf(key);
     const tmp = this.tmpPath();
     const place = async (): Promise<void> => {
@@ -119,7 +120,7 @@ export class LocalObjectStore implements ObjectStore {
     };
     let etag: string;
     try {
-      [, etag] = await Promise.all([place(), md5Of(path)]);
+      [, etag] = await Promise.all([place(), options.contentMd5 ?? md5Of(path)]);
     } catch (error) {
       await unlink(tmp).catch(() => undefined);
       throw error;
