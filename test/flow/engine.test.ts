@@ -67,6 +67,29 @@ flows:
     });
   }
 
+  it('a listing cut short continues where it stopped, without walking the folder again (No Tracking shows it)', async () => {
+    await files(25);
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec, Listing Strategy: No Tracking } }
+      fetch: { type: FetchFile, state: STOPPED, autoTerminate: [success, not.found, permission.denied, failure] }
+    connections:
+      - { from: list, relationship: success, to: fetch, backPressureObjectThreshold: 10 }
+`);
+    const batch = async (): Promise<string[]> => {
+      await e.runOnce('list');
+      const names = e.connections.get('list.success.fetch')!.list().map((f) => f.attributes['filename']!);
+      await e.emptyQueue('list.success.fetch');
+      return names;
+    };
+    const runs = [await batch(), await batch(), await batch()];
+    expect(runs.map((r) => r.length)).toEqual([10, 10, 5]);
+    expect(new Set(runs.flat()).size).toBe(25); // each file once across the three runs of one listing
+    expect(await batch()).toHaveLength(10); // the listing is done: the next run walks afresh (No Tracking lists all again)
+  });
+
   it('one listing pass plus drain (floe flow run --once) delivers a listing bigger than the threshold whole', async () => {
     await files(25);
     const e = await open(`

@@ -20,6 +20,8 @@ export interface TimestampPlan {
   yield: boolean;
   /** `limit` cut the emission short: more files are waiting. */
   truncated?: boolean;
+  /** The files cut off (in emission order), for the next run to continue with. */
+  rest?: ListedFile[];
 }
 
 const LAG = { millis: 100, seconds: 1000, minutes: 60_000 } as const;
@@ -67,6 +69,7 @@ export function planTimestamps(
     .filter((f) => !(f.mtime === saved.processedTimestamp && emittedIds.has(f.id)))
     .sort((a, b) => a.mtime - b.mtime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const truncated = emit.length > limit;
+  const rest = truncated ? emit.slice(Math.max(0, limit)) : undefined;
   if (truncated) emit = emit.slice(0, Math.max(0, limit));
   let { processedTimestamp, ids } = saved;
   if (emit.length > 0) {
@@ -83,6 +86,7 @@ export function planTimestamps(
     state: changed ? { listingTimestamp, processedTimestamp, ids } : undefined,
     yield: emit.length === 0,
     truncated,
+    rest,
   };
 }
 
@@ -96,6 +100,7 @@ export interface EntityPlan {
   entities: Record<string, TrackedEntity> | undefined;
   yield: boolean;
   truncated?: boolean;
+  rest?: ListedFile[];
 }
 
 /**
@@ -119,6 +124,7 @@ export function planEntities(
     .sort((a, b) => a.mtime - b.mtime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // Files beyond `limit` are not remembered, so the next run emits them.
   const truncated = emit.length > limit;
+  const rest = truncated ? emit.slice(Math.max(0, limit)) : undefined;
   if (truncated) emit = emit.slice(0, Math.max(0, limit));
   const entities: Record<string, TrackedEntity> = {};
   let evicted = false;
@@ -129,5 +135,5 @@ export function planEntities(
   }
   for (const f of emit) entities[f.id] = { ts: f.mtime, size: f.size };
   const changed = emit.length > 0 || evicted;
-  return { emit, entities: changed ? entities : undefined, yield: emit.length === 0, truncated };
+  return { emit, entities: changed ? entities : undefined, yield: emit.length === 0, truncated, rest };
 }
