@@ -9,7 +9,7 @@ import type { ObjectInfo } from '../../core/ports/object-store.js';
 import type { FloeValue } from '../../core/result.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
-import { errorExprs, valueSql } from '../load/copy-sql.js';
+import { datetimeFormats, errorExprs, valueSql } from '../load/copy-sql.js';
 import { judgeBatch, loadFilter, type OnError } from '../load/copy-batch.js';
 import { dropSource, readSource } from '../load/copy-source.js';
 import { fileIdOf, parseCopy, parseOnError, resolveFormat, type CopyPlan } from '../load/copy-plan.js';
@@ -18,7 +18,6 @@ import { formatOptions, optionBool, optionString } from '../load/option-parser.j
 import { displayKey, relativeKey } from '../load/stage-location.js';
 import { validateCopy } from '../load/copy-validate.js';
 import { copyLayout } from '../load/copy-layout.js';
-import { datetimeFormats } from '../load/copy-sql.js';
 import { probeWith } from '../load/json-reader.js';
 import { patternMatcher } from './stage-files.js';
 import { resultColumns } from './show-common.js';
@@ -132,9 +131,17 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
     // engine rejects (a fast path falling back, a corrupt JSON/Parquet file) must not abort the
     // transaction. Inside one, a side connection tries the engine's reads first.
     const early = ctx.session.inTransaction ? undefined : await readSource(input, layout.readFormat, { fastPath: true });
-    const side = early || format.type === 'CSV' ? undefined : await ctx.engine.driver.connect();
+    const readInTransaction = async () => {
+      if (format.type === 'CSV') return readSource(input, layout.readFormat, { fastPath: false });
+      const side = await ctx.engine.driver.connect();
+      try {
+        return await readSource(input, layout.readFormat, { fastPath: false, probe: probeWith(side) });
+      } finally {
+        await side.close();
+      }
+    };
     await writeToTable(ctx, def, async (physical) => {
-      const source = early ?? (await readSource(input, layout.readFormat, { fastPath: false, ...(side ? { probe: probeWith(side) } : {}) }).finally(() => side?.close()));
+      const source = early ?? (await readInTransaction());
       source.verify();
       const raw = source.relation;
       const delimiter = format.type === 'CSV' ? format.fieldDelimiter : null;
