@@ -48,7 +48,7 @@ export async function runProject(options: RunOptions): Promise<RunningProject> {
   const database = join(stateDir, 'warehouse.duckdb');
   let engine: Engine;
   try {
-    engine = await options.openEngine({ database, projectDir: dir, storage: project.config.storage, objectStores, tasks: taskEnvironment(project.config.tasks) });
+    engine = await options.openEngine({ database, projectDir: dir, storage: project.config.storage, objectStores, tasks: taskEnvironment(project.config.tasks), ...(project.config.warehouse ? { warehouse: project.config.warehouse } : {}) });
   } catch (error) {
     await objectStores.close();
     // Most often another process holds the file: a user error, not a crash.

@@ -84,6 +84,7 @@ async function openLocal(target: ResolvedDatabase, io: CliIo): Promise<OpenedWar
     engine = await io.openEngine({
       database: target.database,
       ...(project ? { projectDir: project.dir, storage: project.config.storage, tasks: taskEnvironment(project.config.tasks) } : {}),
+      ...(project?.config.warehouse ? { warehouse: project.config.warehouse } : {}),
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
