@@ -110,7 +110,8 @@ export async function executeStatement(
   return { result: r, queryId };
 }
 
-function remember(state: SessionState, queryId: string, columns: ResultColumn[], rows: FloeValue[][]): void {
+/** Keeps a result for RESULT_SCAN: the last REMEMBERED_RESULTS, at most REMEMBERED_VALUES together, the newest always. */
+export function remember(state: Pick<SessionState, 'results'>, queryId: string, columns: ResultColumn[], rows: FloeValue[][]): void {
   const results = state.results;
   results.set(queryId, { columns, rows });
   const size = (r: { columns: unknown[]; rows: unknown[] }): number => r.rows.length * Math.max(1, r.columns.length);

@@ -67,6 +67,8 @@ export class ScratchEngine {
         // Internal stages of the project are read where the project keeps them (verify never writes them).
         internalStageDir: join(project.dir, '.floe', 'stages'),
         tasks: { scheduler: false },
+        // The project's DuckDB memory limit bounds the scratch too (it holds about two copies of the loaded rows).
+        ...(project.project.config.warehouse ? { warehouse: project.project.config.warehouse } : {}),
       })) as EngineImpl;
     } catch (e) {
       cleanup();

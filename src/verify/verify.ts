@@ -53,7 +53,7 @@ export async function verifyProject(o: VerifyOptions): Promise<VerifyReport> {
   const project = await loadVerifyProject(o.projectDir, o.scdFile);
   const c = project.scd;
   const names = verifyNames(project);
-  const wh = await (o.openWarehouse ?? ((p) => openProjectWarehouse({ projectDir: p.dir, storage: p.project.config.storage, openEngine: o.openEngine })))(project);
+  const wh = await (o.openWarehouse ?? ((p) => openProjectWarehouse({ projectDir: p.dir, storage: p.project.config.storage, ...(p.project.config.warehouse ? { warehouse: p.project.config.warehouse } : {}), openEngine: o.openEngine })))(project);
   let scratch: ScratchEngine | undefined;
   try {
     const source = await findSourceTables(wh, names.source, c.source.kind, project.scdFile);

@@ -51,6 +51,8 @@ export const WAREHOUSE_FILE = join('.floe', 'warehouse.duckdb');
 interface OpenOptions {
   projectDir: string;
   storage: StorageConfig;
+  /** floe.yaml `warehouse` (the DuckDB memory limit). */
+  warehouse?: EngineOptions['warehouse'];
   openEngine: (o: EngineOptions) => Promise<Engine>;
 }
 
@@ -79,7 +81,7 @@ export async function openLocalWarehouse(options: OpenOptions): Promise<Warehous
   }
   let engine: Engine;
   try {
-    engine = await options.openEngine({ database, projectDir: options.projectDir, storage: options.storage, tasks: { scheduler: false } });
+    engine = await options.openEngine({ database, projectDir: options.projectDir, storage: options.storage, tasks: { scheduler: false }, ...(options.warehouse ? { warehouse: options.warehouse } : {}) });
   } catch (e) {
     const message = (e as Error).message;
     if (/in use by another|Could not set lock/i.test(message)) {

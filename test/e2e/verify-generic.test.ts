@@ -73,7 +73,7 @@ async function loadAndApply(project: string): Promise<void> {
 beforeAll(async () => {
   mkdirSync(join(p, 'sql'), { recursive: true });
   mkdirSync(bucket(p), { recursive: true });
-  writeFileSync(join(p, 'floe.yaml'), 'storage:\n  buckets:\n    shop-orders: { type: local, path: bucket }\n');
+  writeFileSync(join(p, 'floe.yaml'), "storage:\n  buckets:\n    shop-orders: { type: local, path: bucket }\nwarehouse: { memoryLimit: '512MB' }\n");
   writeFileSync(join(p, 'scd.yaml'), SCD);
   writeFileSync(join(p, 'sql', '01_setup.sql'), SETUP);
   writeFileSync(join(p, 'sql', '02_scd.sql'), `USE SCHEMA SHOP.PUBLIC;\n${planScd(parseScdConfig(SCD, 'scd.yaml')).setup}`);
