@@ -5,8 +5,9 @@
  *      bucket, run by the scheduler, vs. a loop of readFile → write temp + fsync + rename → unlink (the same
  *      durability the local bucket gives each object), and the same loop without fsync.
  *   2. One big file (default 1 GB): the same flow vs. `cp`, with the flow's peak RSS.
- *   3. Listing a folder of many files (default 100 000): ListFile time and memory vs. a bare readdir+stat walk.
- * Sizes: FLOE_BENCH_FILES, FLOE_BENCH_BIG_MB (0 skips), FLOE_BENCH_LIST_FILES (0 skips).
+ *   3. Listing a folder of many files (default 100 000): ListFile time and memory vs. a bare readdir+stat walk
+ *      (listing-bench.ts).
+ * Sizes: FLOE_BENCH_FILES, FLOE_BENCH_BIG_MB (0 skips), FLOE_BENCH_LIST_FILES (0 skips), FLOE_BENCH_LIST_PER_DIR.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
@@ -16,10 +17,12 @@ import { parseProjectConfig } from '../../src/config/project-config.js';
 import { toFlowDefinition } from '../../src/config/flows-config.js';
 import { flowServices } from '../../src/runtime/flow-services.js';
 import { FlowEngine } from '../../src/flow/flow-engine.js';
+import { runListingBench } from './listing-bench.js';
 
 const FILES = Number(process.env['FLOE_BENCH_FILES'] ?? 10_000);
 const BIG_MB = Number(process.env['FLOE_BENCH_BIG_MB'] ?? 1024);
 const LIST_FILES = Number(process.env['FLOE_BENCH_LIST_FILES'] ?? 100_000);
+const LIST_PER_DIR = Number(process.env['FLOE_BENCH_LIST_PER_DIR'] ?? 1000);
 
 const yaml = (landing: string): string => `
 storage: { buckets: { floe-demo: { type: local, path: bucket } } }
@@ -112,34 +115,7 @@ export async function runFlowBench(): Promise<void> {
       console.log(`    baseline fs copy with fsync per file: ${(FILES / base).toFixed(0)} files/s; without fsync: ${(FILES / plain).toFixed(0)} files/s`);
       console.log(`    flow / fsync baseline = ${(base / flow.seconds).toFixed(2)}×   (target ≥ 1000 files/s)`);
     }
-    if (LIST_FILES > 0) {
-      const landing = join(root, 'many');
-      const per = 1000;
-      for (let d = 0; d * per < LIST_FILES; d++) await writeFiles(join(landing, `d${d}`), Math.min(per, LIST_FILES - d * per), 10);
-      const w0 = performance.now();
-      let n = 0;
-      for (const d of await readdir(landing)) for (const f of await readdir(join(landing, d))) {
-        await stat(join(landing, d, f));
-        n++;
-      }
-      const walk = (performance.now() - w0) / 1000;
-      const config = parseProjectConfig(yaml(landing).replace("Minimum File Age: 0 sec", "Minimum File Age: 0 sec, Listing Strategy: Tracking Timestamps"));
-      const def = toFlowDefinition('ingest', config.flows['ingest']!);
-      const project = join(root, 'list-project');
-      const engine = await FlowEngine.open({ ...def, processors: def.processors.map((p) => (p.id === 'fetch' ? { ...p, scheduledState: 'STOPPED' } : p)) }, { projectDir: project });
-      global.gc?.();
-      const rss0 = process.memoryUsage().rss;
-      const l0 = performance.now();
-      await engine.runOnce('list');
-      const list = (performance.now() - l0) / 1000;
-      const rss1 = process.memoryUsage().rss;
-      global.gc?.();
-      const heapAfter = process.memoryUsage().heapUsed;
-      const queued = engine.status().flowFilesQueued;
-      await engine.close();
-      console.log(`  listing ${n} files in ${Math.ceil(n / per)} folders: ListFile ${list.toFixed(2)} s for ${queued} flowfiles (journal + provenance included), RSS +${mb(rss1 - rss0)}${global.gc ? `, live heap after GC ${mb(heapAfter)}` : ''}`);
-      console.log(`    baseline readdir + stat walk: ${walk.toFixed(2)} s`);
-    }
+    if (LIST_FILES > 0) await runListingBench(root, LIST_FILES, LIST_PER_DIR);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

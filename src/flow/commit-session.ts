@@ -118,7 +118,7 @@ function event(node: ProcessorNode, ff: FlowFile, now: number, type: NewProvenan
     componentId: node.id,
     componentType: node.spec.type,
     flowFileUuid: ff.uuid,
-    attributes: { ...ff.attributes },
+    attributes: ff.attributes, // attribute maps are never changed in place: the event can share it
     size: ff.size,
     lineageStartDate: ff.lineageStartDate,
     ...extra,

@@ -3,11 +3,15 @@
  * "resource claim" file (like NiFi, so 10k small files do not cost 10k fsyncs); large ones get their own file.
  * `flush()` fsyncs everything written since the last flush and runs before the repository commit that
  * references it, so a journalled flowfile always has durable content. Unreferenced files are removed by `gc`.
+ * Small contents just written are also kept in memory for the next reader (content-cache.ts); a big local file
+ * can enter by hard link instead of a copy (`linkFrom`).
  */
 import { constants, createReadStream, type ReadStream } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { ContentCache } from './content-cache.js';
+import { copyInto, md5Of, syncDir } from './file-utils.js';
 import type { ContentClaim } from './flowfile.js';
 
 /** A shared claim file stays appendable up to this size (NiFi's max appendable claim size is 50 KB per claim). */
@@ -25,6 +29,10 @@ export class ContentStore {
   private readonly writing = new Map<FileHandle, number>();
   private seq = 0;
   private rolling: Promise<void> | undefined;
+  /** A file was created since the last flush: the directory entry must be made durable too. */
+  private newFiles = false;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly cache = new ContentCache();
 
   private constructor(readonly dir: string) {}
 
@@ -56,7 +64,9 @@ export class ContentStore {
       this.writing.set(current.handle, this.writing.get(current.handle)! - 1);
     }
     this.dirty.add(current.handle);
-    return { file: current.name, offset, length: data.length };
+    const claim = { file: current.name, offset, length: data.length };
+    this.cache.remember(claim, data);
+    return claim;
   }
 
   /** Streams `source` into a file of its own (large contents: a 1 GB file never sits in memory). */
@@ -73,7 +83,25 @@ export class ContentStore {
     }
     this.dirty.add(handle);
     this.retired.push(handle);
+    this.newFiles = true;
     return { file: name, offset: 0, length };
+  }
+
+  /**
+   * A snapshot of the first `size` bytes (`size` from the caller's fstat) of a file the caller opened at
+   * `path`: small files are read, big ones copied by the kernel — or, with `link`, hard-linked (no copy; the
+   * caller removes the source name after the commit).
+   */
+  async importFile(handle: FileHandle, path: string, size: number, link = false): Promise<ContentClaim> {
+    if (size >= OWN_FILE_THRESHOLD) return link ? this.linkFrom(path).catch(() => this.copyFrom(path)) : this.copyFrom(path);
+    const buffer = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await handle.read(buffer, done, size - done, done);
+      if (bytesRead === 0) break; // truncated since the stat: the snapshot is what is there now
+      done += bytesRead;
+    }
+    return this.write(done === size ? buffer : buffer.subarray(0, done));
   }
 
   /** Copies a whole file into a content file of its own with the kernel's copy (no bytes through JS). */
@@ -81,14 +109,51 @@ export class ContentStore {
     const name = this.nextName();
     this.pin(name);
     await copyFile(path, join(this.dir, name), constants.COPYFILE_FICLONE);
-    const handle = await open(join(this.dir, name), 'r+');
+    return (await this.adopt(name)).claim;
+  }
+
+  /**
+   * Makes `path` a content file by hard link: no bytes are copied. The content is then the source's inode,
+   * so the caller must only do this when the source name goes away after the commit (FetchFile's Delete File)
+   * and nothing else rewrites it in place. Throws when the file system refuses (another device, protected
+   * hard links): the caller copies instead.
+   */
+  async linkFrom(path: string): Promise<ContentClaim> {
+    const name = this.nextName();
+    await link(path, join(this.dir, name));
+    this.pin(name);
+    try {
+      const { claim, handle } = await this.adopt(name);
+      // Nothing was copied, so there was no pass over the bytes to hash on: flush them to disk (the writer may
+      // not have) while computing the MD5 a bucket's ETag needs — two slow jobs at once, not one after the other.
+      const [, md5] = await Promise.all([handle.sync(), md5Of(this.path(claim), claim.length)]);
+      return { ...claim, md5 };
+    } catch (error) {
+      this.unpin(name); // the caller copies instead; gc removes this name
+      throw error;
+    }
+  }
+
+  /** A new whole-file content: fsynced (data and directory entry) by the next flush. */
+  private async adopt(name: string): Promise<{ claim: ContentClaim; handle: FileHandle }> {
+    const handle = await open(join(this.dir, name), 'r');
     this.dirty.add(handle);
     this.retired.push(handle);
-    return { file: name, offset: 0, length: (await handle.stat()).size };
+    this.newFiles = true;
+    return { claim: { file: name, offset: 0, length: (await handle.stat()).size }, handle };
+  }
+
+  /** The content file's path when the claim is the whole file (big contents), so it can be copied as a file. */
+  async wholeFile(claim: ContentClaim | null): Promise<string | undefined> {
+    if (!claim || claim.offset !== 0) return undefined;
+    const info = await stat(this.path(claim)).catch(() => undefined);
+    return info?.size === claim.length ? this.path(claim) : undefined;
   }
 
   read(claim: ContentClaim | null): Promise<Buffer> {
     if (!claim || claim.length === 0) return Promise.resolve(Buffer.alloc(0));
+    const cached = this.cache.get(claim);
+    if (cached) return Promise.resolve(cached);
     return (async () => {
       const handle = await open(this.path(claim), 'r');
       try {
@@ -116,11 +181,25 @@ export class ContentStore {
     });
   }
 
-  /** Makes everything written so far durable. */
-  async flush(): Promise<void> {
+  /**
+   * Makes everything written so far durable. Flushes are chained: a handle synced by an earlier, still
+   * running flush has left `dirty`, so a later flush must wait for that one too before its caller commits.
+   */
+  flush(): Promise<void> {
+    const previous = this.flushing;
+    const mine = this.syncDirty();
+    const both = Promise.all([previous, mine]).then(() => undefined);
+    this.flushing = both.catch(() => undefined);
+    return both;
+  }
+
+  private async syncDirty(): Promise<void> {
     const handles = [...this.dirty];
     this.dirty.clear();
+    const newFiles = this.newFiles;
+    this.newFiles = false;
     await Promise.all(handles.map((h) => h.sync()));
+    if (newFiles) await syncDir(this.dir);
     const idle = this.retired.filter((h) => (this.writing.get(h) ?? 0) === 0 && !this.dirty.has(h));
     for (const h of idle) {
       this.retired.splice(this.retired.indexOf(h), 1);
@@ -170,6 +249,7 @@ export class ContentStore {
         const handle = await open(join(this.dir, name), 'w');
         if (this.current) this.retired.push(this.current.handle);
         this.current = { name, handle, size: 0 };
+        this.newFiles = true;
       })().finally(() => (this.rolling = undefined));
       await this.rolling;
     }
@@ -183,21 +263,7 @@ export class ContentStore {
     await handle.write(data, 0, data.length, 0);
     this.dirty.add(handle);
     this.retired.push(handle);
+    this.newFiles = true;
     return { file: name, offset: 0, length: data.length };
   }
-}
-
-/** Writes a stream into an open file from offset 0; returns the byte count. */
-export async function copyInto(source: Readable, handle: FileHandle): Promise<number> {
-  let position = 0;
-  for await (const chunk of source) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    let done = 0;
-    while (done < buffer.length) {
-      const { bytesWritten } = await handle.write(buffer, done, buffer.length - done, position + done);
-      done += bytesWritten;
-    }
-    position += buffer.length;
-  }
-  return position;
 }

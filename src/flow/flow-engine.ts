@@ -160,15 +160,18 @@ export class FlowEngine {
   }
 
   /**
-   * Triggers every Running processor that has work until none has (sources are not triggered). Returns the
-   * number of triggers. For tests and `floe flow run --once`.
+   * Triggers every Running processor that has work until none has. Sources are not triggered, except to
+   * continue a listing that back pressure cut short (so one listing pass is whole). Returns the number of
+   * triggers. For tests and `floe flow run --once`.
    */
   async drain(maxTriggers = 100_000): Promise<number> {
     let n = 0;
     while (n < maxTriggers) {
       const now = this.now();
       const ready = [...this.nodes.values()].filter(
-        (node) => node.runStatus === 'Running' && node.inputs.some((c) => c.hasReady(now)),
+        (node) =>
+          node.runStatus === 'Running' &&
+          (node.inputs.some((c) => c.hasReady(now)) || (node.moreWork && ![...node.outputs.values()].some((l) => l.some((c) => c.isFull())))),
       );
       if (ready.length === 0) return n;
       for (const node of ready) {

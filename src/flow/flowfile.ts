@@ -9,6 +9,8 @@ export interface ContentClaim {
   readonly file: string;
   readonly offset: number;
   readonly length: number;
+  /** MD5 (hex) of the bytes, when computed on the way in (a hard-linked big file), so a sink need not hash again. */
+  readonly md5?: string;
 }
 
 export interface FlowFile {

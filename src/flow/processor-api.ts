@@ -108,6 +108,13 @@ export interface ProcessContext extends ProcessorInitContext {
   readonly log: ComponentLog;
   /** Ask not to be triggered again for the yield duration (nothing to do, or a remote system is down). */
   yield(): void;
+  /**
+   * Flowfiles `relationship` can still take before one of its connections reaches its back-pressure object
+   * threshold (Infinity when none has one, or the relationship is auto-terminated).
+   */
+  room(relationship: string): number;
+  /** Ask to be triggered again as soon as back pressure allows, ahead of the run schedule (more work is waiting). */
+  triggerAgain(): void;
   now(): number;
   readonly penaltyMillis: number;
   /** Flowfiles to take per session (the processor's `batchSize` setting). */

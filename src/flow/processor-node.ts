@@ -39,11 +39,15 @@ export class ProcessorNode {
   readonly maxBackoffMillis: number;
   readonly periodMillis: number;
   private readonly cron: Cron | undefined;
+  /** PropertyValue objects are built once per property: processors ask for them per flowfile. */
+  private readonly values = new Map<string, PropertyValue>();
   scheduledState: ScheduledState;
   revision = 0;
   activeTasks = 0;
   yieldUntil = 0;
   nextRunAt = 0;
+  /** The last trigger asked to run again as soon as back pressure allows (a listing cut short). */
+  moreWork = false;
   /** onScheduled ran successfully since the last start. */
   scheduled = false;
   /** Why the processor cannot run (validation), empty when valid. */
@@ -76,9 +80,25 @@ export class ProcessorNode {
       ...init,
       dynamicPropertyNames: Object.keys(def.properties).filter((k) => !spec.properties.some((p) => p.name === k)),
       log: this.makeLog(),
-      property: (name) => this.propertyValue(name, properties[name]),
+      property: (name) => {
+        let value = this.values.get(name);
+        if (!value) this.values.set(name, (value = this.propertyValue(name, properties[name])));
+        return value;
+      },
       yield: () => {
         this.yieldUntil = envt.now() + this.yieldMillis;
+      },
+      room: (relationship) => {
+        let room = Infinity;
+        for (const c of this.outputs.get(relationship) ?? []) {
+          const n = c.config.backPressureObjectThreshold;
+          if (n > 0) room = Math.min(room, Math.max(0, n - c.count));
+        }
+        return room;
+      },
+      triggerAgain: () => {
+        this.nextRunAt = 0;
+        this.moreWork = true;
       },
       now: () => envt.now(),
       penaltyMillis: this.penaltyMillis,

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -87,6 +87,42 @@ describe('ContentStore', () => {
       expect((await Promise.all(claims.map((c) => store.read(c)))).map(String)).toEqual(claims.map((_, i) => `item-${i}`));
       await store.close();
       expect(await readdir(dir)).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves just-written small contents from memory (copies), and from disk after a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'floe-content-'));
+    try {
+      const store = await ContentStore.open(dir);
+      const claim = await store.write(Buffer.from('cached!'));
+      await store.flush();
+      await writeFile(join(dir, claim.file), 'XXXXXXX'); // the file changes behind the store's back…
+      const first = await store.read(claim);
+      expect(first.toString()).toBe('cached!'); // …the store answers from memory
+      first.write('zzz');
+      expect((await store.read(claim)).toString()).toBe('cached!'); // a reader's change does not leak
+      await store.close();
+      const reopened = await ContentStore.open(dir);
+      expect((await reopened.read(claim)).toString()).toBe('XXXXXXX');
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a flush waits for an earlier flush still syncing a handle it took over', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'floe-content-'));
+    try {
+      const store = await ContentStore.open(dir);
+      await store.write(Buffer.from('a'));
+      const order: string[] = [];
+      const first = store.flush().then(() => order.push('first'));
+      const second = store.flush().then(() => order.push('second')); // nothing dirty left, but must not win
+      await Promise.all([first, second]);
+      expect(order).toEqual(['first', 'second']);
+      await store.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

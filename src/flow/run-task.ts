@@ -11,6 +11,7 @@ const ADMINISTRATIVE_YIELD = 30_000;
 
 export async function runTask(node: ProcessorNode, deps: CommitDeps): Promise<void> {
   node.activeTasks++;
+  node.moreWork = false;
   const started = performance.now();
   const session = new ProcessSession({
     componentId: node.id,

@@ -120,11 +120,9 @@ export class ProcessSession {
     return this.update({ ...this.latest(ff), claim, size: claim.length });
   }
 
-  /** Copies the bytes of a file the caller opened at `path` into the content store (a snapshot taken now). */
-  async importFromHandle(handle: FileHandle, ff: FlowFile, path: string): Promise<FlowFile> {
-    const info = await handle.stat();
-    if (info.size < 1024 * 1024) return this.write(ff, await handle.readFile());
-    const claim = await this.host.content.copyFrom(path); // big files: kernel copy
+  /** Takes the first `size` bytes of a file the caller opened at `path` as the content (ContentStore.importFile). */
+  async importFromHandle(handle: FileHandle, ff: FlowFile, path: string, size: number, link = false): Promise<FlowFile> {
+    const claim = await this.host.content.importFile(handle, path, size, link);
     this.pins.push(claim.file);
     this.writtenBytes += claim.length;
     return this.update({ ...this.latest(ff), claim, size: claim.length });
@@ -135,6 +133,14 @@ export class ProcessSession {
     const data = await this.host.content.read(cur.claim);
     this.readBytes += data.length;
     return data;
+  }
+
+  /** The local file holding exactly this flowfile's content, if there is one (a sink may copy it as a file). */
+  async contentFile(ff: FlowFile): Promise<string | undefined> {
+    const cur = this.latest(ff);
+    const path = await this.host.content.wholeFile(cur.claim);
+    if (path) this.readBytes += cur.size;
+    return path;
   }
 
   stream(ff: FlowFile, skip = 0): Readable {
@@ -169,7 +175,7 @@ export class ProcessSession {
       componentId: this.host.componentId,
       componentType: this.host.componentType,
       flowFileUuid: cur.uuid,
-      attributes: { ...cur.attributes },
+      attributes: cur.attributes, // attribute maps are never changed in place: the event can share it
       size: cur.size,
       lineageStartDate: cur.lineageStartDate,
       ...extra,

@@ -1,5 +1,5 @@
 /** Engine behaviour: back pressure, provenance and statistics, run control, retries, expiration, routing. */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -15,13 +15,13 @@ describe('flow engine', () => {
     for (let i = 0; i < n; i++) await writeFile(join(t.dir, 'in', `f${String(i).padStart(3, '0')}.csv`), `row ${i}\n`);
   };
 
-  it('scenario 21: back pressure is soft and stops scheduling the producer', async () => {
+  it('scenario 21: back pressure is soft and stops scheduling the producer (NiFi: Respect Back Pressure false)', async () => {
     await files(25);
     const e = await open(`
 flows:
   ingest:
     processors:
-      list:  { type: ListFile, runSchedule: 10 millis, properties: { Input Directory: in, Minimum File Age: 0 sec, Listing Strategy: No Tracking } }
+      list:  { type: ListFile, runSchedule: 10 millis, properties: { Input Directory: in, Minimum File Age: 0 sec, Listing Strategy: No Tracking, Respect Back Pressure: 'false' } }
       fetch: { type: FetchFile, state: STOPPED, autoTerminate: [success, not.found, permission.denied, failure] }
     connections:
       - { from: list, relationship: success, to: fetch, backPressureObjectThreshold: 10 }
@@ -33,6 +33,78 @@ flows:
     expect(status.connections[0]!.queuedCount).toBe(25); // one run overshoots; no second run while full
     expect(status.connections[0]!.backPressured).toBe(true);
     expect(status.processors.find((p) => p.id === 'list')!.fiveMinutes.tasks).toBe(1);
+  });
+
+  for (const strategy of ['Tracking Entities', 'Tracking Timestamps']) {
+    it(`floe's default: ListFile emits only what fits under back pressure and the rest as soon as there is room (${strategy})`, async () => {
+      await files(25);
+      const old = new Date(t.clock.t - 60_000);
+      for (let i = 0; i < 25; i++) await utimes(join(t.dir, 'in', `f${String(i).padStart(3, '0')}.csv`), old, new Date(old.getTime() + (i % 4) * 1000));
+      const e = await open(`
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, runSchedule: 1 hour, properties: { Input Directory: in, Minimum File Age: 0 sec, Listing Strategy: ${strategy}, Target System Timestamp Precision: millis } }
+      fetch: { type: FetchFile, properties: { Completion Strategy: Delete File }, autoTerminate: [not.found, permission.denied, failure] }
+      done:  { type: LogAttribute, state: STOPPED, autoTerminate: [success] }
+    connections:
+      - { from: list, relationship: success, to: fetch, backPressureObjectThreshold: 10 }
+      - { from: fetch, relationship: success, to: done }
+`);
+      await e.setRunStatus('fetch', 'STOPPED');
+      await e.runOnce('list');
+      const queue = e.connections.get('list.success.fetch')!;
+      expect(queue.count).toBe(10); // not 25: the queue never holds more than its threshold
+      await e.runOnce('list');
+      expect(queue.count).toBe(10); // full: a run emits nothing and keeps its state
+      await e.setRunStatus('fetch', 'RUNNING');
+      e.start(); // the 1 hour schedule would wait; the cut-short listing runs again as soon as there is room
+      for (let i = 0; i < 100 && e.connections.get('fetch.success.done')!.count < 25; i++) await new Promise((r) => setTimeout(r, 20));
+      await e.stop();
+      const names = e.connections.get('fetch.success.done')!.list().map((f) => f.attributes['filename']).sort();
+      expect(names).toEqual(Array.from({ length: 25 }, (_, i) => `f${String(i).padStart(3, '0')}.csv`)); // each file once
+      expect(queue.count).toBe(0);
+    });
+  }
+
+  it('a listing cut short continues where it stopped, without walking the folder again (No Tracking shows it)', async () => {
+    await files(25);
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec, Listing Strategy: No Tracking } }
+      fetch: { type: FetchFile, state: STOPPED, autoTerminate: [success, not.found, permission.denied, failure] }
+    connections:
+      - { from: list, relationship: success, to: fetch, backPressureObjectThreshold: 10 }
+`);
+    const batch = async (): Promise<string[]> => {
+      await e.runOnce('list');
+      const names = e.connections.get('list.success.fetch')!.list().map((f) => f.attributes['filename']!);
+      await e.emptyQueue('list.success.fetch');
+      return names;
+    };
+    const runs = [await batch(), await batch(), await batch()];
+    expect(runs.map((r) => r.length)).toEqual([10, 10, 5]);
+    expect(new Set(runs.flat()).size).toBe(25); // each file once across the three runs of one listing
+    expect(await batch()).toHaveLength(10); // the listing is done: the next run walks afresh (No Tracking lists all again)
+  });
+
+  it('one listing pass plus drain (floe flow run --once) delivers a listing bigger than the threshold whole', async () => {
+    await files(25);
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec } }
+      fetch: { type: FetchFile, properties: { Completion Strategy: Delete File }, autoTerminate: [success, not.found, permission.denied, failure] }
+    connections:
+      - { from: list, relationship: success, to: fetch, backPressureObjectThreshold: 10 }
+`);
+    await e.runOnce('list');
+    await e.drain();
+    expect(await readdir(join(t.dir, 'in'))).toEqual([]);
+    expect(await e.provenance.query({ eventType: 'CREATE' })).toHaveLength(25);
   });
 
   it('scenario 23: 4 provenance events per file; Out excludes auto-terminated; lineage', async () => {

@@ -1,5 +1,6 @@
 /** FetchFile routing (scenario 16) and completion strategies. */
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FlowEngine } from '../../src/flow/flow-engine.js';
@@ -65,6 +66,36 @@ describe('FetchFile', () => {
     expect(await readdir(join(t.dir, 'in'))).toEqual([]);
     const [fetch] = await e.provenance.query({ eventType: 'FETCH' });
     expect(fetch!.transitUri).toBe(`file://${join(t.dir, 'in', 'a.csv')}`);
+  });
+
+  it('a big file is hard-linked into the content store with Delete File and copied otherwise', async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024, 7);
+    body.write('head', 0);
+    await writeFile(join(t.dir, 'in', 'big.bin'), body);
+    await writeFile(join(t.dir, 'in', 'linked.bin'), body);
+    await link(join(t.dir, 'in', 'linked.bin'), join(t.dir, 'other-name.bin')); // a second name: copied, not linked
+    const source = await stat(join(t.dir, 'in', 'big.bin'));
+    let e = await open({ 'Completion Strategy': 'Delete File', 'File to Fetch': '${absolute.path}${filename}' });
+    await e.runOnce('list');
+    await e.runOnce('fetch');
+    const ffs = queue(e, 'fetch.success.ok');
+    const big = ffs.find((f) => f.attributes['filename'] === 'big.bin')!;
+    const stored = await stat(e.content.path(big.claim!));
+    expect(stored.ino).toBe(source.ino); // the same inode: no bytes copied
+    expect(stored.nlink).toBe(1); // the source name is gone after the commit
+    expect(Buffer.compare(await e.content.read(big.claim), body)).toBe(0);
+    expect(big.claim!.md5).toBe(createHash('md5').update(body).digest('hex')); // hashed while it was flushed
+    const other = ffs.find((f) => f.attributes['filename'] === 'linked.bin')!;
+    expect((await stat(e.content.path(other.claim!))).ino).not.toBe((await stat(join(t.dir, 'other-name.bin'))).ino);
+    expect(Buffer.compare(await e.content.read(other.claim), body)).toBe(0);
+    expect(other.claim!.md5).toBeUndefined();
+
+    await writeFile(join(t.dir, 'in', 'kept.bin'), body);
+    e = await open({ 'Completion Strategy': 'None' });
+    await e.runOnce('list');
+    await e.runOnce('fetch');
+    const kept = queue(e, 'fetch.success.ok').find((f) => f.attributes['filename'] === 'kept.bin')!;
+    expect((await stat(e.content.path(kept.claim!))).ino).not.toBe((await stat(join(t.dir, 'in', 'kept.bin'))).ino);
   });
 
   it('scenario 16: move conflicts — Rename uses name-<uuid>.ext, Fail routes to failure without penalty, Keep Existing deletes the source', async () => {

@@ -157,6 +157,52 @@ describe('ListFile', () => {
     }
   });
 
+  it('scenario 6: a file dated +1 day is invisible until then (its age is negative), later files still list, and floe warns', async () => {
+    for (const strategy of ['Tracking Timestamps', 'Tracking Entities']) {
+      const e = await open({ ...NIFI_DEFAULTS, 'Listing Strategy': strategy });
+      await put('future.csv', t.clock.t + 86_400_000);
+      await put('a.csv', t.clock.t - 5000);
+      expect(await list(e)).toEqual(['./a.csv']);
+      const warning = e.status().bulletins.find((b) => b.level === 'WARN' && /modification time in the future/.test(b.message));
+      expect(warning?.message).toContain('future.csv');
+      // The future file did not move listing.timestamp: a file written later is listed normally.
+      await put('b.csv', t.clock.t - 1000);
+      await new Promise((r) => setTimeout(r, 110));
+      expect(await list(e)).toEqual(['./b.csv']);
+      t.clock.advance(86_400_000 + 1000); // a day later it is an ordinary file
+      await new Promise((r) => setTimeout(r, 110));
+      expect(await list(e)).toEqual(['./future.csv']);
+      await import('node:fs/promises').then((fs) => fs.rm(join(t.dir, 'in'), { recursive: true }));
+      await mkdir(join(t.dir, 'in'));
+      t.clock.t = Date.now() + 5000;
+    }
+  });
+
+  it('scenario 8: whole-second mtimes mean a 1 s lag; a listing all on whole minutes means 60 s', async () => {
+    const auto = { ...NIFI_DEFAULTS, 'Target System Timestamp Precision': 'auto-detect' };
+    // Seconds: the file is 500 ms old, on a whole second that is not a whole minute.
+    const second = Math.floor(t.clock.t / 60_000) * 60_000 - 60_000 + 17_000;
+    t.clock.t = second + 500;
+    let e = await open(auto);
+    await put('s.csv', second);
+    expect(await list(e)).toEqual([]); // held back: within the 1 s lag (with millis precision it would be listed)
+    t.clock.advance(1000);
+    await new Promise((r) => setTimeout(r, 1050)); // Case A also waits one lag of real time between runs
+    expect(await list(e)).toEqual(['./s.csv']);
+
+    // Minutes: every entry of the listing is on a whole minute. The previous newest file would be re-listed (the
+    // walk keeps mtime ≥ listing.timestamp) and its whole second would mean seconds: it is re-dated out of the walk.
+    const minute = second - 17_000 + 60_000;
+    await put('m.csv', minute);
+    await utimes(join(t.dir, 'in', 's.csv'), new Date(minute - 60_000), new Date(minute - 60_000));
+    t.clock.t = minute + 30_000;
+    e = await open(auto); // a restart: no wait between runs from here on
+    expect(await list(e)).toEqual([]); // 30 s old, but the lag is 60 s
+    t.clock.t = minute + 61_000;
+    e = await open(auto);
+    expect(await list(e)).toEqual(['./m.csv']);
+  });
+
   it('No Tracking lists everything on every run', async () => {
     await put('a', t.clock.t - 5000);
     const e = await open({ 'Listing Strategy': 'No Tracking', 'Minimum File Age': '0 sec' });

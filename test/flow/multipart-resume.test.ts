@@ -87,6 +87,33 @@ describe('PutS3Object resumable multipart (scenario 18)', () => {
     expect(await store.multipartUploads.list('big/')).toEqual([]);
   }, 120_000);
 
+  it('scenario 19: two flowfiles with the same key upload concurrently in separate uploads; last writer wins whole', async () => {
+    const bodies = new Map<string, string>();
+    for (const sub of ['one', 'two']) {
+      await mkdir(join(dir, 'landing', sub));
+      const body = Buffer.concat([Buffer.from(sub.repeat(4)), randomBytes(60 * MB)]);
+      await writeFile(join(dir, 'landing', sub, 'x.bin'), body);
+      bodies.set(createHash('md5').update(body).digest('hex'), sub);
+    }
+    // Killed after two parts in all: both uploads are in flight, each under its own state entry (NIFI-15969).
+    const crashed = await spawnFlowChild(dir, 'once', { FLOE_FLOW_CRASH_AT: 'put-s3-after-part', FLOE_FLOW_CRASH_AFTER: '2' }).exited;
+    expect(crashed.signal).toBe('SIGKILL');
+    const keys = Object.keys(JSON.parse(await readFile(statePath(), 'utf8')) as object);
+    expect(keys).toHaveLength(2);
+    expect(keys.every((k) => k.startsWith('put/floe-mp/big/x.bin/'))).toBe(true);
+    const uploads = (await savedState()).map((s) => s.uploadId);
+    expect(new Set(uploads).size).toBe(2);
+
+    expect((await spawnFlowChild(dir, 'once').exited).out).toContain('done');
+    const final = createHash('md5').update(await store.getBytes('big/x.bin')).digest('hex');
+    expect(bodies.has(final)).toBe(true); // one of the two files, whole: parts never mixed
+    expect((await store.head('big/x.bin'))!.etag).toMatch(/-2$/);
+    const { provenance } = await inspectFlow(flowFromYaml(yaml(moto.endpoint)), flowStateDir(dir, 'ingest'));
+    expect(await provenance.query({ eventType: 'SEND', filename: 'x.bin' })).toHaveLength(2);
+    expect(await savedState()).toEqual([]);
+    expect(await store.multipartUploads.list('big/')).toEqual([]);
+  }, 120_000);
+
   it('age-off aborts uploads older than the max age (moto dates them 2010) and forgets old local state', async () => {
     const { ageOffUploads, MultipartStateFile } = await import('../../src/flow/processors/s3-multipart-resume.js');
     const id = await store.multipartUploads.create('big/stale.bin');

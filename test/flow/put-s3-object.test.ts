@@ -3,8 +3,7 @@
  * real moto_server (started here, stopped by PID), including S3 going down and coming back (scenario 17).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { flowServices, type FlowServiceHandle } from '../../src/runtime/flow-services.js';
@@ -13,6 +12,8 @@ import { toFlowDefinition } from '../../src/config/flows-config.js';
 import type { FlowEngine } from '../../src/flow/flow-engine.js';
 import { createBucket, freePort, startMoto, type Moto } from '../support/moto.js';
 import { openEngine, tempProject, TestClock } from './flow-harness.js';
+import { S3Proxy } from './s3-proxy.js';
+import { loadS3 } from '../../src/adapters/object-store/s3/aws-sdk.js';
 
 let moto: Moto;
 beforeAll(async () => {
@@ -22,30 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await moto?.stop();
 });
-
-/** A TCP forwarder to moto that can refuse connections ("S3 down") and come back on the same port. */
-class Outage {
-  private server: Server | undefined;
-  private sockets = new Set<Socket>();
-  constructor(readonly port: number, private readonly target: number) {}
-  async up(): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = connect(this.target, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((r) => this.server!.listen(this.port, '127.0.0.1', r));
-  }
-  async down(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-    this.server = undefined;
-  }
-}
 
 describe('PutS3Object', () => {
   let dir: string;
@@ -106,6 +83,26 @@ flows:
     expect((await e.provenance.query()).map((x) => x.eventType).reverse()).toEqual(['CREATE', 'FETCH', 'SEND', 'DROP']);
   });
 
+  it('a big content enters a local bucket by hard link (no bytes written twice), with the MD5 ETag', async () => {
+    const body = Buffer.alloc(9 * 1024 * 1024, 3); // above the 8 MB in-memory limit
+    body.write('first bytes');
+    await writeFile(join(dir, 'landing', 'big.bin'), body);
+    const e = await open(ingest(
+      "{ type: PutS3Object, properties: { Bucket: floe-demo, Object Key: 'stream/${filename}' }, autoTerminate: [success] }",
+      'storage: { buckets: { floe-demo: { type: local, path: data/bucket/floe-demo } } }',
+    ));
+    await e.runOnce('list');
+    await e.runOnce('fetch');
+    const [queued] = e.connections.get('fetch.success.put')!.list();
+    const content = await stat(e.content.path(queued!.claim!));
+    await e.runOnce('put');
+    const object = join(dir, 'data', 'bucket', 'floe-demo', 'stream', 'big.bin');
+    expect(Buffer.compare(await readFile(object), body)).toBe(0);
+    expect((await stat(object)).ino).toBe(content.ino); // the landing file's bytes, linked through the content store
+    const [send] = await e.provenance.query({ eventType: 'SEND' });
+    expect(send!.attributes['s3.etag']).toBe(createHash('md5').update(body).digest('hex'));
+  });
+
   it('puts into S3 (moto) through Endpoint Override URL; the sensitive key is not exported', async () => {
     await writeFile(join(dir, 'landing', 'b.csv'), 'x'.repeat(3000));
     const e = await open(ingest(
@@ -123,7 +120,7 @@ flows:
   });
 
   it('scenario 17: S3 down → failure, penalized, s3.exception; back up → uploaded once', async () => {
-    const outage = new Outage(await freePort(), Number(new URL(moto.endpoint).port));
+    const outage = new S3Proxy(await freePort(), Number(new URL(moto.endpoint).port));
     await writeFile(join(dir, 'landing', 'c.csv'), 'payload');
     const e = await open(ingest(
       "{ type: PutS3Object, properties: { Bucket: floe-s3, Object Key: 'down/${filename}' }, autoTerminate: [success] }",
@@ -147,6 +144,55 @@ flows:
       expect(Buffer.from(await store.getBytes('down/c.csv')).toString()).toBe('payload');
     } finally {
       await outage.down();
+    }
+  });
+
+  it('scenario 20 (MinIO-style endpoint): path-style requests, NiFi’s default Content-Type and Content-Disposition, unquoted s3.etag', async () => {
+    const proxy = new S3Proxy(await freePort(), Number(new URL(moto.endpoint).port));
+    await proxy.up();
+    try {
+      const name = "my file ü+(1)*.csv";
+      await writeFile(join(dir, 'landing', name), 'a,b\n1,2\n');
+      await writeFile(join(dir, 'landing', 'typed.json'), '{}');
+      const e = await open(ingest(
+        `{ type: PutS3Object, properties: { Bucket: floe-s3, Object Key: 'minio/\${filename}', Endpoint Override URL: '${proxy.endpoint}', Region: us-east-1, Access Key ID: '\${MOTO_KEY}', Secret Access Key: '\${MOTO_SECRET}', Content Type: '\${filename:endsWith(".json"):ifElse("application/json", "")}', Cache Control: no-cache }, autoTerminate: [success] }`,
+      ));
+      await e.runOnce('list');
+      await e.drain();
+      // Path-style: every request names the bucket in the path and is sent to the endpoint itself.
+      const s3Requests = proxy.requests.filter((r) => !r.path.startsWith('/moto-api'));
+      expect(s3Requests.length).toBeGreaterThan(0);
+      for (const r of s3Requests) {
+        expect(r.host).toBe(`127.0.0.1:${proxy.port}`);
+        expect(r.path.startsWith('/floe-s3/') || r.path === '/floe-s3' || r.path.startsWith('/floe-s3?')).toBe(true);
+      }
+      const put = s3Requests.find((r) => r.method === 'PUT' && r.path.startsWith('/floe-s3/minio/my%20file'))!;
+      expect(put.path.split('?')[0]).toBe('/floe-s3/minio/my%20file%20%C3%BC%2B%281%29%2A.csv');
+
+      const sends = await e.provenance.query({ eventType: 'SEND' });
+      const send = sends.find((x) => x.attributes['filename'] === name)!;
+      expect(send.attributes['s3.etag']).toBe(createHash('md5').update('a,b\n1,2\n').digest('hex'));
+      expect(send.attributes['s3.etag']).not.toContain('"');
+      expect(send.attributes['s3.contenttype']).toBeUndefined(); // only written when the property is set (NiFi)
+      expect(send.attributes['s3.cachecontrol']).toBe('no-cache');
+
+      const { S3Client, HeadObjectCommand } = await loadS3();
+      const client = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: moto.credentials });
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: 'floe-s3', Key: `minio/${name}` }));
+        expect(head.ContentType).toBe('application/octet-stream');
+        expect(head.ContentDisposition).toBe('my+file+%C3%BC%2B%281%29*.csv'); // Java URLEncoder, as NiFi
+        expect(head.CacheControl).toBe('no-cache');
+        expect(head.ETag).toBe(`"${send.attributes['s3.etag']}"`);
+        const typed = await client.send(new HeadObjectCommand({ Bucket: 'floe-s3', Key: 'minio/typed.json' }));
+        expect(typed.ContentType).toBe('application/json');
+        expect(typed.ContentDisposition).toBe('typed.json');
+      } finally {
+        client.destroy();
+      }
+      expect(sends.find((x) => x.attributes['filename'] === 'typed.json')!.attributes['s3.contenttype']).toBe('application/json');
+    } finally {
+      await proxy.down();
     }
   });
 

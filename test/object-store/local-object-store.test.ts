@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +79,29 @@ describe('local object store: keys never leave the bucket folder', () => {
       await mkdir(join(root, 'in'), { recursive: true });
       await writeFile(join(root, 'in', 'x.csv'), 'hello');
       expect((await store.head('in/x.csv'))!.etag).toBe('5d41402abc4b2a76b9719d911017c592');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('putFile links a local file in as an object (MD5 etag, folders made on demand, no temp files left, repeatable)', async () => {
+    const { dir, root, store } = await freshBucket();
+    try {
+      const source = join(dir, 'source.bin');
+      await writeFile(source, 'hello');
+      const info = await store.putFile('deep/er/x.bin', source);
+      expect(info).toMatchObject({ key: 'deep/er/x.bin', size: 5, etag: '5d41402abc4b2a76b9719d911017c592' });
+      expect(await readFile(join(root, 'deep', 'er', 'x.bin'), 'utf8')).toBe('hello');
+      expect((await stat(join(root, 'deep', 'er', 'x.bin'))).ino).toBe((await stat(source)).ino); // no bytes copied
+      expect((await store.head('deep/er/x.bin'))!.etag).toBe(info.etag);
+      expect(await readdir(join(root, '.floe-tmp'))).toEqual([]);
+      await store.putFile('deep/er/x.bin', source); // again (a retried put): still one object, no temp file left
+      expect(await readdir(join(root, '.floe-tmp'))).toEqual([]);
+      expect(await readFile(join(root, 'deep', 'er', 'x.bin'), 'utf8')).toBe('hello');
+      // A caller that already hashed the bytes passes the MD5: it is the ETag, not computed again.
+      expect((await store.putFile('known.bin', source, { contentMd5: '5d41402abc4b2a76b9719d911017c592' })).etag).toBe('5d41402abc4b2a76b9719d911017c592');
+      await expect(store.putFile('y.bin', join(dir, 'missing.bin'))).rejects.toThrow(/ENOENT/);
+      expect(await readdir(join(root, '.floe-tmp'))).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

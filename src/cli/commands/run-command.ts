@@ -15,7 +15,7 @@ import { connectServer } from '../../server/client/api-client.js';
 import { FloeError } from '../../core/errors.js';
 import { resolve } from 'node:path';
 
-function printPlan(steps: SqlStep[], io: CliIo): void {
+export function printPlan(steps: SqlStep[], io: CliIo): void {
   const count = (a: SqlStep['action']): number => steps.filter((s) => s.action === a).length;
   io.stderr.write(`project SQL: ${count('run')} run, ${count('applied')} already applied, ${count('exists')} existing, ${count('blocked')} blocked\n`);
   for (const s of steps.filter((x) => x.action === 'blocked')) {

@@ -18,6 +18,15 @@ export interface ObjectInfo {
 /** Body of a put: bytes, text (UTF-8) or a stream of chunks (read once, never buffered whole). */
 export type ObjectBody = Uint8Array | string | AsyncIterable<Uint8Array>;
 
+/** HTTP metadata stored with an object on S3 (PutS3Object's Content Type etc.); a folder bucket keeps none. */
+export interface PutOptions {
+  readonly contentType?: string;
+  readonly contentDisposition?: string;
+  readonly cacheControl?: string;
+  /** The body's MD5 (hex) when the caller already computed it: a folder bucket's putFile takes it as the ETag. */
+  readonly contentMd5?: string;
+}
+
 export interface ListOptions {
   /** Only keys strictly after this one (resume a listing). */
   readonly startAfter?: string;
@@ -67,7 +76,13 @@ export interface ObjectStore {
   /** Where external events come from, if any (SQS queue URL or the watched folder). */
   readonly notificationChannel: string | undefined;
 
-  put(key: string, body: ObjectBody): Promise<ObjectInfo>;
+  put(key: string, body: ObjectBody, options?: PutOptions): Promise<ObjectInfo>;
+  /**
+   * Optional: stores the bytes of a local file that is never rewritten in place (it may be deleted), without
+   * passing them through JS — a folder bucket hard-links it (or copies in the kernel). Callers fall back to
+   * `put` with a stream.
+   */
+  putFile?(key: string, path: string, options?: PutOptions): Promise<ObjectInfo>;
   /** A stream of the object's bytes; the caller must consume or destroy it. Throws OBJECT_NOT_FOUND. */
   getStream(key: string): Promise<Readable>;
   getBytes(key: string): Promise<Uint8Array>;
@@ -88,7 +103,7 @@ export interface ObjectStore {
 
 /** S3's multipart upload operations, for uploads whose progress the caller persists (PutS3Object's resume). */
 export interface MultipartUploads {
-  create(key: string): Promise<string>;
+  create(key: string, options?: PutOptions): Promise<string>;
   /** Uploads part `partNumber` (1-based) and returns its ETag (without quotes). */
   uploadPart(key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<string>;
   complete(key: string, uploadId: string, parts: ReadonlyArray<{ partNumber: number; etag: string }>): Promise<ObjectInfo>;

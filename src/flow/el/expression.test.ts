@@ -24,6 +24,8 @@ describe('Expression Language', () => {
     expect(ev('${filename:length()}')).toBe('17');
     expect(ev("${filename:substring(0, 3)}")).toBe('cus');
     expect(ev("${filename:urlEncode()}", { filename: 'a b&c' })).toBe('a+b%26c');
+    // Java's URLEncoder: `*` kept, `!'()~` encoded, UTF-8 bytes upper-case.
+    expect(ev("${filename:urlEncode()}", { filename: "it's (x)*~!ü" })).toBe('it%27s+%28x%29*%7E%21%C3%BC');
   });
 
   it('evaluates predicates, numbers and nested expressions', () => {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { FloeError } from '../../core/errors.js';
 import { formatDate, parseDate } from './date-format.js';
+import { javaUrlEncode } from './url-encode.js';
 
 export type ElValue = string | number | boolean | Date | null | undefined;
 type Fn = (subject: ElValue, args: ElValue[]) => ElValue;
@@ -53,7 +54,7 @@ const FUNCTIONS: Record<string, Fn> = {
   replaceEmpty: (s, a) => (str(s).trim() === '' ? arg(a, 0, 'replaceEmpty') : s),
   padLeft: (s, a) => str(s).padStart(num(arg(a, 0, 'padLeft')), a.length > 1 ? str(a[1]) : '_'),
   padRight: (s, a) => str(s).padEnd(num(arg(a, 0, 'padRight')), a.length > 1 ? str(a[1]) : '_'),
-  urlEncode: (s) => encodeURIComponent(str(s)).replace(/%20/g, '+'),
+  urlEncode: (s) => javaUrlEncode(str(s)),
   urlDecode: (s) => decodeURIComponent(str(s).replace(/\+/g, ' ')),
   escapeJson: (s) => JSON.stringify(str(s)).slice(1, -1),
   // predicates

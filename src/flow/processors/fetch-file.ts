@@ -6,12 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { access, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { FlowFile } from '../flowfile.js';
 import type { LogLevel, ProcessContext, ProcessorSpec } from '../processor-api.js';
 import type { ProcessSession } from '../session.js';
 import { forEachLimit } from '../concurrency.js';
+import { readSmallSync, SyncReads } from './sync-reads.js';
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'NONE'];
 
@@ -34,48 +35,68 @@ export const fetchFileSpec: ProcessorSpec = {
     { name: 'Log level when file not found', description: 'Level of the log message (and bulletin) for not.found.', default: 'ERROR', allowedValues: LOG_LEVELS },
     { name: 'Log level when permission denied', description: 'Level of the log message for permission.denied.', default: 'ERROR', allowedValues: LOG_LEVELS },
   ],
-  create: () => ({ onTrigger: fetchFiles }),
+  create: () => {
+    const reads = new SyncReads();
+    return { onTrigger: (ctx, session) => fetchFiles(ctx, session, reads) };
+  },
 };
 
 /** Reads of one batch overlap; the batch still commits once, before any source is deleted or moved. */
 const PARALLEL_READS = 8;
 
-async function fetchFiles(ctx: ProcessContext, session: ProcessSession): Promise<void> {
-  await forEachLimit(session.get(ctx.batchSize), PARALLEL_READS, (ff) => fetchOne(ctx, session, ff));
+async function fetchFiles(ctx: ProcessContext, session: ProcessSession, reads: SyncReads): Promise<void> {
+  await forEachLimit(session.get(ctx.batchSize), PARALLEL_READS, (ff) => fetchOne(ctx, session, ff, reads));
 }
 
-async function fetchOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile): Promise<void> {
+async function fetchOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile, reads: SyncReads): Promise<void> {
   const raw = ctx.property('File to Fetch').evaluate(ff) ?? '';
   const path = isAbsolute(raw) ? resolve(raw) : resolve(ctx.projectDir, raw); // resolve() folds the '//' NiFi's default produces
-  const level = (name: string): LogLevel => {
-    const v = ctx.property(name).evaluate() ?? 'ERROR';
-    return (v === 'FATAL' ? 'ERROR' : v) as LogLevel;
-  };
+  const strategy = ctx.property('Completion Strategy').evaluate();
+  if (strategy !== 'Move File' && reads.enabled(ctx.now())) {
+    const started = performance.now();
+    const small = readSmallSync(path);
+    reads.took(performance.now() - started, ctx.now());
+    if (small && 'openError' in small) return routeOpenError(ctx, session, ff, path, small.openError);
+    if (small && 'readError' in small) return fetchFailed(ctx, session, ff, path, small.readError);
+    if (small) return fetched(ctx, session, await session.write(ff, small.data), path, strategy, undefined, started);
+  }
   // One open() answers "exists?" and "readable?" (NiFi asks both separately; the routing is the same).
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      ctx.log.log(level('Log level when file not found'), `file ${path} does not exist; routing to not.found`);
-      session.event('ROUTE', ff, { relationship: 'not.found', details: `Could not find file ${path}` });
-      session.transfer(session.penalize(ff), 'not.found');
-    } else if (code === 'EACCES' || code === 'EPERM') {
-      ctx.log.log(level('Log level when permission denied'), `cannot read ${path}; routing to permission.denied`);
-      session.event('ROUTE', ff, { relationship: 'permission.denied', details: `Permission denied reading ${path}` });
-      session.transfer(session.penalize(ff), 'permission.denied');
-    } else {
-      ctx.log.error(`could not open ${path}: ${(error as Error).message}; routing to failure`);
-      session.transfer(session.penalize(ff), 'failure');
-    }
-    return;
+    return routeOpenError(ctx, session, ff, path, error);
   }
   try {
     await fetchOpened(ctx, session, ff, path, handle);
   } finally {
     await handle.close();
   }
+}
+
+function routeOpenError(ctx: ProcessContext, session: ProcessSession, ff: FlowFile, path: string, error: unknown): void {
+  const level = (name: string): LogLevel => {
+    const v = ctx.property(name).evaluate() ?? 'ERROR';
+    return (v === 'FATAL' ? 'ERROR' : v) as LogLevel;
+  };
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    ctx.log.log(level('Log level when file not found'), `file ${path} does not exist; routing to not.found`);
+    session.event('ROUTE', ff, { relationship: 'not.found', details: `Could not find file ${path}` });
+    session.transfer(session.penalize(ff), 'not.found');
+  } else if (code === 'EACCES' || code === 'EPERM') {
+    ctx.log.log(level('Log level when permission denied'), `cannot read ${path}; routing to permission.denied`);
+    session.event('ROUTE', ff, { relationship: 'permission.denied', details: `Permission denied reading ${path}` });
+    session.transfer(session.penalize(ff), 'permission.denied');
+  } else {
+    ctx.log.error(`could not open ${path}: ${(error as Error).message}; routing to failure`);
+    session.transfer(session.penalize(ff), 'failure');
+  }
+}
+
+function fetchFailed(ctx: ProcessContext, session: ProcessSession, ff: FlowFile, path: string, error: unknown): void {
+  ctx.log.error(`could not fetch ${path}: ${(error as Error).message}; routing to failure`);
+  session.transfer(session.penalize(ff), 'failure');
 }
 
 async function fetchOpened(ctx: ProcessContext, session: ProcessSession, ff: FlowFile, path: string, handle: FileHandle): Promise<void> {
@@ -96,26 +117,33 @@ async function fetchOpened(ctx: ProcessContext, session: ProcessSession, ff: Flo
   const started = performance.now();
   let out: FlowFile;
   try {
-    if ((await handle.stat()).isDirectory()) throw new Error('is a directory');
-    out = await session.importFromHandle(handle, ff, path);
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new Error('is a directory');
+    // Delete File: a big file enters the content store by hard link (no copy); its name goes away after the
+    // commit. Not when it has other names, which someone may still write through.
+    out = await session.importFromHandle(handle, ff, path, info.size, strategy === 'Delete File' && info.nlink === 1);
   } catch (error) {
-    ctx.log.error(`could not fetch ${path}: ${(error as Error).message}; routing to failure`);
-    session.transfer(session.penalize(ff), 'failure');
-    return;
+    return fetchFailed(ctx, session, ff, path, error);
   }
+  fetched(ctx, session, out, path, strategy, moveTo, started);
+}
+
+/** FETCH event, success, and the completion action once the commit is durable. */
+function fetched(ctx: ProcessContext, session: ProcessSession, out: FlowFile, path: string, strategy: string | undefined, moveTo: string | undefined, started: number): void {
   session.event('FETCH', out, { transitUri: `file://${path}`, durationMillis: Math.round(performance.now() - started) });
   session.transfer(out, 'success');
   if (strategy === 'Delete File') {
     session.onCommitted(async () => {
       try {
-        await rm(path);
+        await unlink(path);
       } catch (error) {
         ctx.log.warn(`fetched ${path} but could not delete it: ${(error as Error).message}`);
       }
     });
   } else if (moveTo !== undefined) {
     const dir = moveTo;
-    session.onCommitted(() => completeMove(ctx, path, dir, conflict ?? 'Rename'));
+    const conflict = ctx.property('Move Conflict Strategy').evaluate() ?? 'Rename';
+    session.onCommitted(() => completeMove(ctx, path, dir, conflict));
   }
 }
 
@@ -148,7 +176,7 @@ async function completeMove(ctx: ProcessContext, path: string, dir: string, conf
     const taken = await stat(target).then(() => true, () => false);
     if (taken) {
       if (conflict === 'Keep Existing') {
-        await rm(path);
+        await unlink(path);
         return;
       }
       if (conflict === 'Rename') {

@@ -3,11 +3,15 @@
  * min size → max size → min age → max age → path filter → file-name regex → readable → hidden.
  * Symlinks are followed; unreadable directories and files are skipped silently (NIFI-7292). Deviation: a file
  * that vanishes between readdir and stat is skipped, where NiFi ends the whole walk early.
+ *
+ * The walk uses synchronous readdir/stat/access (as NiFi's walker does on its own thread): on a local disk a
+ * cached stat costs microseconds, while each asynchronous call is a thread-pool round trip that costs more
+ * than the stat itself. It yields to the event loop every SLICE entries, so other processors keep running; a
+ * single slow call (a hung network share) does block the process for its duration — it is reported with the
+ * slowest operation, as NiFi's Max Disk Operation Time bulletin.
  */
-import { constants } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+import { accessSync, constants, readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { forEachLimit } from '../concurrency.js';
 
 export interface ListedFile {
   /** Absolute path: the entity id used by the tracking strategies. */
@@ -42,55 +46,73 @@ export interface WalkResult {
   readonly files: ListedFile[];
   /** Every regular file visited, whether or not it passed the filters (Tracking Entities eviction). */
   readonly visited: Set<string>;
+  /** The slowest single file-system call of the walk (ms) and its path. */
+  readonly slowest: { readonly millis: number; readonly path: string };
+  /** Files dated in the future (clock skew, bad archives): invisible until then, so ListFile warns. */
+  readonly future: { count: number; path: string; mtime: number };
 }
+
+/** A modification time this far ahead of the clock counts as "in the future" (small skews are normal). */
+const FUTURE_TOLERANCE = 2000;
+
+/** Entries handled between two yields to the event loop. */
+const SLICE = 512;
 
 export async function walk(root: string, filters: WalkFilters, now: number): Promise<WalkResult> {
   const files: ListedFile[] = [];
   const visited = new Set<string>();
   const seenDirs = new Set<string>();
-
-  async function visit(dir: string, depth: number): Promise<void> {
-    let entries;
+  const slowest = { millis: 0, path: '' };
+  const future = { count: 0, path: '', mtime: 0 };
+  let sinceYield = 0;
+  const timed = <T>(path: string, call: () => T): T => {
+    const t0 = performance.now();
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      return call();
+    } finally {
+      const ms = performance.now() - t0;
+      if (ms > slowest.millis) Object.assign(slowest, { millis: ms, path });
+    }
+  };
+
+  async function visit(dir: string): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = timed(dir, () => readdirSync(dir, { withFileTypes: true }));
     } catch {
       return; // unreadable directory: skipped (NiFi logs at debug only)
     }
-    // Stats overlap (16 per directory): a listing is bound by file-system round trips, not CPU.
-    await forEachLimit(entries, 16, async (entry) => {
+    const relativeDir = relative(root, dir).split(sep).join('/');
+    for (const entry of entries) {
+      if (++sinceYield >= SLICE) {
+        sinceYield = 0;
+        await new Promise((r) => setImmediate(r));
+      }
       const path = join(dir, entry.name);
-      let info;
-      try {
-        info = await stat(path); // follows symlinks, as NiFi's walker
-      } catch {
-        return;
-      }
+      const info = timed(path, () => statSync(path, { throwIfNoEntry: false })); // follows symlinks, as NiFi's walker
+      if (!info) continue;
       if (info.isDirectory()) {
-        if (!filters.recurse) return;
+        if (!filters.recurse) continue;
         const key = `${info.dev}:${info.ino}`;
-        if (seenDirs.has(key)) return; // a symlink loop
+        if (seenDirs.has(key)) continue; // a symlink loop
         seenDirs.add(key);
-        await visit(path, depth + 1);
-        return;
+        await visit(path);
+        continue;
       }
-      if (!info.isFile()) return;
+      if (!info.isFile()) continue;
       visited.add(path);
       const mtime = Math.floor(info.mtimeMs);
-      if (mtime < filters.minTimestamp) return;
-      if (info.size < filters.minSize) return;
-      if (filters.maxSize !== undefined && info.size > filters.maxSize) return;
+      if (mtime > now + FUTURE_TOLERANCE && future.count++ === 0) Object.assign(future, { path, mtime });
+      if (mtime < filters.minTimestamp) continue;
+      if (info.size < filters.minSize) continue;
+      if (filters.maxSize !== undefined && info.size > filters.maxSize) continue;
       const age = now - mtime;
-      if (age < filters.minAge) return;
-      if (filters.maxAge !== undefined && age > filters.maxAge) return;
-      const relativeDir = relative(root, dir).split(sep).join('/');
-      if (filters.recurse && filters.pathFilter && !fullMatch(filters.pathFilter, relativeDir)) return;
-      if (!fullMatch(filters.fileFilter, entry.name)) return;
-      try {
-        await access(path, constants.R_OK);
-      } catch {
-        return;
-      }
-      if (filters.ignoreHidden && entry.name.startsWith('.')) return;
+      if (age < filters.minAge) continue;
+      if (filters.maxAge !== undefined && age > filters.maxAge) continue;
+      if (filters.recurse && filters.pathFilter && !fullMatch(filters.pathFilter, relativeDir)) continue;
+      if (!fullMatch(filters.fileFilter, entry.name)) continue;
+      if (!readable(path)) continue;
+      if (filters.ignoreHidden && entry.name.startsWith('.')) continue;
       files.push({
         id: path,
         name: entry.name,
@@ -104,13 +126,22 @@ export async function walk(root: string, filters: WalkFilters, now: number): Pro
         uid: info.uid,
         gid: info.gid,
       });
-    });
+    }
   }
 
-  const rootInfo = await stat(root);
+  const rootInfo = statSync(root);
   seenDirs.add(`${rootInfo.dev}:${rootInfo.ino}`);
-  await visit(root, 0);
-  return { files, visited };
+  await visit(root);
+  return { files, visited, slowest, future };
+}
+
+function readable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Java's Matcher.matches(): the whole string must match. */

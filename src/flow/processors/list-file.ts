@@ -11,7 +11,7 @@ import { formatDate } from '../el/date-format.js';
 import { parseTimePeriod } from '../units.js';
 import type { ProcessContext, ProcessorSpec } from '../processor-api.js';
 import type { ProcessSession } from '../session.js';
-import { walk, type ListedFile } from './list-file-walk.js';
+import { walk, type ListedFile, type WalkResult } from './list-file-walk.js';
 import { planEntities, planTimestamps, type Precision, type TimestampState, type TrackedEntity } from './listing-strategies.js';
 import { groupName, permissions, userName } from './posix-names.js';
 
@@ -66,6 +66,13 @@ export const listFileSpec: ProcessorSpec = {
       default: 'All Available',
       allowedValues: ['All Available', 'Tracking Time Window'],
     },
+    {
+      name: 'Respect Back Pressure',
+      description:
+        'floe extension. true: a run emits at most as many files as the success connection takes before its back-pressure object threshold; the rest are listed by the next runs, which start as soon as there is room (queued flowfiles stay bounded by the threshold). false: NiFi — a run emits the whole listing (back pressure is soft and only delays the next run).',
+      default: 'true',
+      kind: 'boolean',
+    },
     { name: 'Max Disk Operation Time', description: 'A warning bulletin is raised when one stat takes longer.', default: '10 secs', kind: 'time-period' },
     { name: 'Max Directory Listing Time', description: 'A warning bulletin is raised when listing takes longer.', default: '3 mins', kind: 'time-period' },
   ],
@@ -90,6 +97,17 @@ const COMMIT_EVERY = 10_000;
 class ListFile {
   /** Monotonic time of the previous run (Case A's lag check); unknown after a restart. */
   private lastRun: number | undefined;
+  /**
+   * The previous run was cut short by back pressure: the files it did not emit yet (and the walk's visited
+   * set). The next run continues with them instead of walking the folder again — one walk per listing, as
+   * NiFi, however many runs its emission takes. Files that changed meanwhile are caught by the next walk.
+   */
+  private pending: { rest: ListedFile[]; visited: Set<string> } | undefined;
+
+  onStopped(): Promise<void> {
+    this.pending = undefined; // the state may be cleared while stopped: walk afresh
+    return Promise.resolve();
+  }
 
   async onTrigger(ctx: ProcessContext, session: ProcessSession): Promise<void> {
     const dirValue = ctx.property('Input Directory').evaluate() ?? '';
@@ -101,6 +119,8 @@ class ListFile {
       ctx.yield();
       return;
     }
+    const limit = ctx.property('Respect Back Pressure').asBoolean() ? ctx.room('success') : Infinity;
+    if (limit <= 0) return; // RUN_ONCE while the queue is full: nothing may be emitted, the state stays as it is
     const strategy = ctx.property('Listing Strategy').evaluate();
     const saved = session.getState() ?? {};
     const now = ctx.now();
@@ -118,6 +138,53 @@ class ListFile {
       minTimestamp = all ? 0 : now - windowMs;
     }
 
+    const continuing = this.pending;
+    this.pending = undefined;
+    const listing = continuing ? { files: continuing.rest, visited: continuing.visited } : await this.walk(ctx, root, minTimestamp, now);
+    const sinceLastRun = this.lastRun === undefined || continuing ? Infinity : performance.now() - this.lastRun;
+    this.lastRun = performance.now();
+
+    let emit: ListedFile[];
+    let rest: ListedFile[] | undefined;
+    let newState: Record<string, string> | null | undefined;
+    if (strategy === 'Tracking Timestamps') {
+      const precision = (ctx.property('Target System Timestamp Precision').evaluate() ?? 'auto-detect') as Precision;
+      const plan = planTimestamps(listing.files, timestamps, now, sinceLastRun, precision, limit);
+      emit = plan.emit;
+      rest = plan.rest;
+      if (plan.state) {
+        newState = { 'listing.timestamp': String(plan.state.listingTimestamp), 'processed.timestamp': String(plan.state.processedTimestamp) };
+        plan.state.ids.forEach((id, i) => (newState![`id.${i}`] = id));
+      }
+    } else if (strategy === 'Tracking Entities') {
+      const entities = JSON.parse(saved['entities'] ?? '{}') as Record<string, TrackedEntity>;
+      const plan = planEntities(listing.files, listing.visited, entities, now, windowMs, limit);
+      emit = plan.emit;
+      rest = plan.rest;
+      if (plan.entities || firstEntityRun) newState = { entities: JSON.stringify(plan.entities ?? entities) };
+    } else {
+      emit = continuing ? listing.files : [...listing.files].sort((a, b) => a.mtime - b.mtime);
+      if (emit.length > limit) [emit, rest] = [emit.slice(0, limit), emit.slice(limit)];
+      if (Object.keys(saved).length > 0) newState = null;
+    }
+
+    const includeAttrs = ctx.property('Include File Attributes').asBoolean();
+    for (let i = 0; i < emit.length; i++) {
+      const ff = session.create();
+      session.transfer(session.putAllAttributes(ff, await attributesFor(emit[i]!, includeAttrs)), 'success');
+      // A huge listing is committed in parts to bound memory; the state goes with the last part, so a crash
+      // in between lists the committed parts again (duplicates, never loss).
+      if ((i + 1) % COMMIT_EVERY === 0 && i + 1 < emit.length) await session.commit();
+    }
+    if (newState !== undefined) session.setState(newState);
+    if (rest) {
+      this.pending = { rest, visited: listing.visited };
+      ctx.triggerAgain(); // the rest of the listing goes out as soon as the queue has room
+    } else if (emit.length === 0) ctx.yield();
+  }
+
+  /** Walks the folder with the configured filters and reports what NiFi reports about slow or odd listings. */
+  private async walk(ctx: ProcessContext, root: string, minTimestamp: number, now: number): Promise<WalkResult> {
     const started = performance.now();
     const result = await walk(
       root,
@@ -138,39 +205,17 @@ class ListFile {
     if (elapsed > (ctx.property('Max Directory Listing Time').asTimePeriod() ?? Infinity)) {
       ctx.log.warn(`listing ${root} took ${Math.round(elapsed)} ms (${result.visited.size} files)`);
     }
-    const sinceLastRun = this.lastRun === undefined ? Infinity : performance.now() - this.lastRun;
-    this.lastRun = performance.now();
-
-    let emit: ListedFile[];
-    let newState: Record<string, string> | null | undefined;
-    if (strategy === 'Tracking Timestamps') {
-      const precision = (ctx.property('Target System Timestamp Precision').evaluate() ?? 'auto-detect') as Precision;
-      const plan = planTimestamps(result.files, timestamps, now, sinceLastRun, precision);
-      emit = plan.emit;
-      if (plan.state) {
-        newState = { 'listing.timestamp': String(plan.state.listingTimestamp), 'processed.timestamp': String(plan.state.processedTimestamp) };
-        plan.state.ids.forEach((id, i) => (newState![`id.${i}`] = id));
-      }
-    } else if (strategy === 'Tracking Entities') {
-      const entities = JSON.parse(saved['entities'] ?? '{}') as Record<string, TrackedEntity>;
-      const plan = planEntities(result.files, result.visited, entities, now, windowMs);
-      emit = plan.emit;
-      if (plan.entities || firstEntityRun) newState = { entities: JSON.stringify(plan.entities ?? entities) };
-    } else {
-      emit = [...result.files].sort((a, b) => a.mtime - b.mtime);
-      if (Object.keys(saved).length > 0) newState = null;
+    if (result.future.count > 0) {
+      const when = formatDate(new Date(result.future.mtime), "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+      ctx.log.warn(
+        `${result.future.count} file(s) have a modification time in the future (e.g. ${result.future.path} at ${when}): ` +
+          'they are not listed before that time (file ages count from the modification time; check the writer’s clock)',
+      );
     }
-
-    const includeAttrs = ctx.property('Include File Attributes').asBoolean();
-    for (let i = 0; i < emit.length; i++) {
-      const ff = session.create();
-      session.transfer(session.putAllAttributes(ff, await attributesFor(emit[i]!, includeAttrs)), 'success');
-      // A huge listing is committed in parts to bound memory; the state goes with the last part, so a crash
-      // in between lists the committed parts again (duplicates, never loss).
-      if ((i + 1) % COMMIT_EVERY === 0 && i + 1 < emit.length) await session.commit();
+    if (result.slowest.millis > (ctx.property('Max Disk Operation Time').asTimePeriod() ?? Infinity)) {
+      ctx.log.warn(`one file-system call on ${result.slowest.path} took ${Math.round(result.slowest.millis)} ms during the listing`);
     }
-    if (newState !== undefined) session.setState(newState);
-    if (emit.length === 0) ctx.yield();
+    return result;
   }
 }
 

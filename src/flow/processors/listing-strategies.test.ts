@@ -109,3 +109,41 @@ describe('Tracking Entities (§1.6)', () => {
     expect(run.entities).toEqual({});
   });
 });
+
+describe('a listing cut short by back pressure (floe: Respect Back Pressure)', () => {
+  // 25 files in 4 mtime groups; each run may emit at most 10. The walk drops mtimes below listing.timestamp.
+  const all = Array.from({ length: 25 }, (_, i) => file(`/in/f${String(i).padStart(2, '0')}`, 1_000_000 + (i % 4) * 1000));
+
+  it('Tracking Timestamps emits every file exactly once, oldest first, across runs', () => {
+    let state = empty;
+    const emitted: string[] = [];
+    let truncated = true;
+    for (let run = 0; run < 5 && truncated; run++) {
+      const walked = all.filter((f) => f.mtime >= state.listingTimestamp);
+      const plan = planTimestamps(walked, state, 2_000_000, Infinity, 'millis', 10);
+      emitted.push(...ids(plan.emit));
+      expect(plan.emit.length).toBeLessThanOrEqual(10);
+      truncated = plan.truncated === true;
+      state = plan.state ?? state;
+    }
+    expect(emitted.sort()).toEqual(ids(all).sort());
+    expect(new Set(emitted).size).toBe(25);
+    expect(state.listingTimestamp).toBe(1_003_000);
+    // Later runs find nothing new.
+    expect(planTimestamps(all, state, 2_100_000, Infinity, 'millis', 10).emit).toEqual([]);
+  });
+
+  it('Tracking Entities remembers only what it emitted', () => {
+    let entities = {};
+    const emitted: string[] = [];
+    const visited = new Set(ids(all));
+    for (let run = 0; run < 3; run++) {
+      const plan = planEntities(all, visited, entities, 2_000_000, undefined, 10);
+      emitted.push(...ids(plan.emit));
+      entities = plan.entities ?? entities;
+      expect(plan.truncated).toBe(run < 2);
+    }
+    expect(emitted.sort()).toEqual(ids(all).sort());
+    expect(planEntities(all, visited, entities, 2_000_000, undefined, 10).emit).toEqual([]);
+  });
+});

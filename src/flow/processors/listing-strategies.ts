@@ -18,6 +18,10 @@ export interface TimestampPlan {
   state: TimestampState | undefined;
   /** Nothing new: the processor yields. */
   yield: boolean;
+  /** `limit` cut the emission short: more files are waiting. */
+  truncated?: boolean;
+  /** The files cut off (in emission order), for the next run to continue with. */
+  rest?: ListedFile[];
 }
 
 const LAG = { millis: 100, seconds: 1000, minutes: 60_000 } as const;
@@ -31,6 +35,8 @@ export function detectPrecision(files: readonly ListedFile[]): keyof typeof LAG 
 /**
  * One Tracking Timestamps run. `files` is the walk result (already filtered by mtime ≥ listingTimestamp);
  * `sinceLastRun` is the monotonic time since the previous run (Infinity after a restart).
+ * `limit` (floe: the room under back pressure) emits only the oldest files; the state then records the listing
+ * as if it had ended at the newest emitted file, so the next run picks up exactly the rest.
  */
 export function planTimestamps(
   files: readonly ListedFile[],
@@ -38,6 +44,7 @@ export function planTimestamps(
   now: number,
   sinceLastRun: number,
   precisionSetting: Precision,
+  limit = Infinity,
 ): TimestampPlan {
   const none: TimestampPlan = { emit: [], state: undefined, yield: true };
   const candidates = files.filter((f) => f.mtime >= saved.listingTimestamp && f.mtime >= saved.processedTimestamp);
@@ -58,9 +65,12 @@ export function planTimestamps(
     const cutoff = Math.floor((now - lag) / unit) * unit;
     if (latest > cutoff) eligible = candidates.filter((f) => f.mtime !== latest);
   }
-  const emit = eligible
+  let emit = eligible
     .filter((f) => !(f.mtime === saved.processedTimestamp && emittedIds.has(f.id)))
     .sort((a, b) => a.mtime - b.mtime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const truncated = emit.length > limit;
+  const rest = truncated ? emit.slice(Math.max(0, limit)) : undefined;
+  if (truncated) emit = emit.slice(0, Math.max(0, limit));
   let { processedTimestamp, ids } = saved;
   if (emit.length > 0) {
     const maxEmitted = emit[emit.length - 1]!.mtime;
@@ -68,11 +78,15 @@ export function planTimestamps(
     ids = [...ids, ...emit.filter((f) => f.mtime === maxEmitted).map((f) => f.id)];
     processedTimestamp = maxEmitted;
   }
-  const changed = latest !== saved.listingTimestamp || emit.length > 0;
+  // Cut short: the files after the cut are not "seen" yet (the next walk must not drop them as older).
+  const listingTimestamp = truncated ? Math.min(latest, processedTimestamp) : latest;
+  const changed = listingTimestamp !== saved.listingTimestamp || emit.length > 0;
   return {
     emit,
-    state: changed ? { listingTimestamp: latest, processedTimestamp, ids } : undefined,
+    state: changed ? { listingTimestamp, processedTimestamp, ids } : undefined,
     yield: emit.length === 0,
+    truncated,
+    rest,
   };
 }
 
@@ -85,6 +99,8 @@ export interface EntityPlan {
   emit: ListedFile[];
   entities: Record<string, TrackedEntity> | undefined;
   yield: boolean;
+  truncated?: boolean;
+  rest?: ListedFile[];
 }
 
 /**
@@ -98,13 +114,18 @@ export function planEntities(
   saved: Record<string, TrackedEntity>,
   now: number,
   windowMs: number | undefined,
+  limit = Infinity,
 ): EntityPlan {
-  const emit = files
+  let emit = files
     .filter((f) => {
       const known = saved[f.id];
       return !known || f.mtime > known.ts || f.size !== known.size;
     })
     .sort((a, b) => a.mtime - b.mtime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Files beyond `limit` are not remembered, so the next run emits them.
+  const truncated = emit.length > limit;
+  const rest = truncated ? emit.slice(Math.max(0, limit)) : undefined;
+  if (truncated) emit = emit.slice(0, Math.max(0, limit));
   const entities: Record<string, TrackedEntity> = {};
   let evicted = false;
   for (const [id, e] of Object.entries(saved)) {
@@ -114,5 +135,5 @@ export function planEntities(
   }
   for (const f of emit) entities[f.id] = { ts: f.mtime, size: f.size };
   const changed = emit.length > 0 || evicted;
-  return { emit, entities: changed ? entities : undefined, yield: emit.length === 0 };
+  return { emit, entities: changed ? entities : undefined, yield: emit.length === 0, truncated, rest };
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { copyInto } from '../content-store.js';
+import { copyInto } from '../file-utils.js';
 import type { ProcessorSpec } from '../processor-api.js';
 
 export const putFileSpec: ProcessorSpec = {

@@ -5,10 +5,13 @@
  * s3.* attributes; loop failure back (or use retry) to try again.
  * Bodies above Multipart Threshold go up part by part with resumable state (s3-multipart-resume.ts) when the
  * store offers multipart uploads (S3); a folder bucket takes them as one streamed write.
- * Not supported by the port: storage classes other than STANDARD, content type/disposition, tags and ACLs.
+ * Content-Type (default application/octet-stream), Content-Disposition (default: the URL-encoded filename, as
+ * NiFi sends it even when unset) and Cache-Control go to S3; a folder bucket stores bytes only.
+ * Not supported by the port: storage classes other than STANDARD, tags, user metadata and ACLs.
  */
 import { isAbsolute, join } from 'node:path';
-import type { MultipartUploads, ObjectInfo } from '../../core/ports/object-store.js';
+import type { MultipartUploads, ObjectInfo, PutOptions } from '../../core/ports/object-store.js';
+import { javaUrlEncode } from '../el/url-encode.js';
 import type { ProcessContext, ProcessorSpec } from '../processor-api.js';
 import { parseDataSize } from '../units.js';
 import { ageOffUploads, MultipartStateFile, resumableUpload } from './s3-multipart-resume.js';
@@ -32,6 +35,13 @@ export const putS3ObjectSpec: ProcessorSpec = {
   properties: [
     { name: 'Bucket', description: 'Bucket name (as bound in floe.yaml storage.buckets, or the real bucket with Endpoint Override URL).', default: '${s3.bucket}', required: true, expressionScope: 'flowfile' },
     { name: 'Object Key', description: "Key of the object, e.g. stream/${filename}. Must not start with '/'.", default: '${filename}', required: true, expressionScope: 'flowfile' },
+    { name: 'Content Type', description: 'Content-Type of the object (S3). Unset: application/octet-stream.', expressionScope: 'flowfile' },
+    {
+      name: 'Content Disposition',
+      description: 'inline, or attachment (sent as attachment; filename="<URL-encoded filename>"). Unset: the URL-encoded filename (NiFi).',
+      allowedValues: ['inline', 'attachment'],
+    },
+    { name: 'Cache Control', description: 'Cache-Control of the object (S3).', expressionScope: 'flowfile' },
     { name: 'Multipart Threshold', description: 'Bodies larger than this are uploaded in parts, resumably (S3 buckets).', default: '5 GB', kind: 'data-size', check: partBounds },
     { name: 'Multipart Part Size', description: 'Size of each part (held in memory while it is sent).', default: '5 GB', kind: 'data-size', check: partBounds },
     { name: 'Multipart Upload AgeOff Interval', description: 'How often unfinished uploads are looked for.', default: '60 min', kind: 'time-period' },
@@ -48,6 +58,7 @@ export const putS3ObjectSpec: ProcessorSpec = {
     { name: 's3.storeClass', description: 'STANDARD.' },
     { name: 's3.apimethod', description: 'putobject, or multipartupload.' },
     { name: 's3.uploadId', description: 'When this run initiated a multipart upload.' },
+    { name: 's3.contenttype / s3.contentdisposition / s3.cachecontrol', description: 'When the property is set.' },
     { name: 's3.exception / s3.errorCode / s3.statusCode / s3.errorMessage', description: 'On failure.' },
   ],
   create: (init) => {
@@ -83,6 +94,7 @@ async function putOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile
     key = ctx.property('Object Key').evaluate(ff) ?? '';
     if (key === '' || key.startsWith('/')) throw new Error(`Object Key '${key}' is empty or starts with '/'`);
     const store = await storeFor(ctx, bucket);
+    const headers = objectHeaders(ctx, ff);
     const started = performance.now();
     const uploads = store.multipartUploads;
     let info: ObjectInfo;
@@ -94,13 +106,18 @@ async function putOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile
         state: mp.state,
         stateKey: `${ctx.id}/${bucket}/${key}/${ff.uuid}`,
         key,
+        options: headers.options,
         partSize: ctx.property('Multipart Part Size').asDataSize()!,
         contentLength: ff.size,
         content: (skip) => session.stream(ff, skip),
         now: () => ctx.now(),
       }));
+    } else if (ff.size <= IN_MEMORY_LIMIT) {
+      info = await store.put(key, await session.read(ff), headers.options);
     } else {
-      info = await store.put(key, ff.size <= IN_MEMORY_LIMIT ? await session.read(ff) : session.stream(ff));
+      const file = store.putFile && (await session.contentFile(ff));
+      const md5 = ff.claim?.md5;
+      info = file ? await store.putFile!(key, file, { ...headers.options, ...(md5 ? { contentMd5: md5 } : {}) }) : await store.put(key, session.stream(ff), headers.options);
     }
     crashPoint('put-s3-after-put');
     const url = s3Url(store, key);
@@ -112,6 +129,7 @@ async function putOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile
       's3.storeClass': 'STANDARD',
       's3.apimethod': /-\d+$/.test(info.etag) ? 'multipartupload' : 'putobject',
       ...(uploadId ? { 's3.uploadId': uploadId } : {}),
+      ...headers.attributes,
     });
     session.event('SEND', out, { transitUri: url, durationMillis: Math.round(performance.now() - started) });
     session.transfer(out, 'success');
@@ -119,6 +137,24 @@ async function putOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile
     ctx.log.error(`failed to put ${key || ff.attributes['filename']} into bucket '${bucket}': ${(error as Error).message}; routing to failure`);
     session.transfer(session.penalize(session.putAllAttributes(ff, failureAttributes(error))), 'failure');
   }
+}
+
+/** NiFi's object headers: Content-Type (SDK v2 default application/octet-stream), Content-Disposition, Cache-Control. */
+function objectHeaders(ctx: ProcessContext, ff: FlowFile): { options: PutOptions; attributes: Record<string, string> } {
+  const attributes: Record<string, string> = {};
+  const type = ctx.property('Content Type').evaluate(ff) || undefined;
+  const disposition = ctx.property('Content Disposition').evaluate();
+  const cache = ctx.property('Cache Control').evaluate(ff) || undefined;
+  const filename = javaUrlEncode(ff.attributes['filename'] ?? '');
+  const options: PutOptions = {
+    contentType: type ?? 'application/octet-stream',
+    contentDisposition: disposition === 'attachment' ? `attachment; filename="${filename}"` : disposition === 'inline' ? 'inline' : filename,
+    ...(cache ? { cacheControl: cache } : {}),
+  };
+  if (type) attributes['s3.contenttype'] = type;
+  if (disposition) attributes['s3.contentdisposition'] = options.contentDisposition!;
+  if (cache) attributes['s3.cachecontrol'] = cache;
+  return { options, attributes };
 }
 
 /** At most once per AgeOff Interval per bucket: abort uploads older than the Max Age Threshold. */

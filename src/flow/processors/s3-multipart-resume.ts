@@ -7,7 +7,7 @@
  */
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { MultipartUploads, ObjectInfo } from '../../core/ports/object-store.js';
+import type { MultipartUploads, ObjectInfo, PutOptions } from '../../core/ports/object-store.js';
 import { crashPoint } from '../fault-injection.js';
 
 export interface UploadState {
@@ -68,6 +68,8 @@ export interface ResumableUpload {
   readonly state: MultipartStateFile;
   readonly stateKey: string;
   readonly key: string;
+  /** Content-Type etc., sent when the upload is created. */
+  readonly options?: PutOptions;
   readonly partSize: number;
   readonly contentLength: number;
   /** Content from byte `skip` on. */
@@ -84,7 +86,7 @@ export async function resumableUpload(u: ResumableUpload): Promise<{ info: Objec
   }
   let initiatedUploadId: string | undefined;
   if (!state) {
-    initiatedUploadId = await u.uploads.create(u.key);
+    initiatedUploadId = await u.uploads.create(u.key, u.options);
     state = { uploadId: initiatedUploadId, position: 0, parts: [], partSize: u.partSize, contentLength: u.contentLength, timestamp: u.now() };
     await u.state.set(u.stateKey, state);
   }

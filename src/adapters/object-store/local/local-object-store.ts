@@ -4,8 +4,8 @@
  * The ETag is the content MD5, as S3 reports for single-part uploads.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { copyFile, link, mkdir, open, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FloeError } from '../../../core/errors.js';
@@ -15,6 +15,7 @@ import type {
   ObjectEventListener,
   ObjectInfo,
   ObjectStore,
+  PutOptions,
   SubscribeOptions,
   Subscription,
 } from '../../../core/ports/object-store.js';
@@ -71,19 +72,18 @@ export class LocalObjectStore implements ObjectStore {
 
   async put(key: string, body: ObjectBody): Promise<ObjectInfo> {
     const target = this.pathOf(key);
-    const tmpDir = join(this.root, LOCAL_TMP_DIR);
-    await mkdir(tmpDir, { recursive: true });
-    const tmp = join(tmpDir, `${randomUUID()}.part`);
+    const tmp = this.tmpPath();
     const hash = createHash('md5');
     let size = 0;
-    const handle = await open(tmp, 'wx');
+    const handle = await this.openTmp(tmp);
     try {
       const chunks: AsyncIterable<Uint8Array> | Uint8Array[] =
         typeof body === 'string' || body instanceof Uint8Array ? [toBytes(body)] : body;
       for await (const chunk of chunks) {
+        const written = handle.write(chunk); // the MD5 of a chunk is computed while it is being written
         hash.update(chunk);
         size += chunk.byteLength;
-        await handle.write(chunk);
+        await written;
       }
       if (this.fsync) await handle.sync();
     } catch (error) {
@@ -92,15 +92,71 @@ export class LocalObjectStore implements ObjectStore {
       throw error;
     }
     await handle.close();
+    return this.publish(key, tmp, target, size, hash.digest('hex'));
+  }
+
+  /**
+   * Stores the bytes of a local file that nobody rewrites in place (it may be deleted): the object becomes a
+   * hard link to it — no bytes copied — or, across file systems, a kernel copy; the MD5 is computed from a read
+   * meanwhile. The object and the file then share their bytes, which is why in-place rewrites are excluded.
+   */
+  async putFile(key: string, path: string, options: PutOptions = {}): Promise<ObjectInfo> {
+    const target = this.pathOf(key);
+    const tmp = this.tmpPath();
+    const place = async (): Promise<void> => {
+      try {
+        await link(path, tmp).catch(async (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          await mkdir(dirname(tmp), { recursive: true });
+          await link(path, tmp);
+        });
+      } catch {
+        await (await this.openTmp(tmp)).close(); // another device, protected hard links…: copy instead
+        await copyFile(path, tmp, constants.COPYFILE_FICLONE);
+      }
+      if (!this.fsync) return;
+      const handle = await open(tmp, 'r');
+      await handle.sync().finally(() => handle.close());
+    };
+    let etag: string;
     try {
-      await mkdir(dirname(target), { recursive: true });
-      await rename(tmp, target);
+      [, etag] = await Promise.all([place(), options.contentMd5 ?? md5Of(path)]);
+    } catch (error) {
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    }
+    const info = await this.publish(key, tmp, target, (await stat(tmp)).size, etag);
+    // Renaming a link onto another link of the same file (the same content put again) leaves both names.
+    await unlink(tmp).catch(() => undefined);
+    return info;
+  }
+
+  private tmpPath(): string {
+    return join(this.root, LOCAL_TMP_DIR, `${randomUUID()}.part`);
+  }
+
+  /** Folders are created only when missing (ENOENT), not checked on every put: a flow puts thousands of objects. */
+  private openTmp(tmp: string): Promise<FileHandle> {
+    return open(tmp, 'wx').catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await mkdir(dirname(tmp), { recursive: true });
+      return open(tmp, 'wx');
+    });
+  }
+
+  /** Renames a complete temp file into place and reports the new object. */
+  private async publish(key: string, tmp: string, target: string, size: number, etag: string): Promise<ObjectInfo> {
+    try {
+      await rename(tmp, target).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(dirname(target), { recursive: true });
+        await rename(tmp, target);
+      });
     } catch (error) {
       await unlink(tmp).catch(() => undefined);
       throw new FloeError('STORAGE', `cannot write '${key}' in bucket '${this.bucket}': ${(error as Error).message}`, { cause: error });
     }
     const st = await stat(target);
-    const etag = hash.digest('hex');
     this.checksums.remember(target, st, etag);
     this.watcher?.ownWrite(key, st);
     const info: ObjectInfo = { key, size, etag, lastModified: st.mtime };
@@ -209,4 +265,10 @@ export class LocalObjectStore implements ObjectStore {
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+}
+
+async function md5Of(path: string): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

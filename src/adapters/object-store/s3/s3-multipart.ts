@@ -4,7 +4,7 @@
  * progress and resume it after a restart — lib-storage's Upload (used by put) cannot resume.
  */
 import type { FloeError } from '../../../core/errors.js';
-import type { MultipartUploads, ObjectInfo } from '../../../core/ports/object-store.js';
+import type { MultipartUploads, ObjectInfo, PutOptions } from '../../../core/ports/object-store.js';
 import { checkKey, normaliseEtag } from '../keys.js';
 
 type S3Module = typeof import('@aws-sdk/client-s3');
@@ -22,9 +22,9 @@ export interface S3MultipartDeps {
 export class S3Multipart implements MultipartUploads {
   constructor(private readonly deps: S3MultipartDeps) {}
 
-  async create(key: string): Promise<string> {
+  async create(key: string, options: PutOptions = {}): Promise<string> {
     return this.call(key, 'create multipart upload for', async ({ s3, client }) => {
-      const out = await client.send(new s3.CreateMultipartUploadCommand({ Bucket: this.deps.realBucket, Key: key }));
+      const out = await client.send(new s3.CreateMultipartUploadCommand({ Bucket: this.deps.realBucket, Key: key, ...headers(options) }));
       return out.UploadId!;
     });
   }
@@ -77,4 +77,13 @@ export class S3Multipart implements MultipartUploads {
       throw this.deps.mapError(key, error, op);
     }
   }
+}
+
+/** PutOptions as the SDK's request fields (absent fields are not sent). */
+export function headers(o: PutOptions): { ContentType?: string; ContentDisposition?: string; CacheControl?: string } {
+  return {
+    ...(o.contentType !== undefined ? { ContentType: o.contentType } : {}),
+    ...(o.contentDisposition !== undefined ? { ContentDisposition: o.contentDisposition } : {}),
+    ...(o.cacheControl !== undefined ? { CacheControl: o.cacheControl } : {}),
+  };
 }

@@ -10,6 +10,7 @@ import type {
   ObjectEventListener,
   ObjectInfo,
   ObjectStore,
+  PutOptions,
   SubscribeOptions,
   Subscription,
 } from '../../../core/ports/object-store.js';
@@ -17,7 +18,7 @@ import { EventHub } from '../event-hub.js';
 import { checkKey, missingObject, normaliseEtag, toBytes } from '../keys.js';
 import { loadLibStorage, loadS3 } from './aws-sdk.js';
 import { SqsPoller } from './sqs-poller.js';
-import { S3Multipart } from './s3-multipart.js';
+import { headers, S3Multipart } from './s3-multipart.js';
 
 export interface S3ObjectStoreOptions {
   /** Logical bucket name (used in SQL URLs). */
@@ -89,7 +90,7 @@ export class S3ObjectStore implements ObjectStore {
     return this.sdk;
   }
 
-  async put(key: string, body: ObjectBody): Promise<ObjectInfo> {
+  async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<ObjectInfo> {
     checkKey(this.bucket, key);
     const { s3, client } = await this.client();
     const threshold = this.options.multipartThreshold ?? 16 * MIB;
@@ -97,13 +98,13 @@ export class S3ObjectStore implements ObjectStore {
       if (typeof body === 'string' || body instanceof Uint8Array) {
         const bytes = toBytes(body);
         if (bytes.byteLength < threshold) {
-          await client.send(new s3.PutObjectCommand({ Bucket: this.real, Key: key, Body: bytes }));
+          await client.send(new s3.PutObjectCommand({ Bucket: this.real, Key: key, Body: bytes, ...headers(options) }));
         } else {
-          await this.multipart(key, bytes);
+          await this.multipart(key, bytes, options);
         }
       } else {
         const { Readable } = await import('node:stream');
-        await this.multipart(key, Readable.from(body));
+        await this.multipart(key, Readable.from(body), options);
       }
     } catch (error) {
       throw this.mapError(key, error, 'put');
@@ -114,12 +115,12 @@ export class S3ObjectStore implements ObjectStore {
     return info;
   }
 
-  private async multipart(key: string, body: Uint8Array | Readable): Promise<void> {
+  private async multipart(key: string, body: Uint8Array | Readable, options: PutOptions): Promise<void> {
     const { client } = await this.client();
     const { Upload } = await loadLibStorage();
     const upload = new Upload({
       client,
-      params: { Bucket: this.real, Key: key, Body: body },
+      params: { Bucket: this.real, Key: key, Body: body, ...headers(options) },
       partSize: Math.max(this.options.partSize ?? 8 * MIB, 5 * MIB),
       queueSize: 4,
       leavePartsOnError: false,
