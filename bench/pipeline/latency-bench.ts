@@ -72,10 +72,10 @@ async function runFloe(dir: string, source: string, warmup: string, names: strin
     const memAfter = await p.memory();
     const lat: number[] = [];
     const b = { landingToBucket: [] as number[], bucketToLoaded: [] as number[], loadedToApplied: [] as number[] };
+    if (p.failedFiles.length > 0) throw new Error(`floe: files failed to load: ${p.failedFiles.slice(0, 3).join('; ')}`);
     for (const n of names) {
       const t = p.files.get(n)!;
       const r = renamed.get(n)!;
-      if (p.failedFiles.length > 0) throw new Error(`floe: files failed to load: ${p.failedFiles.slice(0, 3).join('; ')}`);
       lat.push(t.applied! - r);
       b.landingToBucket.push(t.bucket! - r);
       b.bucketToLoaded.push(t.loaded! - t.bucket!);
