@@ -57,7 +57,7 @@ describe('floe demo', () => {
   it('inits, runs, stops by itself once the generated files are in both SCD tables, and prints the summary', { timeout: 180_000 }, async () => {
     const r = await demo(['d1', '--files', '5', '--interval', '200', '--seed', '1', '--rows-per-file', '50', '--customers', '100']);
     expect(r.stderr).toContain('floe demo: created the customer project in d1');
-    expect(r.stderr).toContain('project SQL: 16 run');
+    expect(r.stderr).toContain('project SQL: 17 run');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\[\d+s\] running · files \d\/5 generated/m);
     expect(r.stdout).toMatch(/^\[\d+s\] stopped · files 5\/5 generated, 0 landing, 0 in flow, 0 queued, 5 loaded, 0 failed · rows raw 250, stream 0/m);

@@ -33,6 +33,8 @@ export interface ScdConfig {
   eventLog: string;
   /** Work table for the batch being applied (default: event log name + `_BATCH`). Empty between runs. */
   batchTable?: string;
+  /** Work table for the recomputed versions when both targets are set (default: event log name + `_VERSIONS`). */
+  versionsTable?: string;
   scd1?: { table: string };
   scd2?: {
     table: string;
@@ -48,6 +50,7 @@ export interface ScdConfig {
 /** The config with defaults applied and every name checked. */
 export interface ResolvedScdConfig extends Omit<ScdConfig, 'scd2'> {
   batchTable: string;
+  versionsTable: string;
   tracked: string[];
   ignoreNull: string[];
   scd2?: { table: string; validFrom: string; validTo: string; isCurrent: string | null; endValue?: string };
@@ -71,7 +74,7 @@ function checkPredicate(key: string, sql: string | undefined): void {
 }
 
 export function resolveScdConfig(c: ScdConfig): ResolvedScdConfig {
-  for (const [key, name] of [['source.name', c.source.name], ['eventLog', c.eventLog], ['batchTable', c.batchTable], ['scd1.table', c.scd1?.table], ['scd2.table', c.scd2?.table]] as const) {
+  for (const [key, name] of [['source.name', c.source.name], ['eventLog', c.eventLog], ['batchTable', c.batchTable], ['versionsTable', c.versionsTable], ['scd1.table', c.scd1?.table], ['scd2.table', c.scd2?.table]] as const) {
     if (name !== undefined && !QUALIFIED.test(name)) throw bad(key, `'${name}' is not a [db.][schema.]name identifier`);
   }
   if (c.keys.length === 0) throw bad('keys', 'at least one key column is required');
@@ -125,6 +128,7 @@ export function resolveScdConfig(c: ScdConfig): ResolvedScdConfig {
     }
   }
   const batchTable = c.batchTable ?? `${c.eventLog}_BATCH`;
+  const versionsTable = c.versionsTable ?? `${c.eventLog}_VERSIONS`;
   const { scd2: _given, ...rest } = c;
-  return { ...rest, batchTable, tracked, ignoreNull, ...(scd2 ? { scd2 } : {}) };
+  return { ...rest, batchTable, versionsTable, tracked, ignoreNull, ...(scd2 ? { scd2 } : {}) };
 }

@@ -38,6 +38,11 @@ function setupSql(c: ResolvedScdConfig): string {
     `-- Work table for the batch being applied; empty outside the apply transaction.\nCREATE TABLE IF NOT EXISTS ${c.batchTable} (\n  ${eventColumns(c)}\n);`,
   ];
   const payload = [...c.keys, ...c.columns].map((col) => `${col.name} ${col.type}`);
+  if (c.scd1 && c.scd2) {
+    const t = c.sequenceBy[0]!.type;
+    const cols = [...payload, ...c.sequenceBy.map((s) => `${s.name} ${s.type}`), `__FROM ${t}`, `__NEXT ${t}`];
+    out.push(`-- Work table: the touched keys' versions, folded once and read by both targets; empty outside the apply transaction.\nCREATE TABLE IF NOT EXISTS ${c.versionsTable} (\n  ${cols.join(',\n  ')}\n);`);
+  }
   if (c.scd1) {
     out.push(`-- SCD1: the current row of every live key.\nCREATE TABLE IF NOT EXISTS ${c.scd1.table} (\n  ${[...payload, ...c.sequenceBy.map((s) => `${s.name} ${s.type}`)].join(',\n  ')}\n);`);
   }
@@ -84,7 +89,12 @@ function applySql(c: ResolvedScdConfig): string {
       FROM (SELECT DISTINCT ${names(c.keys)} FROM ${c.eventLog} l WHERE l.${OP} <> 'T' AND ${touched('l')}) k
       CROSS JOIN (SELECT ${names(c.sequenceBy)} FROM ${c.eventLog} WHERE ${OP} = 'T') t`;
   }
-  const versions = versionsCtes(c, events);
+  const ctes = versionsCtes(c, events);
+  // With both targets the fold runs once into a work table; with one, it feeds the insert directly.
+  const shared = c.scd1 !== undefined && c.scd2 !== undefined;
+  const versionCols = [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).concat('__FROM', '__NEXT').join(', ');
+  const versions = shared ? '' : `${ctes}\n`;
+  const fromVersions = shared ? c.versionsTable : '__VERSIONS';
 
   const out: string[] = [
     'BEGIN TRANSACTION;',
@@ -103,24 +113,30 @@ function applySql(c: ResolvedScdConfig): string {
       `) __X LIMIT 1;`,
     `-- 3. Remember the events.\nINSERT INTO ${c.eventLog} (${all}) SELECT ${all} FROM ${c.batchTable};`,
   ];
+  if (shared) {
+    out.push(
+      `-- 4. Recompute the versions of every touched key from all its events (late events splice into the past).\nDELETE FROM ${c.versionsTable};`,
+      `INSERT INTO ${c.versionsTable} (${versionCols})\n${ctes}\nSELECT ${versionCols}\nFROM __VERSIONS;`,
+    );
+  }
   if (c.scd2) {
     const s = c.scd2;
     const end = s.endValue !== undefined ? `COALESCE(__NEXT, '${s.endValue}'::${c.sequenceBy[0]!.type})` : '__NEXT';
     const cols = [...c.keys, ...c.columns].map((col) => col.name);
     out.push(
-      `-- 4. SCD2: recompute the history of every touched key from its events (late events splice into the past).\n` +
+      `-- ${shared ? 5 : 4}. SCD2: replace the history of every touched key by its recomputed versions.\n` +
         `DELETE FROM ${s.table} t WHERE ${touched('t')};`,
       `INSERT INTO ${s.table} (${[...cols, s.validFrom, s.validTo, ...(s.isCurrent ? [s.isCurrent] : [])].join(', ')})\n` +
-        `${versions}\nSELECT ${cols.join(', ')}, __FROM, ${end}${s.isCurrent ? ', __NEXT IS NULL' : ''}\nFROM __VERSIONS;`,
+        `${versions}SELECT ${cols.join(', ')}, __FROM, ${end}${s.isCurrent ? ', __NEXT IS NULL' : ''}\nFROM ${fromVersions};`,
     );
   }
   if (c.scd1) {
     const cols = [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).join(', ');
     out.push(
-      `-- 5. SCD1: the current version of every touched key that is live.\nDELETE FROM ${c.scd1.table} t WHERE ${touched('t')};`,
-      `INSERT INTO ${c.scd1.table} (${cols})\n${versions}\nSELECT ${cols}\nFROM __VERSIONS\nWHERE __NEXT IS NULL;`,
+      `-- ${shared ? 6 : 5}. SCD1: the current version of every touched key that is live.\nDELETE FROM ${c.scd1.table} t WHERE ${touched('t')};`,
+      `INSERT INTO ${c.scd1.table} (${cols})\n${versions}SELECT ${cols}\nFROM ${fromVersions}\nWHERE __NEXT IS NULL;`,
     );
   }
-  out.push(`DELETE FROM ${c.batchTable};`, 'COMMIT;');
+  out.push(`DELETE FROM ${c.batchTable};`, ...(shared ? [`DELETE FROM ${c.versionsTable};`] : []), 'COMMIT;');
   return out.join('\n\n') + '\n';
 }
