@@ -98,11 +98,11 @@ class ListFile {
   /** Monotonic time of the previous run (Case A's lag check); unknown after a restart. */
   private lastRun: number | undefined;
   /**
-   * The previous run was cut short by back pressure: the files it did not emit yet (and the walk's visited
-   * set). The next run continues with them instead of walking the folder again — one walk per listing, as
-   * NiFi, however many runs its emission takes. Files that changed meanwhile are caught by the next walk.
+   * The previous run was cut short by back pressure: the files it did not emit yet. The next run continues
+   * with them instead of walking the folder again — one walk per listing, as NiFi, however many runs its
+   * emission takes. Files that changed meanwhile are caught by the next walk.
    */
-  private pending: { rest: ListedFile[]; visited: Set<string> } | undefined;
+  private pending: ListedFile[] | undefined;
 
   onStopped(): Promise<void> {
     this.pending = undefined; // the state may be cleared while stopped: walk afresh
@@ -140,7 +140,7 @@ class ListFile {
 
     const continuing = this.pending;
     this.pending = undefined;
-    const listing = continuing ? { files: continuing.rest, visited: continuing.visited } : await this.walk(ctx, root, minTimestamp, now);
+    const listing = continuing ? { files: continuing, visited: undefined } : await this.walk(ctx, root, minTimestamp, now);
     const sinceLastRun = this.lastRun === undefined || continuing ? Infinity : performance.now() - this.lastRun;
     this.lastRun = performance.now();
 
@@ -158,7 +158,7 @@ class ListFile {
       }
     } else if (strategy === 'Tracking Entities') {
       const known = entityState(saved);
-      const plan = planEntities(listing.files, continuing ? undefined : listing.visited, known, now, windowMs, limit);
+      const plan = planEntities(listing.files, listing.visited, known, now, windowMs, limit);
       emit = plan.emit;
       rest = plan.rest;
       if (saved['entities'] !== undefined) {
@@ -184,7 +184,7 @@ class ListFile {
     }
     if (newState !== undefined) session.setState(newState);
     if (rest) {
-      this.pending = { rest, visited: listing.visited };
+      this.pending = rest;
       ctx.triggerAgain(); // the rest of the listing goes out as soon as the queue has room
     } else if (emit.length === 0) ctx.yield();
   }
