@@ -140,7 +140,14 @@ class ListFile {
 
     const continuing = this.pending;
     this.pending = undefined;
-    const listing = continuing ? { files: continuing, visited: undefined } : await this.walk(ctx, root, minTimestamp, now);
+    // Continuing with Entities or No Tracking, the files not emitted yet are all still due (only this processor
+    // changes the state): hand the planner one batch, not the whole rest. Timestamps re-plans the whole rest.
+    let carry: ListedFile[] = [];
+    let files = continuing;
+    if (continuing && strategy !== 'Tracking Timestamps' && continuing.length > limit) {
+      [files, carry] = [continuing.slice(0, limit), continuing.slice(limit)];
+    }
+    const listing = files ? { files, visited: undefined } : await this.walk(ctx, root, minTimestamp, now);
     const sinceLastRun = this.lastRun === undefined || continuing ? Infinity : performance.now() - this.lastRun;
     this.lastRun = performance.now();
 
@@ -183,6 +190,7 @@ class ListFile {
       if ((i + 1) % COMMIT_EVERY === 0 && i + 1 < emit.length) await session.commit();
     }
     if (newState !== undefined) session.setState(newState);
+    if (carry.length > 0) rest = rest ? [...rest, ...carry] : carry;
     if (rest) {
       this.pending = rest;
       ctx.triggerAgain(); // the rest of the listing goes out as soon as the queue has room
