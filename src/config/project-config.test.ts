@@ -28,6 +28,11 @@ storage:
     expect(() => parseProjectConfig('tasks:\n  minimumTriggerIntervalSeconds: -1\n')).toThrow(/^floe\.yaml:2:34: tasks\.minimumTriggerIntervalSeconds: /);
   });
 
+  it('reads the warehouse memory limit and rejects a size without a unit', () => {
+    expect(parseProjectConfig("warehouse: { memoryLimit: '1GB' }").warehouse).toEqual({ memoryLimit: '1GB' });
+    expect(() => parseProjectConfig('warehouse:\n  memoryLimit: 1024\n')).toThrow(/^floe\.yaml:2:16: warehouse\.memoryLimit: /);
+  });
+
   it('rejects unknown keys inside a bucket', () => {
     expect(() => parseProjectConfig('storage:\n  buckets:\n    b1x: { type: local, path: x, paht: y }\n')).toThrow(
       /storage\.buckets\.b1x: Unrecognized key: "paht"/,

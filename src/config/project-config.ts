@@ -13,6 +13,8 @@ import { FloeError } from '../core/errors.js';
 import { storageSection } from './storage-config.js';
 import { flowsSection } from './flows-config.js';
 import { tasksSection } from './tasks-config.js';
+import { serverSection } from './server-config.js';
+import { warehouseSection } from './warehouse-config.js';
 
 export const PROJECT_FILE = 'floe.yaml';
 
@@ -22,6 +24,8 @@ export const projectConfigSchema = z
     storage: storageSection.default({ buckets: {} }),
     flows: flowsSection.default({}),
     tasks: tasksSection.optional(),
+    server: serverSection.optional(),
+    warehouse: warehouseSection.optional(),
     /** The project's SQL files, applied in this order by `floe run` (default: sql/*.sql in name order). */
     sql: z.array(z.string().min(1)).optional(),
   })

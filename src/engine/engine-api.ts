@@ -5,14 +5,15 @@
 import type { FloeError } from '../core/errors.js';
 import type { StatementResult } from '../core/result.js';
 import type { StorageConfig } from '../config/storage-config.js';
-import type { TableCommit } from './changes/change-events.js';
+import type { TableCommit, TaskRunEvent } from './changes/change-events.js';
 import type { PipeLoad, Pipes, PipeServiceOptions } from './pipe/pipe-service.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { ObjectStoreResolver } from '../core/ports/object-store.js';
 import type { AppliedSql } from './project-sql-store.js';
 
 export type { AppliedSql };
 
-export type { TableCommit, PipeLoad, Pipes, PipeServiceOptions };
+export type { TableCommit, TaskRunEvent, PipeLoad, Pipes, PipeServiceOptions };
 
 export type StatementOutcome =
   | { ok: true; result: StatementResult }
@@ -40,6 +41,11 @@ export interface EngineOptions {
   database: string;
   /** floe.yaml `storage` section: where the buckets named in stage URLs live. */
   storage?: StorageConfig;
+  /**
+   * Object stores built by the caller (instead of from `storage`), so other services of the process (flows)
+   * write through the same store instances and pipes see those writes at once. The engine closes them.
+   */
+  objectStores?: ObjectStoreResolver;
   /** Folder that relative bucket paths resolve against (the project folder; default: current directory). */
   projectDir?: string;
   /**
@@ -55,6 +61,8 @@ export interface EngineOptions {
   clock?: Clock;
   /** floe.yaml `tasks` settings (environment, not SQL). */
   tasks?: TaskEnvironment;
+  /** floe.yaml `warehouse` settings: the embedded warehouse's memory limit (DuckDB `memory_limit`). */
+  warehouse?: { memoryLimit?: string };
 }
 
 export interface TaskEnvironment {
@@ -71,6 +79,8 @@ export interface Engine {
   session(): Promise<Session>;
   /** Subscribe to commits that changed tracked tables (no polling); returns the unsubscribe function. */
   onCommit(listener: (commit: TableCommit) => void): () => void;
+  /** Subscribe to finished task runs (and triggered checks that found no data); returns the unsubscribe function. */
+  onTaskRun(listener: (run: TaskRunEvent) => void): () => void;
   /** Auto-ingest pipes: `floe run` starts the service; statements (REFRESH, PIPE_STATUS) work either way. */
   readonly pipes: Pipes;
   /** Which statements of the project's SQL files this warehouse has applied (`floe run`). */

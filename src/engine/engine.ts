@@ -3,7 +3,7 @@
  */
 import { Catalog } from '../core/catalog/catalog.js';
 import type { WarehouseDriver } from '../core/ports/warehouse.js';
-import type { Engine, Session, TableCommit } from './engine-api.js';
+import type { Engine, Session, TableCommit, TaskRunEvent } from './engine-api.js';
 import type { EngineCore, EngineStorage } from './exec-context.js';
 import { MetadataStore } from './metadata-store.js';
 import { ChangeClock } from './changes/change-clock.js';
@@ -94,6 +94,10 @@ export class EngineImpl implements Engine {
 
   onCommit(listener: (commit: TableCommit) => void): () => void {
     return this.core.events.onCommit(listener);
+  }
+
+  onTaskRun(listener: (run: TaskRunEvent) => void): () => void {
+    return this.core.events.onTaskRun(listener);
   }
 
   async session(): Promise<Session> {

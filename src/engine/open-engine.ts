@@ -18,9 +18,9 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     if (options.database === ':memory:') internalRoot = scratch = mkdtempSync(join(tmpdir(), 'floe-stages-'));
     else internalRoot = join(dirname(resolve(options.database)), 'stages');
   }
-  const registry = new BucketRegistry(options.storage ?? { buckets: {} }, { projectDir: options.projectDir ?? process.cwd() });
+  const registry = options.objectStores ?? new BucketRegistry(options.storage ?? { buckets: {} }, { projectDir: options.projectDir ?? process.cwd() });
   const resolver = scratch === undefined ? registry : withCleanup(registry, scratch);
-  const driver = await DuckDbDriver.open(options.database);
+  const driver = await DuckDbDriver.open(options.database, options.warehouse ?? {});
   try {
     const clock = options.clock ?? (options.now ? { now: options.now, setTimer: systemClock.setTimer } : systemClock);
     const engine = await EngineImpl.start(driver, {

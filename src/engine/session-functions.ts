@@ -16,6 +16,11 @@ export interface RememberedResult {
 
 /** How many recent results a session keeps for RESULT_SCAN. */
 export const REMEMBERED_RESULTS = 32;
+/**
+ * How many values (rows × columns) those results may hold together; older results go first, the newest always
+ * stays (RESULT_SCAN(LAST_QUERY_ID())). Without it a session that reads big results keeps 32 of them in memory.
+ */
+export const REMEMBERED_VALUES = 1_000_000;
 const INSERT_BATCH = 500;
 
 function queryIdArg(ctx: ExecContext, arg: AstNode | undefined): string {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { FloeError, isFloeError } from '../core/errors.js';
 import type { FloeValue, ResultColumn, StatementResult } from '../core/result.js';
-import { REMEMBERED_RESULTS } from './session-functions.js';
+import { REMEMBERED_RESULTS, REMEMBERED_VALUES } from './session-functions.js';
 import { splitScript } from '../sql/split-script.js';
 import type { RunOptions, Session, StatementOutcome } from './engine-api.js';
 import type { EngineCore, ExecContext, HandlerResult, SessionState } from './exec-context.js';
@@ -110,10 +110,18 @@ export async function executeStatement(
   return { result: r, queryId };
 }
 
-function remember(state: SessionState, queryId: string, columns: ResultColumn[], rows: FloeValue[][]): void {
+/** Keeps a result for RESULT_SCAN: the last REMEMBERED_RESULTS, at most REMEMBERED_VALUES together, the newest always. */
+export function remember(state: Pick<SessionState, 'results'>, queryId: string, columns: ResultColumn[], rows: FloeValue[][]): void {
   const results = state.results;
   results.set(queryId, { columns, rows });
-  while (results.size > REMEMBERED_RESULTS) results.delete(results.keys().next().value as string);
+  const size = (r: { columns: unknown[]; rows: unknown[] }): number => r.rows.length * Math.max(1, r.columns.length);
+  let values = 0;
+  for (const r of results.values()) values += size(r);
+  while (results.size > 1 && (results.size > REMEMBERED_RESULTS || values > REMEMBERED_VALUES)) {
+    const oldest = results.keys().next().value as string;
+    values -= size(results.get(oldest)!);
+    results.delete(oldest);
+  }
 }
 
 function toFloeError(e: unknown): FloeError {

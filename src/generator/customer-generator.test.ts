@@ -69,4 +69,30 @@ describe('CustomerGenerator', () => {
     }
     expect(fs[0]!.csv).not.toEqual(fs[1]!.csv);
   });
+
+  it('resumes past an earlier run: no id, event time or file name reused; updates touch existing customers', () => {
+    const first = new CustomerGenerator(base);
+    const before = Array.from({ length: 4 }, () => first.nextFile());
+    const rowsBefore = before.flatMap((f) => parse(f.csv, { columns: true }) as Record<string, string>[]);
+    const position = first.position();
+    expect(position.fileSeq).toBe(4);
+    const live = [{ id: 3, first_name: 'Ann', last_name: 'Lee', email: 'a@x', street: 's', city: 'c', state: 'st', country: 'co', updatedAt: position.clock - 5 }];
+    const resumed = new CustomerGenerator(base, { position, live });
+    const after = Array.from({ length: 4 }, () => resumed.nextFile());
+    const rowsAfter = after.flatMap((f) => parse(f.csv, { columns: true }) as Record<string, string>[]);
+    const names = new Set(before.map((f) => f.name));
+    for (const f of after) expect(names.has(f.name)).toBe(false);
+    expect([...before, ...after].map((f) => f.name)).toEqual([...before, ...after].map((f) => f.name).sort());
+    // Event times continue past the earlier run, late ones included (they stay after the resume point).
+    const maxBefore = rowsBefore.map((r) => r.updated_at!).sort().at(-1)!;
+    expect(rowsAfter.every((r) => r.updated_at! > maxBefore)).toBe(true);
+    expect(resumed.nextFile().counts.late + after.reduce((n, f) => n + f.counts.late, 0)).toBeGreaterThan(0);
+    const keys = [...rowsBefore, ...rowsAfter].map((r) => `${r.customer_id}@${r.updated_at}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const idsBefore = new Set(rowsBefore.map((r) => r.customer_id));
+    expect(rowsAfter.filter((r) => r.op === 'I').every((r) => !idsBefore.has(r.customer_id) && Number(r.customer_id) >= position.nextId)).toBe(true);
+    expect(rowsAfter.some((r) => r.customer_id === '3' && r.op !== 'I')).toBe(true);
+    // Same seed and position → same files.
+    expect(new CustomerGenerator(base, { position, live }).nextFile()).toEqual(after[0]);
+  });
 });

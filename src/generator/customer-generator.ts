@@ -28,7 +28,8 @@ export interface GeneratorOptions {
 export const CDC_HEADER = ['customer_id', 'first_name', 'last_name', 'email', 'street', 'city', 'state', 'country', 'op', 'updated_at'];
 export const SEED_HEADER = CDC_HEADER.slice(0, 8);
 
-interface Customer {
+/** A customer's attributes, as the CSV files carry them. */
+export interface CustomerAttributes {
   id: number;
   first_name: string;
   last_name: string;
@@ -37,8 +38,23 @@ interface Customer {
   city: string;
   state: string;
   country: string;
+}
+
+interface Customer extends CustomerAttributes {
   /** Times of this customer's events written so far (for late events). */
   times: number[];
+}
+
+/** Where a generator stands: the next customer id, the simulated clock and the file sequence. */
+export interface GeneratorPosition {
+  nextId: number;
+  clock: number;
+  fileSeq: number;
+}
+
+/** A customer that exists already when a generator resumes (e.g. a row of the SCD1 table). */
+export interface ExistingCustomer extends CustomerAttributes {
+  updatedAt: number;
 }
 
 export interface GeneratedFile {
@@ -66,10 +82,39 @@ export class CustomerGenerator {
   private clock: number;
   private fileSeq = 0;
 
-  constructor(private readonly options: GeneratorOptions) {
+  /**
+   * `resume` continues an earlier run (floe demo after a restart): ids, event times and file names continue
+   * past it, so nothing is reused, and updates/deletes touch the customers that already exist.
+   */
+  constructor(
+    private readonly options: GeneratorOptions,
+    resume?: { position: GeneratorPosition; live: readonly ExistingCustomer[] },
+  ) {
     this.faker = new Faker({ locale: [en] });
-    this.faker.seed(options.seed);
+    // A resumed run draws fresh values (same seed and position → same files).
+    this.faker.seed(resume ? [options.seed, resume.position.fileSeq] : options.seed);
     this.clock = options.startTime;
+    if (resume) {
+      this.nextId = resume.position.nextId;
+      this.clock = Math.max(options.startTime, resume.position.clock);
+      this.fileSeq = resume.position.fileSeq;
+      for (const c of resume.live) {
+        this.nextId = Math.max(this.nextId, c.id + 1);
+        this.clock = Math.max(this.clock, c.updatedAt);
+      }
+      // Late events of a resumed customer stay after the resume point: an earlier run's event still in flight
+      // (not in the SCD1 table yet) can then never share its key and time, which the SCD rules reject.
+      for (const c of resume.live) {
+        const { updatedAt: _, ...attrs } = c;
+        this.live.set(c.id, { ...attrs, times: [this.clock] });
+        this.liveIds.push(c.id);
+      }
+    }
+  }
+
+  /** The position after the files generated so far. */
+  position(): GeneratorPosition {
+    return { nextId: this.nextId, clock: this.clock, fileSeq: this.fileSeq };
   }
 
   private person(id: number): Customer {

@@ -15,8 +15,12 @@ export interface FlowServiceHandle {
   close(): Promise<void>;
 }
 
-export function flowServices(storage: StorageConfig, projectDir: string, env: Readonly<Record<string, string | undefined>>): FlowServiceHandle {
-  const registry = new BucketRegistry(storage, { projectDir, env: env as NodeJS.ProcessEnv });
+/**
+ * `shared`: the registry the process's engine uses (`floe run`), so a flow's put into a bound bucket is the
+ * same store's write the pipes subscribe to; its owner closes it. Without it, the services own a registry.
+ */
+export function flowServices(storage: StorageConfig, projectDir: string, env: Readonly<Record<string, string | undefined>>, shared?: BucketRegistry): FlowServiceHandle {
+  const registry = shared ?? new BucketRegistry(storage, { projectDir, env: env as NodeJS.ProcessEnv });
   const direct = new Map<string, ObjectStore>();
   const objectStore = async (bucket: string, overrides?: S3Overrides): Promise<ObjectStore> => {
     // A bucket bound in floe.yaml wins; the processor's S3 settings describe buckets that are not bound there.
@@ -38,7 +42,7 @@ export function flowServices(storage: StorageConfig, projectDir: string, env: Re
   return {
     services: { objectStore },
     close: async () => {
-      await registry.close();
+      if (!shared) await registry.close();
       await Promise.all([...direct.values()].map((s) => s.close()));
     },
   };

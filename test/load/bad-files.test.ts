@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 describe('bad-files corpus', () => {
-  it('gives every file a Snowflake-shaped result under every ON_ERROR mode', async () => {
+  it('gives every file a Snowflake-shaped result under every ON_ERROR mode', { timeout: 180_000 }, async () => {
     const files = readdirSync(dir).sort();
     expect(files.length).toBeGreaterThanOrEqual(25);
     const actual: Expected = {};
@@ -80,7 +80,7 @@ describe('bad-files corpus', () => {
     expect(actual).toEqual(expected);
   });
 
-  it('one COPY over every file loads the good ones and reports each file', async () => {
+  it('one COPY over every file loads the good ones and reports each file', { timeout: 180_000 }, async () => {
     await q('create or replace table bad (id int not null, name varchar(5))');
     const r = await q("copy into bad from @st pattern = '.*[.](csv|gz)' on_error = continue force = true");
     const byFile = new Map(r.rows.map((row) => [String(row[0]).replace('s3://bad/', ''), row[1]]));

@@ -9,17 +9,7 @@ import { openEngine } from '../../src/engine/open-engine.js';
 import type { Engine } from '../../src/engine/engine-api.js';
 import { referenceFold, type FoldEvent } from '../../src/core/scd/reference-fold.js';
 import { ScdRig, show, type Ev } from './scd-harness.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../support/seeded-random.js';
 
 interface Case {
   events: Ev[];

@@ -213,6 +213,30 @@ describe('triggered tasks', () => {
     expect(await rows(s, 'SELECT "schedule" FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))')).toEqual([[null]]);
   });
 
+  it('reports finished runs and failed ones as task-run events (a commit before a run start is in that run)', async () => {
+    const { e, s, clock } = await setup({ minTriggerIntervalSeconds: 0 });
+    const events: import('../../src/engine/engine-api.js').TaskRunEvent[] = [];
+    const off = e.onTaskRun((r) => events.push(r));
+    await s.query(`CREATE TABLE t (id INT); CREATE STREAM st ON TABLE t; CREATE TABLE sink (id INT);
+      CREATE TASK tt WHEN SYSTEM$STREAM_HAS_DATA('ST') AS INSERT INTO sink SELECT 10 / (id - 2) FROM st;
+      ALTER TASK tt RESUME;`);
+    const committed = clock.now();
+    await s.query('INSERT INTO t VALUES (1)');
+    await settle(e);
+    await s.query('INSERT INTO t VALUES (2)');
+    await settle(e);
+    off();
+    // Triggered checks that found the stream empty come as SKIPPED (they prove earlier loads were applied).
+    const runs = events.filter((r) => r.state !== 'SKIPPED');
+    expect(runs.map((r) => [r.task, r.state, r.scheduledFrom])).toEqual([
+      ['FLOE.PUBLIC.TT', 'SUCCEEDED', 'TRIGGER'],
+      ['FLOE.PUBLIC.TT', 'FAILED', 'TRIGGER'],
+    ]);
+    expect(runs[0]!.startedMs).toBeGreaterThanOrEqual(committed);
+    expect(runs[0]!.completedMs).toBeGreaterThanOrEqual(runs[0]!.startedMs);
+    expect(runs[1]!.errorMessage).toMatch(/Division by zero/);
+  });
+
   it('honours the minimum trigger interval (changes arriving faster are batched)', async () => {
     const { e, s, clock } = await setup();
     await s.query(`CREATE TABLE t (id INT); CREATE STREAM st ON TABLE t; CREATE TABLE sink (id INT);

@@ -1,13 +1,16 @@
 /**
  * `floe flow start|stop|enable|disable|run-once|clear-state FLOW PROCESSOR`: NiFi's run-status and
- * state-clear operations. They change the flow's durable state, so they need the flow not to be running in
- * another process (live control of a running flow goes through the HTTP API, which is not available yet).
+ * state-clear operations. When `floe run` serves the project they go through its HTTP API (the running
+ * process owns the flow's state); otherwise they open the flow's state here, which needs the flow not to be
+ * running in another process (`floe flow run`).
  */
 import { Command } from 'commander';
 import { FlowEngine } from '../../flow/flow-engine.js';
 import type { CliIo } from '../io.js';
 import { loadFlowProject, selectFlow } from '../flow/flow-project.js';
 import { flowServices } from '../../runtime/flow-services.js';
+import { connectServer } from '../../server/client/api-client.js';
+import { remoteEmptyQueue, remoteProcessorAction } from '../flow/flow-remote.js';
 
 type Action = 'start' | 'stop' | 'enable' | 'disable' | 'run-once' | 'clear-state';
 
@@ -30,6 +33,12 @@ export function flowControlCommands(io: CliIo): Command[] {
       .action(async (flowName: string, processor: string, opts: { project?: string }) => {
         const project = await loadFlowProject(io, opts.project);
         const def = selectFlow(project, flowName);
+        const client = await connectServer(project.dir);
+        if (client) {
+          const runStatus = await remoteProcessorAction(client, def.name, processor, action);
+          io.stdout.write(`${def.name}.${processor}: ${action === 'clear-state' ? 'state cleared' : runStatus}\n`);
+          return;
+        }
         const handle = flowServices(project.loaded.config.storage, project.dir, io.env);
         const engine = await FlowEngine.open(def, { projectDir: project.dir, env: io.env, services: handle.services });
         try {
@@ -60,6 +69,11 @@ export function flowEmptyQueueCommand(io: CliIo): Command {
     .action(async (flowName: string, connection: string, opts: { project?: string }) => {
       const project = await loadFlowProject(io, opts.project);
       const def = selectFlow(project, flowName);
+      const client = await connectServer(project.dir);
+      if (client) {
+        io.stdout.write(`${def.name}.${connection}: ${await remoteEmptyQueue(client, def.name, connection)} flowfile(s) dropped\n`);
+        return;
+      }
       const engine = await FlowEngine.open(def, { projectDir: project.dir, env: io.env });
       try {
         const n = await engine.emptyQueue(connection);

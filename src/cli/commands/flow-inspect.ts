@@ -1,6 +1,7 @@
 /**
- * `floe flow status [FLOW]` and `floe flow provenance FLOW …`: read-only, so they work while the flow runs in
- * another process (live status comes from the running process's status.json).
+ * `floe flow status [FLOW]` and `floe flow provenance FLOW …`: through the HTTP API when `floe run` serves the
+ * project; otherwise read-only views of the durable state, so they also work while the flow runs in another
+ * process (`floe flow run`: live status comes from the running process's status.json).
  */
 import { Command, Option } from 'commander';
 import { FloeError } from '../../core/errors.js';
@@ -11,6 +12,9 @@ import type { CliIo } from '../io.js';
 import { eventLine, formatBytes, statusText } from '../flow/flow-format.js';
 import { listQueue } from '../../flow/queue-control.js';
 import { loadFlowProject, selectFlow, selectFlows } from '../flow/flow-project.js';
+import { connectServer } from '../../server/client/api-client.js';
+import { flowFileLineage, PROVENANCE_EVENT_TYPES, searchProvenance } from '../../runtime/flow-provenance.js';
+import { remoteFlowStatus, remoteProvenance, type LiveFlowStatus } from '../flow/flow-remote.js';
 
 export function flowStatusCommand(io: CliIo): Command {
   return new Command('status')
@@ -21,14 +25,22 @@ export function flowStatusCommand(io: CliIo): Command {
     .option('--json', 'JSON output')
     .action(async (names: string[], opts: { project?: string; state?: boolean; json?: boolean }) => {
       const project = await loadFlowProject(io, opts.project);
+      const client = await connectServer(project.dir);
       const out: unknown[] = [];
       for (const def of selectFlows(project, names)) {
-        const inspected = await inspectFlow(def, flowStateDir(project.dir, def.name));
-        const state = opts.state ? Object.fromEntries(def.processors.map((p) => [p.id, inspected.repo.state.get(p.id) ?? {}])) : undefined;
-        if (opts.json) out.push({ ...inspected.status, ...(state ? { state } : {}) });
+        let status: LiveFlowStatus;
+        let state: Record<string, Record<string, string>> | undefined;
+        if (client) {
+          ({ state, ...status } = await remoteFlowStatus(client, def.name, opts.state === true));
+        } else {
+          const inspected = await inspectFlow(def, flowStateDir(project.dir, def.name));
+          status = inspected.status;
+          state = opts.state ? Object.fromEntries(def.processors.map((p) => [p.id, inspected.repo.state.get(p.id) ?? {}])) : undefined;
+        }
+        if (opts.json) out.push({ ...status, ...(state ? { state } : {}) });
         else {
-          io.stdout.write(`${statusText(inspected.status)}\n`);
-          if (!inspected.status.live) io.stdout.write('(flow not running: queues from the durable state; 5-minute statistics need a running flow)\n');
+          io.stdout.write(`${statusText(status)}\n`);
+          if (!status.live) io.stdout.write('(flow not running: queues from the durable state; 5-minute statistics need a running flow)\n');
           if (state) io.stdout.write(`\nstate:\n${JSON.stringify(state, null, 2)}\n`);
           io.stdout.write('\n');
         }
@@ -36,8 +48,6 @@ export function flowStatusCommand(io: CliIo): Command {
       if (opts.json) io.stdout.write(`${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`);
     });
 }
-
-const EVENT_TYPES = ['CREATE', 'RECEIVE', 'FETCH', 'SEND', 'DOWNLOAD', 'DROP', 'EXPIRE', 'FORK', 'JOIN', 'CLONE', 'CONTENT_MODIFIED', 'ATTRIBUTES_MODIFIED', 'ROUTE', 'ADDINFO', 'REPLAY'];
 
 export function flowProvenanceCommand(io: CliIo): Command {
   return new Command('provenance')
@@ -47,28 +57,22 @@ export function flowProvenanceCommand(io: CliIo): Command {
     .option('--uuid <uuid>', 'events of this flowfile')
     .option('--filename <name>', 'events whose filename attribute is NAME')
     .option('--processor <id>', 'events recorded by this processor')
-    .addOption(new Option('--type <type>', 'event type').choices(EVENT_TYPES))
+    .addOption(new Option('--type <type>', 'event type').choices(PROVENANCE_EVENT_TYPES))
     .option('--lineage', 'with --uuid or --filename: the whole lineage in time order (parents and children too)')
     .option('--limit <n>', 'at most N events (default 1000)', (v) => Number.parseInt(v, 10))
     .option('--json', 'JSON Lines output')
     .action(async (name: string | undefined, opts: { project?: string; uuid?: string; filename?: string; processor?: string; type?: string; lineage?: boolean; limit?: number; json?: boolean }) => {
       const project = await loadFlowProject(io, opts.project);
       const def = selectFlow(project, name);
-      const { provenance } = await inspectFlow(def, flowStateDir(project.dir, def.name));
+      if (opts.lineage && !opts.uuid && !opts.filename) throw new FloeError('CONFIG', '--lineage needs --uuid or --filename');
+      const client = await connectServer(project.dir);
       let events;
-      if (opts.lineage) {
-        let uuid = opts.uuid;
-        if (!uuid && opts.filename) uuid = (await provenance.query({ filename: opts.filename, limit: 1 }))[0]?.flowFileUuid;
-        if (!uuid) throw new FloeError('CONFIG', opts.filename ? `no provenance events for filename '${opts.filename}'` : '--lineage needs --uuid or --filename');
-        events = await provenance.lineage(uuid);
-      } else {
-        events = await provenance.query({
-          flowFileUuid: opts.uuid,
-          filename: opts.filename,
-          componentId: opts.processor,
-          eventType: opts.type as ProvenanceEventType | undefined,
-          limit: opts.limit,
-        });
+      if (client) events = await remoteProvenance(client, def.name, opts);
+      else {
+        const { provenance } = await inspectFlow(def, flowStateDir(project.dir, def.name));
+        events = opts.lineage
+          ? await flowFileLineage(provenance, opts)
+          : await searchProvenance(provenance, { ...opts, type: opts.type as ProvenanceEventType | undefined });
       }
       for (const e of events) io.stdout.write(`${opts.json ? JSON.stringify(e) : eventLine(e)}\n`);
     });

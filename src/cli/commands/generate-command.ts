@@ -10,12 +10,12 @@ import { CustomerGenerator, type Profile } from '../../generator/customer-genera
 import { writeAtomically } from '../../generator/write-file.js';
 import type { CliIo } from '../io.js';
 
-const int = (name: string, min: number) => (v: string): number => {
+export const int = (name: string, min: number) => (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
   return n;
 };
-const ratio = (name: string) => (v: string): number => {
+export const ratio = (name: string) => (v: string): number => {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${name} must be between 0 and 1`);
   return n;

@@ -1,16 +1,21 @@
 /**
- * `floe run [--project DIR]`: the project's long-running process — applies the project's SQL (a plan: new
- * statements run, applied ones are skipped, re-creating existing objects is blocked unless
- * --replace-existing), then runs the flows, pipe auto-ingest and the task scheduler until SIGINT/SIGTERM.
- * `--once` applies, drains what is queued (flows, pipes, task runs) and exits (scripts, CI).
+ * `floe run [--project DIR] [--host H] [--port N]`: the project's long-running process — applies the project's
+ * SQL (a plan: new statements run, applied ones are skipped, re-creating existing objects is blocked unless
+ * --replace-existing), then runs the flows, pipe auto-ingest and the task scheduler, and serves the HTTP API
+ * (address and token in .floe/server.json) until SIGINT/SIGTERM.
+ * `--once` applies, drains what is queued (flows, pipes, task runs) and exits (scripts, CI); it serves no API.
  */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { runProject } from '../../runtime/run-project.js';
 import type { SqlStep } from '../../runtime/project-sql.js';
 import type { CliIo } from '../io.js';
 import { waitForStopSignal } from '../wait-for-signal.js';
+import { DEFAULT_HOST, isLoopback, startApiServer } from '../../server/api-server.js';
+import { connectServer } from '../../server/client/api-client.js';
+import { FloeError } from '../../core/errors.js';
+import { resolve } from 'node:path';
 
-function printPlan(steps: SqlStep[], io: CliIo): void {
+export function printPlan(steps: SqlStep[], io: CliIo): void {
   const count = (a: SqlStep['action']): number => steps.filter((s) => s.action === a).length;
   io.stderr.write(`project SQL: ${count('run')} run, ${count('applied')} already applied, ${count('exists')} existing, ${count('blocked')} blocked\n`);
   for (const s of steps.filter((x) => x.action === 'blocked')) {
@@ -25,7 +30,11 @@ export function runCommand(io: CliIo, setExitCode: (code: number) => void): Comm
     .option('--project <dir>', 'project folder (default: current folder)', '.')
     .option('--replace-existing', 'apply CREATE OR REPLACE statements for objects that already exist (resets their state)')
     .option('--once', 'apply, wait for in-flight loads and task runs, then exit')
-    .action(async (opts: { project: string; replaceExisting?: boolean; once?: boolean }) => {
+    .option('--host <host>', `interface for the HTTP API (default: floe.yaml server.host, else ${DEFAULT_HOST})`)
+    .option('--port <n>', 'port for the HTTP API (default: floe.yaml server.port, else 0 = a free port)', parsePort)
+    .action(async (opts: { project: string; replaceExisting?: boolean; once?: boolean; host?: string; port?: number }) => {
+      const live = await connectServer(resolve(io.cwd, opts.project));
+      if (live) throw new FloeError('CONFIG', `floe run is already running for this project (pid ${live.info.pid}, API ${live.info.url})`);
       const running = await runProject({ projectDir: opts.project, replaceExisting: opts.replaceExisting ?? false, openEngine: io.openEngine, startFlows: !opts.once, pipes: !opts.once });
       printPlan(running.steps, io);
       // NiFi loads an invalid processor but never schedules it: say so up front, with what is wrong.
@@ -40,9 +49,28 @@ export function runCommand(io: CliIo, setExitCode: (code: number) => void): Comm
         return;
       }
       if (!opts.once) {
-        io.stderr.write(`floe running ${running.project.dir} (Ctrl-C to stop)\n`);
+        const host = opts.host ?? running.project.config.server?.host ?? DEFAULT_HOST;
+        let api;
+        try {
+          api = await startApiServer({
+            projectDir: running.project.dir,
+            engine: running.engine,
+            flows: running.flows,
+            host,
+            port: opts.port ?? running.project.config.server?.port ?? 0,
+            onInternalError: (e) => io.stderr.write(`floe: API internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`),
+          });
+        } catch (error) {
+          await running.stop();
+          throw error;
+        }
+        if (!isLoopback(host)) {
+          io.stderr.write(`warning: the API listens on ${host}, reachable from other machines; anyone with the token in .floe/server.json can run SQL\n`);
+        }
+        io.stderr.write(`floe running ${running.project.dir}: API ${api.url} (token in .floe/server.json) (Ctrl-C to stop)\n`);
         await waitForStopSignal();
         io.stderr.write('stopping…\n');
+        await api.close();
       } else {
         // One pass: each source processor lists once, then every queue is worked off.
         for (const f of running.flows) {
@@ -57,4 +85,10 @@ export function runCommand(io: CliIo, setExitCode: (code: number) => void): Comm
       await running.stop();
       setExitCode(running.steps.some((s) => s.action === 'blocked') ? 1 : 0);
     });
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) throw new InvalidArgumentError('expected a port number 0-65535 (0 = a free port)');
+  return n;
 }

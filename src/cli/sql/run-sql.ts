@@ -12,7 +12,9 @@ import { runRepl } from '../repl/repl.js';
 import { executeScript } from './execute.js';
 import { loadProjectConfig } from '../../config/project-config.js';
 import { taskEnvironment } from '../../config/tasks-config.js';
-import { inputName, resolveDatabase, STDIN_NAME, type SqlOptions } from './sql-options.js';
+import { inputName, resolveDatabase, STDIN_NAME, type ResolvedDatabase, type SqlOptions } from './sql-options.js';
+import { connectServer, type ApiClient } from '../../server/client/api-client.js';
+import { RemoteSession } from '../../server/client/remote-session.js';
 
 export const EXIT_OK = 0;
 export const EXIT_STATEMENT_FAILED = 1;
@@ -29,21 +31,12 @@ export async function runSql(options: SqlOptions, io: CliIo): Promise<number> {
   const scripts = interactive ? [] : await readScripts(options, io);
   if (target.stateDir !== undefined) fs.mkdirSync(target.stateDir, { recursive: true });
 
-  // A project's floe.yaml binds buckets and task settings (bad config is a usage error naming the key).
-  const project = target.projectDir !== undefined ? await loadProjectConfig(target.projectDir) : undefined;
-  let engine: Engine;
-  try {
-    engine = await io.openEngine({
-      database: target.database,
-      ...(project ? { projectDir: project.dir, storage: project.config.storage, tasks: taskEnvironment(project.config.tasks) } : {}),
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new FloeError('CONFIG', `cannot open warehouse ${target.database}: ${reason}`, { cause: error });
-  }
+  // A live `floe run` holds the project's warehouse: statements go to it (same outcomes, same formatters).
+  const remote = target.projectDir !== undefined ? await connectServer(target.projectDir) : undefined;
+  const opened = remote ? await openRemote(remote) : await openLocal(target, io);
   let session: Session | undefined;
   try {
-    session = await engine.session();
+    session = await opened.session();
     const formatter = createFormatter(options.format, io);
     if (interactive) {
       await runRepl({
@@ -53,7 +46,7 @@ export async function runSql(options: SqlOptions, io: CliIo): Promise<number> {
         formatter,
         terminal: true,
         historyFile: target.historyFile,
-        banner: `floe SQL shell on ${target.database}. End statements with ';'. !quit or Ctrl-D to leave.`,
+        banner: `floe SQL shell on ${opened.where}. End statements with ';'. !quit or Ctrl-D to leave.`,
       });
       return EXIT_OK;
     }
@@ -72,8 +65,40 @@ export async function runSql(options: SqlOptions, io: CliIo): Promise<number> {
     return failures > 0 ? EXIT_STATEMENT_FAILED : EXIT_OK;
   } finally {
     await session?.close().catch(() => undefined);
-    await engine.close();
+    await opened.close();
   }
+}
+
+interface OpenedWarehouse {
+  /** For the shell banner. */
+  where: string;
+  session(): Promise<Session>;
+  close(): Promise<void>;
+}
+
+async function openLocal(target: ResolvedDatabase, io: CliIo): Promise<OpenedWarehouse> {
+  // A project's floe.yaml binds buckets and task settings (bad config is a usage error naming the key).
+  const project = target.projectDir !== undefined ? await loadProjectConfig(target.projectDir) : undefined;
+  let engine: Engine;
+  try {
+    engine = await io.openEngine({
+      database: target.database,
+      ...(project ? { projectDir: project.dir, storage: project.config.storage, tasks: taskEnvironment(project.config.tasks) } : {}),
+      ...(project?.config.warehouse ? { warehouse: project.config.warehouse } : {}),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new FloeError('CONFIG', `cannot open warehouse ${target.database}: ${reason}`, { cause: error });
+  }
+  return { where: target.database, session: () => engine.session(), close: () => engine.close() };
+}
+
+async function openRemote(client: ApiClient): Promise<OpenedWarehouse> {
+  return {
+    where: `the running floe run (pid ${client.info.pid}, ${client.info.url})`,
+    session: () => RemoteSession.open(client),
+    close: async () => undefined,
+  };
 }
 
 async function readScripts(options: SqlOptions, io: CliIo): Promise<Script[]> {

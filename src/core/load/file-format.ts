@@ -4,8 +4,20 @@
  */
 import { compilationError, unsupported } from '../errors.js';
 import type { FormatOptions } from '../catalog/load-objects.js';
+import {
+  compressionOf,
+  describeJson,
+  describeParquet,
+  formatBool,
+  formatValue,
+  resolveJsonFormat,
+  resolveParquetFormat,
+  type Compression,
+  type JsonFormat,
+  type ParquetFormat,
+} from './semi-structured-format.js';
 
-export type Compression = 'AUTO' | 'GZIP' | 'NONE';
+export type { Compression, JsonFormat, ParquetFormat } from './semi-structured-format.js';
 
 export interface CsvFormat {
   type: 'CSV';
@@ -30,17 +42,6 @@ export interface CsvFormat {
   emptyFieldAsNull: boolean;
   skipByteOrderMark: boolean;
   encoding: string;
-}
-
-export interface JsonFormat {
-  type: 'JSON';
-  compression: Compression;
-  stripOuterArray: boolean;
-}
-
-export interface ParquetFormat {
-  type: 'PARQUET';
-  compression: Compression;
 }
 
 export type FileFormat = CsvFormat | JsonFormat | ParquetFormat;
@@ -71,17 +72,8 @@ export const CSV_DEFAULTS: CsvFormat = {
   encoding: 'UTF8',
 };
 
-const bool = (key: string, v: string): boolean => {
-  const u = v.toUpperCase();
-  if (u === 'TRUE') return true;
-  if (u === 'FALSE') return false;
-  throw compilationError(`invalid value '${v}' for file format option ${key}: expected TRUE or FALSE`);
-};
-
-const one = (key: string, v: string | string[]): string => {
-  if (Array.isArray(v)) throw compilationError(`file format option ${key} takes a single value, not a list`);
-  return v;
-};
+const bool = formatBool;
+const one = formatValue;
 
 /** Snowflake delimiter notation: literal characters, `NONE`, hex `0x5e`, octal `\136`. */
 export function decodeDelimiter(key: string, v: string): string | null {
@@ -93,12 +85,7 @@ export function decodeDelimiter(key: string, v: string): string | null {
   return v;
 }
 
-function compression(v: string): Compression {
-  const u = v.toUpperCase();
-  if (u === 'AUTO' || u === 'GZIP' || u === 'NONE') return u;
-  if (['BZ2', 'BROTLI', 'ZSTD', 'DEFLATE', 'RAW_DEFLATE'].includes(u)) throw unsupported(`COMPRESSION = ${u} (floe reads GZIP and uncompressed files)`);
-  throw compilationError(`invalid value '${v}' for file format option COMPRESSION`);
-}
+const compression = compressionOf;
 
 export function formatTypeOf(options: FormatOptions): string {
   const t = options.TYPE;
@@ -108,7 +95,8 @@ export function formatTypeOf(options: FormatOptions): string {
 /** Typed format from option text; `base` supplies values not given (a named format under inline overrides). */
 export function resolveFileFormat(options: FormatOptions): FileFormat {
   const type = formatTypeOf(options);
-  if (type === 'JSON' || type === 'PARQUET') return resolveSimple(type, options);
+  if (type === 'JSON') return resolveJsonFormat(options);
+  if (type === 'PARQUET') return resolveParquetFormat(options);
   if (type !== 'CSV') throw unsupported(`file format TYPE = ${type} (floe loads CSV, JSON and PARQUET)`);
   const f: CsvFormat = { ...CSV_DEFAULTS, nullIf: [...CSV_DEFAULTS.nullIf] };
   for (const [key, raw] of Object.entries(options)) {
@@ -210,20 +198,6 @@ function singleByte(key: string, v: string): string | null {
   return d;
 }
 
-function resolveSimple(type: 'JSON' | 'PARQUET', options: FormatOptions): FileFormat {
-  let comp: Compression = 'AUTO';
-  let stripOuterArray = false;
-  for (const [key, raw] of Object.entries(options)) {
-    if (key === 'TYPE' || key === 'FORMAT_NAME') continue;
-    const v = one(key, raw);
-    if (key === 'COMPRESSION') comp = compression(v);
-    else if (type === 'JSON' && key === 'STRIP_OUTER_ARRAY') stripOuterArray = bool(key, v);
-    else if (key === 'NULL_IF' || key === 'TRIM_SPACE' || key === 'BINARY_AS_TEXT') continue;
-    else throw unsupported(`file format option ${key} for TYPE = ${type}`);
-  }
-  return type === 'JSON' ? { type, compression: comp, stripOuterArray } : { type, compression: comp };
-}
-
 /** Rows of DESCRIBE FILE FORMAT / the stage's STAGE_FILE_FORMAT section: [property, type, value, default]. */
 export function describeCsv(f: CsvFormat): [string, string, string, string][] {
   const show = (v: string | null): string => (v === null ? 'NONE' : v.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t'));
@@ -254,4 +228,11 @@ export function describeCsv(f: CsvFormat): [string, string, string, string][] {
     ['ENCODING', 'String', f.encoding, 'UTF8'],
     ['MULTI_LINE', 'Boolean', String(f.multiLine), 'true'],
   ];
+}
+
+/** DESCRIBE FILE FORMAT rows of any type. */
+export function describeFormat(f: FileFormat): [string, string, string, string][] {
+  if (f.type === 'JSON') return describeJson(f);
+  if (f.type === 'PARQUET') return describeParquet(f);
+  return describeCsv(f);
 }

@@ -5,22 +5,20 @@
  */
 import { writeToTable } from '../changes/tracked-dml.js';
 import { randomUUID } from 'node:crypto';
-import { compilationError, unsupported } from '../../core/errors.js';
-import type { ColumnDef } from '../../core/catalog/catalog-model.js';
 import type { ObjectInfo } from '../../core/ports/object-store.js';
 import type { FloeValue } from '../../core/result.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
-import { errorExprs, valueSql, type TargetColumn } from '../load/copy-sql.js';
-import { judgeBatch, loadFilter, readBatch, type OnError } from '../load/copy-batch.js';
+import { datetimeFormats, errorExprs, valueSql } from '../load/copy-sql.js';
+import { judgeBatch, loadFilter, type OnError } from '../load/copy-batch.js';
+import { dropSource, readSource } from '../load/copy-source.js';
 import { fileIdOf, parseCopy, parseOnError, resolveFormat, type CopyPlan } from '../load/copy-plan.js';
 import { loadedFiles, recordLoads, type FileOutcome, type PipeLoadInfo } from '../load/load-history.js';
-import { rawFieldColumn, type RawShape } from '../load/raw-table.js';
 import { formatOptions, optionBool, optionString } from '../load/option-parser.js';
 import { displayKey, relativeKey } from '../load/stage-location.js';
 import { validateCopy } from '../load/copy-validate.js';
-import { transformSql } from '../load/copy-transform.js';
-import { matchSql, parseMatchMode, readHeader } from '../load/copy-match.js';
+import { copyLayout } from '../load/copy-layout.js';
+import { probeWith } from '../load/json-reader.js';
 import { patternMatcher } from './stage-files.js';
 import { resultColumns } from './show-common.js';
 
@@ -43,7 +41,6 @@ export async function handleCopyInto(ctx: ExecContext): Promise<HandlerResult> {
   const cur = new TokenCursor(ctx.stmt.tokens);
   const plan = parseCopy(ctx, cur);
   const o = plan.options;
-  if (o.INCLUDE_METADATA !== undefined) throw unsupported('INCLUDE_METADATA');
   const validation = optionString('VALIDATION_MODE', o.VALIDATION_MODE);
   if (validation !== undefined) return validateCopy(ctx, plan, validation);
   return runCopy(ctx, plan, { onErrorDefault: { mode: 'ABORT_STATEMENT' } });
@@ -79,26 +76,6 @@ export interface RunCopyOptions {
   };
 }
 
-const RAW = '__floe_copy_raw';
-const TRANSFORMED = '__floe_copy_tx';
-
-/** The columns a COPY fills, in the order of the file's fields or of the transformation's items. */
-function targetColumns(plan: CopyPlan, all: readonly ColumnDef[]): TargetColumn[] {
-  const position = (c: ColumnDef) => all.indexOf(c) + 1;
-  let defs: readonly ColumnDef[] = all;
-  if (plan.columns) {
-    defs = plan.columns.map((n) => {
-      const c = all.find((x) => x.name === n);
-      if (!c) throw compilationError(`invalid identifier '${n}'`);
-      return c;
-    });
-  }
-  if (plan.transform && plan.transform.items.length !== defs.length) {
-    throw compilationError(`Insert value list does not match column list expecting ${defs.length} but got ${plan.transform.items.length}`);
-  }
-  return defs.map((c, i) => ({ def: c, position: position(c), raw: rawFieldColumn(i + 1) }));
-}
-
 export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOptions): Promise<HandlerResult> {
   const { table, loc, options: o } = plan;
   const d = ctx.engine.driver.dialect;
@@ -118,7 +95,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const explicit = plan.files !== undefined;
   const candidates = run.pipe ? run.pipe.keys : await candidateFiles(plan);
   const fileId = (info: ObjectInfo) => fileIdOf(loc, info);
-  const known = force || run.pipe ? new Set<string>() : await loadedFiles(conn, d, tableKey);
+  const known = force || run.pipe ? new Set<string>() : await loadedFiles(conn, d, tableKey, def.createdOn);
   const rows: FloeValue[][] = [];
   const skippedRows: FloeValue[][] = [];
   const toLoad: ObjectInfo[] = [];
@@ -135,50 +112,44 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   }
   if (toLoad.length === 0 && skippedRows.length === 0) return statusResult('Copy executed with 0 files processed.');
 
-  const { transform } = plan;
-  if (transform?.hasWhere) throw unsupported('WHERE in a COPY transformation');
-  const match = parseMatchMode(optionString('MATCH_BY_COLUMN_NAME', o.MATCH_BY_COLUMN_NAME));
-  if (match && transform) throw compilationError('MATCH_BY_COLUMN_NAME is not supported with COPY transformations.');
-  if (match && !format.parseHeader) throw compilationError('MATCH_BY_COLUMN_NAME for CSV files requires the file format option PARSE_HEADER = TRUE.');
-  const raw = transform || match ? TRANSFORMED : RAW;
-  const headers = format.parseHeader ? await Promise.all(toLoad.map((info) => readHeader(loc.store, info.key, format))) : [];
-  // PARSE_HEADER: the first line names the fields and is not data.
-  const dataFormat = format.parseHeader ? { ...format, parseHeader: false, skipHeader: 1 } : format;
-  const cols = targetColumns(plan, def.columns);
-  const shape: RawShape = transform
-    ? { fields: Math.max(transform.maxField, 1), tableName: table.name, checkColumnCount: false }
-    : match
-      ? { fields: Math.max(1, ...headers.map((h) => h.length)), tableName: table.name, checkColumnCount: false }
-      : { fields: cols.length, tableName: table.name, checkColumnCount: true };
-  const err = errorExprs(d, table.name, cols, truncate, format);
+  const layout = await copyLayout(ctx, plan, def, format, loc.store, toLoad.map((info) => info.key));
+  const { cols } = layout;
+  const err = errorExprs(d, table.name, cols, truncate, datetimeFormats(format));
   const colList = cols.map((c) => d.quoteIdent(c.def.name)).join(', ');
-  const values = cols.map((c) => valueSql(d, c, truncate, format)).join(', ');
+  const values = cols.map((c) => valueSql(d, c, truncate, datetimeFormats(format))).join(', ');
   const names = toLoad.map((info) => displayKey(loc, info.key));
   const jobId = run.jobId ?? randomUUID();
   const job = { jobId, tableKey, pipeId: run.pipe?.info.pipeId };
   ctx.session.lastCopyJob = jobId;
-  // Outside an explicit transaction the files are read before the load's transaction opens: a read the
-  // engine rejects (fast path → JS parser fallback) must not abort the transaction.
-  const scanStart = new Date(ctx.engine.now());
-  const read = async (fastPath: boolean) => {
-    const reads = await readBatch(conn, d, RAW, loc.store, toLoad, dataFormat, shape, { fastPath });
-    if (match) await conn.execute(matchSql(RAW, TRANSFORMED, def.columns, headers, match));
-    if (transform) {
-      const metas = toLoad.map((info) => ({ name: relativeKey(loc, info.key), etag: info.etag, lastModified: info.lastModified }));
-      await conn.execute(transformSql(ctx, transform, RAW, TRANSFORMED, metas, scanStart));
-    }
-    return reads;
-  };
+  const metas = toLoad.map((info) => ({ name: relativeKey(loc, info.key), etag: info.etag, lastModified: info.lastModified }));
+  const input = { conn, d, store: loc.store, files: toLoad, layout, err, metas, scanStart: new Date(ctx.engine.now()) };
   const outcomes: FileOutcome[] = [];
   // Rows, load history (and, for a tracked table, its change version) commit together; loaded rows are
   // ordinary inserts for streams.
   try {
-    const early = ctx.session.inTransaction ? undefined : await read(true);
+    // Outside an explicit transaction the files are read before the load's transaction opens: a read the
+    // engine rejects (a fast path falling back, a corrupt JSON/Parquet file) must not abort the
+    // transaction. Inside one, a side connection tries the engine's reads first.
+    const early = ctx.session.inTransaction ? undefined : await readSource(input, layout.readFormat, { fastPath: true });
+    const readInTransaction = async () => {
+      if (format.type === 'CSV') return readSource(input, layout.readFormat, { fastPath: false });
+      const side = await ctx.engine.driver.connect();
+      try {
+        return await readSource(input, layout.readFormat, { fastPath: false, probe: probeWith(side) });
+      } finally {
+        await side.close();
+      }
+    };
     await writeToTable(ctx, def, async (physical) => {
-      const reads = early ?? (await read(false));
-      const verdicts = await judgeBatch({ conn, d, raw, err, names, reads, onError, job, recordColumns: cols.map((c) => c.raw), delimiter: format.fieldDelimiter });
+      const source = early ?? (await readInTransaction());
+      source.verify();
+      const raw = source.relation;
+      const delimiter = format.type === 'CSV' ? format.fieldDelimiter : null;
+      const verdicts = await judgeBatch({
+        conn, d, raw, err, names, reads: source.reads, onError, job, recordColumns: cols.map((c) => c.raw), delimiter, ...(source.errors ? { errorsByFile: source.errors } : {}),
+      });
       const where = loadFilter(verdicts, err);
-      if (where !== undefined) await conn.query(`INSERT INTO ${physical} (${colList}) SELECT ${values} FROM ${raw}${where} ORDER BY f, r`);
+      if (where !== undefined) await conn.query(`INSERT INTO ${physical} (${colList}) SELECT ${values} FROM ${raw}${where}`);
       for (const [i, v] of verdicts.entries()) {
         const info = toLoad[i]!;
         const status = v.errorsSeen === 0 ? 'LOADED' : v.rowsLoaded === 0 ? 'LOAD_FAILED' : 'PARTIALLY_LOADED';
@@ -200,11 +171,11 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
           firstErrorColumn: v.first[3],
         });
       }
-      await recordLoads(conn, d, tableKey, outcomes, jobId, run.pipe?.info);
+      await recordLoads(conn, d, { key: tableKey, created: def.createdOn }, outcomes, jobId, run.pipe?.info);
       await run.pipe?.inTransaction?.(outcomes);
     });
   } finally {
-    for (const t of [RAW, TRANSFORMED]) await conn.execute(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+    await dropSource(conn);
   }
   if (purge) {
     // Purge failures are silent in Snowflake; the load has committed either way.

@@ -178,11 +178,12 @@ async function refreshPipe(ctx: ExecContext, def: PipeDef, prefix: string | unde
   const { loc } = plan;
   const d = ctx.engine.driver.dialect;
   const tableKey = `${plan.table.database}.${plan.table.schema}.${plan.table.name}`;
+  const created = ctx.engine.catalog.table(plan.table.database, plan.table.schema, plan.table.name)?.createdOn ?? '';
   const start = loc.prefix + (prefix ?? '').replace(/^\//, '');
   const files = [];
   for await (const info of loc.store.list(start)) {
     if (!covers(info.key) || info.lastModified.getTime() < since) continue;
-    if (await loadedBefore(ctx.session.conn, d, tableKey, fileIdOf(loc, info), info.etag)) continue;
+    if (await loadedBefore(ctx.session.conn, d, tableKey, fileIdOf(loc, info), info.etag, created)) continue;
     files.push({ path: relativeKey(loc, info.key), key: info.key, etag: info.etag, size: info.size, lastModified: info.lastModified });
   }
   const queued = await ctx.engine.pipes.enqueue(def, files);

@@ -7,7 +7,7 @@ import { alreadyExists, compilationError, notFound, unsupported } from '../../co
 import { displayIdent, displayName, resolveIdent } from '../../core/catalog/identifiers.js';
 import { keys } from '../../core/catalog/catalog.js';
 import type { FileFormatDef, FileFormatSpec, FormatOptions, SchemaObjectDef, StageDef } from '../../core/catalog/load-objects.js';
-import { describeCsv, formatTypeOf, resolveFileFormat } from '../../core/load/file-format.js';
+import { describeFormat, formatTypeOf, resolveFileFormat } from '../../core/load/file-format.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { commitDdl, statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
 import { formatOptions, optionString, parseOptions } from '../load/option-parser.js';
@@ -198,9 +198,7 @@ export async function showFileFormats(ctx: ExecContext, cur: TokenCursor, terse:
 }
 
 function formatOptionsJson(options: FormatOptions): Record<string, unknown> {
-  const f = resolveFileFormat(options);
-  if (f.type !== 'CSV') return { TYPE: f.type, COMPRESSION: f.compression };
-  return Object.fromEntries(describeCsv(f).map(([k, , v]) => [k, v]));
+  return Object.fromEntries(describeFormat(resolveFileFormat(options)).map(([k, , v]) => [k, v]));
 }
 
 const DESCRIBE_COLUMNS: ColumnSpecs = {
@@ -230,12 +228,7 @@ export function describeStage(ctx: ExecContext, cur: TokenCursor): HandlerResult
 }
 
 function formatRows(options: FormatOptions): [string, string, string, string][] {
-  const f = resolveFileFormat(options);
-  if (f.type === 'CSV') return describeCsv(f);
-  return [
-    ['TYPE', 'String', f.type, 'CSV'],
-    ['COMPRESSION', 'String', f.compression, 'AUTO'],
-  ];
+  return describeFormat(resolveFileFormat(options));
 }
 
 export function describeFileFormat(ctx: ExecContext, cur: TokenCursor): HandlerResult {

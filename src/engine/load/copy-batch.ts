@@ -4,7 +4,7 @@
  * decisions (ON_ERROR, statuses, first error) are Snowflake's, in file order.
  */
 import { executionError } from '../../core/errors.js';
-import type { CsvFormat } from '../../core/load/file-format.js';
+import type { FileFormat } from '../../core/load/file-format.js';
 import type { ObjectInfo, ObjectStore } from '../../core/ports/object-store.js';
 import type { WarehouseConnection, WarehouseDialect } from '../../core/ports/warehouse.js';
 import type { FloeValue } from '../../core/result.js';
@@ -13,8 +13,39 @@ import { FAST_PATH_MIN_BYTES, tryFastRead } from './csv-fast-path.js';
 import { errorRowsSql, recordErrors, recordFileError } from './load-errors.js';
 import { createRawTable, type RawShape } from './raw-table.js';
 import { readCsvIntoRaw, type ReadResult } from './stage-file-reader.js';
+import { readJsonIntoRaw, type Probe } from './json-reader.js';
+import { readParquetIntoRaw } from './parquet-reader.js';
 
 export type OnError = { mode: 'ABORT_STATEMENT' } | { mode: 'CONTINUE' } | { mode: 'SKIP_FILE'; limit: number; percent: boolean };
+
+export interface ReadOptions {
+  /** Try the DuckDB CSV fast path first (only outside a transaction: a refused read must not abort one). */
+  fastPath: boolean;
+  /** A side connection's check of the engine's reads (inside an explicit transaction). */
+  probe?: Probe;
+  /** Read at most this many records (VALIDATION_MODE = RETURN_<n>_ROWS). */
+  limitRows?: number;
+}
+
+/** Reads one file into the raw table with the reader of its format; its rows get f = fileNo. */
+export async function readFileIntoRaw(
+  conn: WarehouseConnection,
+  d: WarehouseDialect,
+  raw: string,
+  store: ObjectStore,
+  info: ObjectInfo,
+  format: FileFormat,
+  shape: RawShape,
+  fileNo: number,
+  o: ReadOptions,
+): Promise<ReadResult> {
+  const opts = { ...(o.probe ? { probe: o.probe } : {}), ...(o.limitRows !== undefined ? { limitRows: o.limitRows } : {}) };
+  if (format.type === 'JSON') return readJsonIntoRaw(conn, d, raw, store, info.key, format, fileNo, opts);
+  if (format.type === 'PARQUET') return readParquetIntoRaw(conn, d, raw, store, info.key, format, fileNo, opts);
+  const path = o.fastPath && o.limitRows === undefined && info.size >= FAST_PATH_MIN_BYTES && store.localPath ? store.localPath(info.key) : undefined;
+  const fast = path !== undefined ? await tryFastRead(conn, d, raw, path, format, shape, fileNo) : undefined;
+  return fast ?? (await readCsvIntoRaw(conn, raw, store, info.key, format, shape, fileNo, o.limitRows));
+}
 
 /** Reads every file into a fresh raw table; file i (0-based) gets f = i + 1. */
 export async function readBatch(
@@ -23,17 +54,13 @@ export async function readBatch(
   raw: string,
   store: ObjectStore,
   files: readonly ObjectInfo[],
-  format: CsvFormat,
+  format: FileFormat,
   shape: RawShape,
-  options: { fastPath: boolean },
+  options: ReadOptions,
 ): Promise<ReadResult[]> {
   await createRawTable(conn, raw, shape.fields);
   const out: ReadResult[] = [];
-  for (const [i, info] of files.entries()) {
-    const path = options.fastPath && info.size >= FAST_PATH_MIN_BYTES && store.localPath ? store.localPath(info.key) : undefined;
-    const fast = path !== undefined ? await tryFastRead(conn, d, raw, path, format, shape, i + 1) : undefined;
-    out.push(fast ?? (await readCsvIntoRaw(conn, raw, store, info.key, format, shape, i + 1)));
-  }
+  for (const [i, info] of files.entries()) out.push(await readFileIntoRaw(conn, d, raw, store, info, format, shape, i + 1, options));
   return out;
 }
 
@@ -58,14 +85,18 @@ export interface BatchInput {
   /** Raw columns concatenated into REJECTED_RECORD. */
   recordColumns: readonly string[];
   delimiter: string | null;
+  /** Error rows per file number, when the read already counted them. */
+  errorsByFile?: ReadonlyMap<number, number>;
 }
 
 /** Counts errors, records them, applies ON_ERROR; throws Snowflake's ABORT_STATEMENT error. */
 export async function judgeBatch(b: BatchInput): Promise<FileVerdict[]> {
   const { conn, d, raw, err } = b;
-  const errorsByFile = new Map<number, number>();
-  const stats = await conn.query(`SELECT f, count(*) FROM ${raw} WHERE ${err.bad} GROUP BY f`);
-  for (const [f, n] of stats.rows) errorsByFile.set(Number(f), Number(n));
+  const errorsByFile = new Map<number, number>(b.errorsByFile ?? []);
+  if (!b.errorsByFile) {
+    const stats = await conn.query(`SELECT f, count(*) FROM ${raw} WHERE ${err.bad} GROUP BY f`);
+    for (const [f, n] of stats.rows) errorsByFile.set(Number(f), Number(n));
+  }
   const firsts = new Map<number, FloeValue[]>();
   if (errorsByFile.size > 0) {
     const fileSql = `CASE f ${b.names.map((n, i) => `WHEN ${i + 1} THEN ${d.quoteString(n)}`).join(' ')} END`;
@@ -98,7 +129,8 @@ export async function judgeBatch(b: BatchInput): Promise<FileVerdict[]> {
         const [m, l, c, colName, r] = firsts.get(i + 1)!;
         first = [m as string, Number(l), Number(c), colName as string | null];
         if (onError.mode === 'ABORT_STATEMENT') {
-          const rowText = Number(r) === Number(l) ? `Row ${r}, column ${colName}` : `Row ${r} starts at line ${l}, column ${colName}`;
+          const row = Number(r) === Number(l) ? `Row ${r}` : `Row ${r} starts at line ${l}`;
+          const rowText = colName === null ? row : `${row}, column ${colName}`;
           throw executionError(
             `${m}\n  File '${name}', line ${l}, character ${c}\n  ${rowText}\n  If you would like to continue loading when an error is encountered, use other values such as 'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, please run 'info loading_data' in a SQL client.`,
           );

@@ -5,7 +5,7 @@
 import { compilationError, unsupported } from '../../core/errors.js';
 import { displayName } from '../../core/catalog/identifiers.js';
 import type { FileFormatSpec, FormatOptions } from '../../core/catalog/load-objects.js';
-import { resolveFileFormat, type CsvFormat } from '../../core/load/file-format.js';
+import { resolveFileFormat, type FileFormat } from '../../core/load/file-format.js';
 import type { ObjectInfo } from '../../core/ports/object-store.js';
 import type { TokenCursor } from '../../sql/token-cursor.js';
 import type { ExecContext } from '../exec-context.js';
@@ -68,7 +68,7 @@ export function parseCopy(ctx: ExecContext, cur: TokenCursor): CopyPlan {
   let src = cur.next();
   let transform: CopyTransform | undefined;
   if (src.type === 'symbol' && src.value === '(') {
-    transform = parseTransform(ctx.stmt.sql, cur);
+    transform = parseTransform(ctx.stmt.sql, cur, ctx.stmt.tokens[0]?.start ?? 0);
     src = transform.source;
   } else if (columns) throw compilationError('A column list in COPY INTO <table> requires a transformation: FROM (SELECT … FROM @stage)');
   let loc: StageLocation;
@@ -93,16 +93,14 @@ export function parseCopy(ctx: ExecContext, cur: TokenCursor): CopyPlan {
   };
 }
 
-export function resolveFormat(ctx: ExecContext, spec: FileFormatSpec, inline: FormatOptions): CsvFormat {
+export function resolveFormat(ctx: ExecContext, spec: FileFormatSpec, inline: FormatOptions): FileFormat {
   let base: FormatOptions = {};
   if ('formatName' in spec) base = namedFormat(ctx, spec.formatName);
   else base = spec.options;
   let opts: FormatOptions = base;
   if (typeof inline.FORMAT_NAME === 'string') opts = namedFormat(ctx, inline.FORMAT_NAME);
   else if (Object.keys(inline).length > 0) opts = inline.TYPE !== undefined ? inline : { ...base, ...inline };
-  const f = resolveFileFormat(opts);
-  if (f.type !== 'CSV') throw unsupported(`COPY of ${f.type} files`);
-  return f;
+  return resolveFileFormat(opts);
 }
 
 function namedFormat(ctx: ExecContext, name: string): FormatOptions {

@@ -3,6 +3,7 @@
  * row's first error (Snowflake's messages) and convert values to the column types, all inside the engine.
  */
 import type { ColumnDef } from '../../core/catalog/catalog-model.js';
+import type { FileFormat } from '../../core/load/file-format.js';
 import { unsupported } from '../../core/errors.js';
 import type { WarehouseDialect } from '../../core/ports/warehouse.js';
 
@@ -34,6 +35,9 @@ export interface DateTimeFormats {
   timeFormat: string;
   timestampFormat: string;
 }
+
+/** The format's date/time formats (Parquet values carry their types: none). */
+export const datetimeFormats = (f: FileFormat): DateTimeFormats | undefined => (f.type === 'PARQUET' ? undefined : f);
 
 /** Error text and code for a value that does not convert, or undefined when any text converts. */
 function conversion(d: WarehouseDialect, c: TargetColumn, truncate: boolean, f?: DateTimeFormats): { cond: string; msg: string; code: number } | undefined {

@@ -34,7 +34,9 @@ const METADATA = ['FILENAME', 'FILE_ROW_NUMBER', 'FILE_CONTENT_KEY', 'FILE_LAST_
 const SOURCE = { database: '__FLOE', schema: '__COPY', name: '__SRC' };
 
 /** Parses `SELECT … FROM <stage> [(…)] [alias])` after the opening parenthesis (consumes the closing one). */
-export function parseTransform(sql: string, cur: TokenCursor): CopyTransform {
+export function parseTransform(statementSql: string, cur: TokenCursor, statementStart = 0): CopyTransform {
+  // Token offsets are relative to the whole script; the statement's text starts at its first token.
+  const sql = ' '.repeat(statementStart) + statementSql;
   cur.expectWords('SELECT');
   const items: string[] = [];
   let maxField = 0;
@@ -60,8 +62,10 @@ export function parseTransform(sql: string, cur: TokenCursor): CopyTransform {
   if (cur.acceptSymbol('(')) {
     do {
       const key = cur.identifier().name.toUpperCase();
-      cur.expectSymbol('=');
-      cur.expectSymbol('>');
+      if (!cur.acceptSymbol('=>')) {
+        cur.expectSymbol('=');
+        cur.expectSymbol('>');
+      }
       const v = cur.string();
       if (key === 'FILE_FORMAT') out.fileFormat = v;
       else if (key === 'PATTERN') out.pattern = v;
@@ -120,24 +124,39 @@ export interface FileMeta {
   lastModified: Date;
 }
 
-/**
- * `CREATE TEMP TABLE <out> AS …`: the transformation's values as text, in the raw-table layout, so the
- * plain COPY checks apply unchanged.
- */
-export function transformSql(ctx: ExecContext, t: CopyTransform, raw: string, out: string, files: readonly FileMeta[], scanStart: Date): string {
-  const d = ctx.engine.driver.dialect;
+/** `METADATA$<name>` → SQL over the raw table (file number `f`, record number `r`), per file of the batch. */
+export function metadataSql(d: WarehouseDialect, files: readonly FileMeta[], scanStart: Date): Record<string, string> {
   const perFile = (f: (m: FileMeta) => string) => `CASE f ${files.map((m, i) => `WHEN ${i + 1} THEN ${f(m)}`).join(' ')} END`;
   const ts = (x: Date) => `TIMESTAMP ${d.quoteString(x.toISOString().replace('T', ' ').replace('Z', ''))}`;
-  const meta: Record<string, string> = {
+  return {
     FILENAME: perFile((m) => d.quoteString(m.name)),
     FILE_ROW_NUMBER: 'CAST(r AS BIGINT)',
     FILE_CONTENT_KEY: perFile((m) => d.quoteString(m.etag)),
     FILE_LAST_MODIFIED: perFile((m) => ts(m.lastModified)),
     START_SCAN_TIME: `CAST(${d.quoteString(scanStart.toISOString())} AS TIMESTAMPTZ)`,
   };
+}
+
+export const METADATA_COLUMNS: readonly string[] = METADATA;
+
+/**
+ * The SELECT of the transformation's values as text, in the raw-table layout, so the plain COPY checks
+ * apply unchanged. For JSON and Parquet files `$1` is the document (a VARIANT).
+ */
+export function transformSql(
+  ctx: ExecContext,
+  t: CopyTransform,
+  raw: string,
+  files: readonly FileMeta[],
+  scanStart: Date,
+  o: { semiStructured: boolean; variantTargets: readonly boolean[] } = { semiStructured: false, variantTargets: [] },
+): string {
+  const d = ctx.engine.driver.dialect;
+  const meta = metadataSql(d, files, scanStart);
+  const field = (i: number) => (o.semiStructured && i === 1 ? `CASE WHEN perr IS NULL THEN CAST(c1 AS JSON) END` : rawFieldColumn(i));
   const source =
     `SELECT ${RAW_FIXED_COLUMNS.map((c) => `${c} AS __${c.toUpperCase()}`).join(', ')}` +
-    Array.from({ length: t.maxField }, (_, i) => `, ${rawFieldColumn(i + 1)} AS __C${i + 1}`).join('') +
+    Array.from({ length: t.maxField }, (_, i) => `, ${field(i + 1)} AS __C${i + 1}`).join('') +
     Object.entries(meta).map(([k, v]) => `, ${v} AS __M_${k}`).join('') +
     ` FROM ${raw}`;
   const fixed = RAW_FIXED_COLUMNS.map((c) => `__${c.toUpperCase()}`).join(', ');
@@ -147,7 +166,12 @@ export function transformSql(ctx: ExecContext, t: CopyTransform, raw: string, ou
   overrides.set(fullKey(SOURCE), source);
   prepareForBackend({ ...ctx, overrides }, ast);
   const cols = RAW_FIXED_COLUMNS.map((c) => `__${c.toUpperCase()} AS ${c}`).join(', ');
-  return `CREATE OR REPLACE TEMP TABLE ${out} AS SELECT ${cols}, ${t.items.map((_, i) => `${castText(d, `__X${i + 1}`)} AS ${rawFieldColumn(i + 1)}`).join(', ')} FROM (${print(ast)})`;
+  return `SELECT ${cols}, ${t.items.map((_, i) => `${castText(`__X${i + 1}`, o.variantTargets[i] ?? false)} AS ${rawFieldColumn(i + 1)}`).join(', ')} FROM (${print(ast)})`;
 }
 
-const castText = (_d: WarehouseDialect, x: string): string => `CAST(${x} AS VARCHAR)`;
+/**
+ * An item's value as text for the COPY checks. A VARIANT value (`$1:name`) going into a non-VARIANT column
+ * is its scalar text (a JSON string without its quotes), as Snowflake's VARIANT → VARCHAR conversion.
+ */
+const castText = (x: string, variantTarget: boolean): string =>
+  variantTarget ? `CAST(${x} AS VARCHAR)` : `CASE WHEN typeof(${x}) = 'JSON' THEN json_extract_string(CAST(${x} AS JSON), '$') ELSE CAST(${x} AS VARCHAR) END`;

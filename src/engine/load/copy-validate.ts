@@ -8,50 +8,60 @@ import { compilationError, executionError } from '../../core/errors.js';
 import type { FloeValue, ResultColumn } from '../../core/result.js';
 import type { ExecContext, HandlerResult } from '../exec-context.js';
 import { candidateFiles, fileIdOf, resolveFormat, type CopyPlan } from '../handlers/copy-into.js';
-import { errorExprs, valueSql, type TargetColumn } from './copy-sql.js';
+import type { ObjectInfo } from '../../core/ports/object-store.js';
+import { datetimeFormats, errorExprs, valueSql } from './copy-sql.js';
+import { readFileIntoRaw } from './copy-batch.js';
+import { copyLayout } from './copy-layout.js';
+import { parseMatchMode } from './copy-match.js';
+import { probeWith } from './json-reader.js';
 import { errorRowsSql } from './load-errors.js';
 import { loadedFiles } from './load-history.js';
-import { formatOptions, optionBool } from './option-parser.js';
-import { readCsvIntoRaw } from './stage-file-reader.js';
-import { rawFieldColumn, rawTableDdl, type RawShape } from './raw-table.js';
+import { formatOptions, optionBool, optionString } from './option-parser.js';
+import { rawTableDdl } from './raw-table.js';
 import { displayKey } from './stage-location.js';
+
+const raw = '__floe_copy_validate';
 
 export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: string): Promise<HandlerResult> {
   const m = /^RETURN_(?:(\d+)_ROWS|(ERRORS)|(ALL_ERRORS))$/.exec(mode.toUpperCase());
   if (!m) throw compilationError(`invalid value '${mode}' for VALIDATION_MODE: expected RETURN_<n>_ROWS, RETURN_ERRORS or RETURN_ALL_ERRORS`);
   if (plan.transform) throw compilationError('VALIDATION_MODE is not supported with COPY transformations.');
+  // Reference §4.6: MATCH_BY_COLUMN_NAME is incompatible with VALIDATION_MODE.
+  if (parseMatchMode(optionString('MATCH_BY_COLUMN_NAME', plan.options.MATCH_BY_COLUMN_NAME))) {
+    throw compilationError('VALIDATION_MODE is not supported with MATCH_BY_COLUMN_NAME.');
+  }
   const { table, loc, options: o } = plan;
   const d = ctx.engine.driver.dialect;
   const conn = ctx.session.conn;
   const def = ctx.engine.catalog.table(table.database, table.schema, table.name)!;
   const declared = resolveFormat(ctx, loc.fileFormat, formatOptions('FILE_FORMAT', o.FILE_FORMAT));
-  // PARSE_HEADER: the first line names the fields and is not data (MATCH_BY_COLUMN_NAME is not applied here).
-  const format = declared.parseHeader ? { ...declared, parseHeader: false, skipHeader: 1 } : declared;
+  const layout = await copyLayout(ctx, plan, def, declared, loc.store, []);
+  const { cols, shape, readFormat: format } = layout;
   const truncate = optionBool('TRUNCATECOLUMNS', o.TRUNCATECOLUMNS, !optionBool('ENFORCE_LENGTH', o.ENFORCE_LENGTH, true));
-  const cols: TargetColumn[] = def.columns.map((c, i) => ({ def: c, position: i + 1, raw: rawFieldColumn(i + 1) }));
-  const err = errorExprs(d, table.name, cols, truncate, format);
+  const err = errorExprs(d, table.name, cols, truncate, datetimeFormats(format));
+  const side = ctx.session.inTransaction && format.type !== 'CSV' ? await ctx.engine.driver.connect() : undefined;
+  const readOne = (info: ObjectInfo, limitRows?: number) =>
+    readFileIntoRaw(conn, d, raw, loc.store, info, format, shape, 1, { fastPath: false, ...(side ? { probe: probeWith(side) } : {}), ...(limitRows !== undefined ? { limitRows } : {}) });
   const tableKey = `${table.database}.${table.schema}.${table.name}`;
   const force = optionBool('FORCE', o.FORCE, false);
   let files = await candidateFiles(plan);
   if (!m[3] && !force) {
-    const known = await loadedFiles(conn, d, tableKey);
+    const known = await loadedFiles(conn, d, tableKey, def.createdOn);
     files = files.filter((f) => !known.has(`${fileIdOf(loc, f)}\u0000${f.etag}`));
   }
-  const raw = '__floe_copy_validate';
-  const create = rawTableDdl(raw, cols.length);
-  const shape: RawShape = { fields: cols.length, tableName: table.name, checkColumnCount: true };
+  const create = rawTableDdl(raw, shape.fields);
   try {
     if (m[1] !== undefined) {
       const want = Number(m[1]);
       await conn.execute(create);
-      const valuesSql = `SELECT ${cols.map((c) => `${valueSql(d, c, truncate, format)} AS ${d.quoteIdent(c.def.name)}`).join(', ')} FROM ${raw} ORDER BY r`;
+      const valuesSql = `SELECT ${cols.map((c) => `${valueSql(d, c, truncate, datetimeFormats(format))} AS ${d.quoteIdent(c.def.name)}`).join(', ')} FROM ${raw} ORDER BY r`;
       const columns: ResultColumn[] = (await conn.query(valuesSql)).columns;
       const rows: FloeValue[][] = [];
       for (const f of files) {
         if (rows.length >= want) break;
         await conn.execute(create);
         const name = displayKey(loc, f.key);
-        const read = await readCsvIntoRaw(conn, raw, loc.store, f.key, format, shape, 1, want - rows.length);
+        const read = await readOne(f, want - rows.length);
         if (read.fileError) throw executionError(`${read.fileError.message}\n  File '${name}'`);
         const bad = await conn.query(`SELECT ${err.message}, l, ${err.character}, ${err.column} FROM ${raw} WHERE (${err.message}) IS NOT NULL ORDER BY r LIMIT 1`);
         if (bad.rows.length > 0) {
@@ -69,7 +79,7 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
     for (const f of files) {
       await conn.execute(create);
       const name = displayKey(loc, f.key);
-      const read = await readCsvIntoRaw(conn, raw, loc.store, f.key, format, shape, 1);
+      const read = await readOne(f);
       if (read.fileError) {
         out.push([read.fileError.message, name, 1, 1, null, 'parsing', read.fileError.code, '22000', null, 1, 1]);
         continue;
@@ -78,6 +88,7 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
     }
     return { columns, rows: out };
   } finally {
+    await side?.close();
     await conn.execute(`DROP TABLE IF EXISTS ${raw}`);
   }
 }

@@ -1,95 +1,117 @@
 /**
- * The fast path of COPY for plain local CSV files: DuckDB reads the file line by line (`read_csv` with one
- * VARCHAR column) and splits fields with SQL, so no byte goes through JS. It is only taken when the result is
- * provably the one of the JS parser (csv-parser.ts): a pre-scan of the bytes rules out everything the split
- * cannot express — quote characters when FIELD_OPTIONALLY_ENCLOSED_BY is set, the unenclosed-field escape,
- * CR, NUL, invalid UTF-8, a BOM, gzip — and the caller falls back to the JS parser otherwise (and when the
- * engine rejects the read). Without quotes a record is exactly one line, so line numbers follow from row
- * numbers.
+ * The fast paths of COPY for local CSV files: DuckDB reads the file, so no byte goes through the JS parser.
+ * They are only taken when the result is provably the JS parser's (csv-parser.ts), and each falls back to
+ * the next when the engine refuses the file (nothing is written then):
+ * 1. native — read_csv parses the records (quotes included: FIELD_OPTIONALLY_ENCLOSED_BY with doubled
+ *    quotes), every field as VARCHAR. read_csv is strict, so a successful read means every record had the
+ *    table's field count; a record count that differs from the line count (a quoted line break) refuses it.
+ * 2. line mode — read_csv returns lines and SQL splits the fields; column-count errors and blank lines are
+ *    handled per record. Only for files without quote characters (or without FIELD_OPTIONALLY_ENCLOSED_BY).
+ * A streaming pre-scan of the bytes (gunzipped for gzip files, which also proves the stream complete) rules
+ * out what neither path expresses: CR, NUL, escapes other than a whole `\N` field in NULL_IF, blanks around a
+ * quote (the engine trims them, Snowflake does not). Invalid UTF-8 makes the engine refuse the file.
  */
-import { createReadStream } from 'node:fs';
 import type { CsvFormat } from '../../core/load/file-format.js';
 import type { WarehouseConnection, WarehouseDialect } from '../../core/ports/warehouse.js';
 import { columnCountMessage, rawFieldColumn, type RawShape } from './raw-table.js';
+import { scanCsvFile, type CsvScan } from './csv-scan.js';
 
-/** Below this size the pre-scan and the extra statement cost more than the JS parser (~5 ms vs ~1 ms a file). */
+/**
+ * read_csv buffers 16 × max_line_size by default, and with parallel = false the whole file: both would make
+ * memory grow with the file. Lines longer than 16 MiB (Snowflake's field limit) go to the JS parser.
+ * Record numbers come from row_number() OVER () on the (order-preserving) scan.
+ */
+const READ_LIMITS = `max_line_size = ${16 * 1024 * 1024}, buffer_size = ${32 * 1024 * 1024}`;
+
+/** Below this size the pre-scan and the extra statements cost more than the JS parser (~5 ms vs ~1 ms a file). */
 export const FAST_PATH_MIN_BYTES = 256 * 1024;
 
-/** A byte that never occurs in an eligible file; DuckDB splits lines on it (i.e. never). */
-const LINE_DELIM = 0x01;
-
-/** Format options the split reproduces; anything else goes to the JS parser. */
+/** Format options the engine's reader reproduces; anything else goes to the JS parser. */
 export function formatEligible(f: CsvFormat): boolean {
   return (
     f.recordDelimiter === '\n' &&
     f.fieldDelimiter !== null &&
     f.fieldDelimiter.length === 1 &&
     f.fieldDelimiter !== '\n' &&
-    f.compression !== 'GZIP' &&
+    f.fieldDelimiter.charCodeAt(0) < 0x80 &&
     f.encoding === 'UTF8' &&
+    f.skipByteOrderMark &&
     !f.trimSpace &&
     !f.parseHeader &&
-    !f.replaceInvalidCharacters
+    !f.replaceInvalidCharacters &&
+    (f.escape === null || f.escape === f.fieldOptionallyEnclosedBy)
   );
 }
 
-/** Scans the file's bytes (streaming, bounded memory) for anything only the JS parser handles. */
-export async function fileEligible(path: string, f: CsvFormat): Promise<boolean> {
-  const banned = new Set<number>([0x0d, 0x00, LINE_DELIM]);
-  if (f.escapeUnenclosedField !== null) banned.add(f.escapeUnenclosedField.charCodeAt(0));
-  if (f.fieldOptionallyEnclosedBy !== null) banned.add(f.fieldOptionallyEnclosedBy.charCodeAt(0));
-  for (const b of banned) if (b > 0x7f) return false;
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  let first = true;
-  let bytes = 0;
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      if (first) {
-        first = false;
-        if (chunk[0] === 0x1f && chunk[1] === 0x8b) return false; // gzip (AUTO)
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) return false; // BOM
-      }
-      bytes += chunk.length;
-      for (const b of banned) if (chunk.indexOf(b) >= 0) return false;
-      decoder.decode(chunk, { stream: true });
-    }
-    decoder.decode();
-  } catch {
-    return false;
-  }
-  return bytes > 0;
+const q = (d: WarehouseDialect, s: string) => d.quoteString(s);
+
+/** NULL_IF (and EMPTY_FIELD_AS_NULL for line mode) applied to a field expression. */
+function nullIfSql(d: WarehouseDialect, v: string, f: CsvFormat, emptyToo: boolean): string {
+  const conds = [...(f.nullIf.length ? [`${v} IN (${f.nullIf.map((n) => q(d, n)).join(', ')})`] : []), ...(emptyToo && f.emptyFieldAsNull ? [`${v} = ''`] : [])];
+  return conds.length ? `CASE WHEN ${conds.join(' OR ')} THEN NULL ELSE ${v} END` : v;
 }
 
-/** `INSERT INTO raw …` reading one eligible file with DuckDB. */
-export function fastReadSql(d: WarehouseDialect, raw: string, path: string, f: CsvFormat, shape: RawShape, fileNo: number): string {
-  const q = (s: string) => d.quoteString(s);
-  const field = (i: number) => {
-    const v = `p[${i}]`;
-    const isNull = [`${v} IS NULL`, ...(f.nullIf.length ? [`${v} IN (${f.nullIf.map(q).join(', ')})`] : []), ...(f.emptyFieldAsNull ? [`${v} = ''`] : [])].join(' OR ');
-    return `CASE WHEN ${isNull} THEN NULL ELSE ${v} END AS ${rawFieldColumn(i)}`;
-  };
-  const fields = Array.from({ length: shape.fields }, (_, i) => field(i + 1)).join(', ');
+/**
+ * The rows of one file in the raw-table layout, read_csv parsing the records. An unquoted empty field is NULL
+ * (EMPTY_FIELD_AS_NULL) or '' (nullstr is then a byte the scan ruled out); a quoted one is ''
+ * (allow_quoted_nulls = false). A relation: COPY inserts it into the raw table, or streams it (copy-source.ts).
+ */
+export function nativeSelectSql(d: WarehouseDialect, path: string, f: CsvFormat, shape: RawShape, fileNo: number, gzip: boolean): string {
+  const cols = Array.from({ length: shape.fields }, (_, i) => `'${rawFieldColumn(i + 1)}': 'VARCHAR'`).join(', ');
+  const quote = f.fieldOptionallyEnclosedBy ?? '';
+  const read =
+    `read_csv(${q(d, path)}, columns = {${cols}}, delim = ${q(d, f.fieldDelimiter!)}, quote = ${q(d, quote)}, escape = ${q(d, quote)}, header = false, ` +
+    `auto_detect = false, skip = ${f.skipHeader}, new_line = '\\n', nullstr = ${f.emptyFieldAsNull ? "''" : 'chr(1)'}, allow_quoted_nulls = false, ` +
+    `strict_mode = true, null_padding = false, ${READ_LIMITS}, compression = '${gzip ? 'gzip' : 'none'}')`;
+  const fields = Array.from({ length: shape.fields }, (_, i) => `${nullIfSql(d, rawFieldColumn(i + 1), f, false)} AS ${rawFieldColumn(i + 1)}`).join(', ');
+  return (
+    `SELECT CAST(${fileNo} AS INTEGER) AS f, CAST(r AS INTEGER) AS r, CAST(r + ${f.skipHeader} AS INTEGER) AS l, CAST(NULL AS VARCHAR) AS perr, ` +
+    `CAST(NULL AS INTEGER) AS pcode, CAST(NULL AS INTEGER) AS pchar, CAST(NULL AS VARCHAR) AS pcol, ${fields} ` +
+    `FROM (SELECT row_number() OVER () AS r, * FROM ${read})`
+  );
+}
+
+/** `INSERT INTO raw …` of one file's records (nativeSelectSql). */
+export function nativeReadSql(d: WarehouseDialect, raw: string, path: string, f: CsvFormat, shape: RawShape, fileNo: number, gzip: boolean): string {
+  return `INSERT INTO ${raw} ${nativeSelectSql(d, path, f, shape, fileNo, gzip)}`;
+}
+
+/** `INSERT INTO raw …` reading lines (read_csv with a delimiter the scan ruled out) and splitting them in SQL. */
+export function lineReadSql(d: WarehouseDialect, raw: string, path: string, f: CsvFormat, shape: RawShape, fileNo: number, gzip: boolean): string {
+  const fields = Array.from({ length: shape.fields }, (_, i) => `${nullIfSql(d, `p[${i + 1}]`, f, true)} AS ${rawFieldColumn(i + 1)}`).join(', ');
   // A blank line is a record with one empty field; SKIP_BLANK_LINES drops it when that field reads as NULL.
   const blankIsNull = f.emptyFieldAsNull || f.nullIf.includes('');
   const keep = f.skipBlankLines && blankIsNull ? `WHERE line <> ''` : '';
   const count = shape.checkColumnCount && f.errorOnColumnCountMismatch ? `len(p) <> ${shape.fields}` : 'false';
-  const expected = shape.fields;
-  const [before, after] = columnCountMessage('\u0000', expected).split('\u0000') as [string, string];
-  const msg = `${q(before)} || len(p) || ${q(after)}`;
-  const tableRef = q(`"${shape.tableName}"[`);
+  const [before, after] = columnCountMessage('\u0000', shape.fields).split('\u0000') as [string, string];
+  const msg = `${q(d, before)} || len(p) || ${q(d, after)}`;
+  const tableRef = q(d, `"${shape.tableName}"[`);
   const read =
-    `read_csv(${q(path)}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '', header = false, auto_detect = false, ` +
-    `skip = ${f.skipHeader}, new_line = '\\n', max_line_size = ${2 ** 30}, parallel = false)`;
+    `read_csv(${q(d, path)}, columns = {'line': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '', header = false, auto_detect = false, ` +
+    `skip = ${f.skipHeader}, new_line = '\\n', ${READ_LIMITS}, compression = '${gzip ? 'gzip' : 'none'}')`;
+  // Record numbers count kept lines; line numbers count every line (n). Both follow the file's order.
   return (
-    `INSERT INTO ${raw} SELECT ${fileNo}, row_number() OVER (ORDER BY n), n + ${f.skipHeader}, ` +
+    `INSERT INTO ${raw} SELECT ${fileNo}, row_number() OVER (), n + ${f.skipHeader}, ` +
     `CASE WHEN ${count} THEN ${msg} END, CASE WHEN ${count} THEN 100080 END, CASE WHEN ${count} THEN 1 END, ` +
     `CASE WHEN ${count} THEN ${tableRef} || len(p) || ']' END, ${fields} ` +
-    `FROM (SELECT n, line, string_split(line, ${q(f.fieldDelimiter!)}) AS p FROM ` +
-    `(SELECT row_number() OVER () AS n, coalesce(line, '') AS line FROM ${read}) ${keep}) ORDER BY n`
+    `FROM (SELECT n, line, string_split(line, ${q(d, f.fieldDelimiter!)}) AS p FROM ` +
+    `(SELECT row_number() OVER () AS n, coalesce(line, '') AS line FROM ${read}) ${keep})`
   );
 }
 
-/** Tries the fast path; false when the file must go through the JS parser (nothing was written then). */
+async function attempt(conn: WarehouseConnection, raw: string, fileNo: number, sql: string): Promise<number | undefined> {
+  try {
+    return Number((await conn.query(sql)).rowsChanged ?? 0);
+  } catch {
+    // The engine refused the file: the next reader decides (the JS parser's errors are Snowflake's).
+    await conn.execute(`DELETE FROM ${raw} WHERE f = ${fileNo}`);
+    return undefined;
+  }
+}
+
+export type FastPath = 'native' | 'lines';
+
+/** Tries the fast paths; undefined when the file must go through the JS parser (nothing was written then). */
 export async function tryFastRead(
   conn: WarehouseConnection,
   d: WarehouseDialect,
@@ -98,14 +120,21 @@ export async function tryFastRead(
   f: CsvFormat,
   shape: RawShape,
   fileNo: number,
-): Promise<{ records: number } | undefined> {
-  if (!formatEligible(f) || !(await fileEligible(path, f))) return undefined;
-  try {
-    const r = await conn.query(fastReadSql(d, raw, path, f, shape, fileNo));
-    return { records: Number(r.rowsChanged ?? 0) };
-  } catch {
-    // The engine refused something the pre-scan let through: the JS parser decides (its errors are Snowflake's).
-    await conn.execute(`DELETE FROM ${raw} WHERE f = ${fileNo}`);
-    return undefined;
+  only?: FastPath,
+): Promise<{ records: number; path: FastPath } | undefined> {
+  if (!formatEligible(f)) return undefined;
+  const scan: CsvScan | undefined = await scanCsvFile(path, f);
+  if (!scan) return undefined;
+  const quoted = f.fieldOptionallyEnclosedBy !== null;
+  if (only !== 'lines' && !scan.blankLine && !(quoted && scan.blankNextToQuote)) {
+    const records = await attempt(conn, raw, fileNo, nativeReadSql(d, raw, path, f, shape, fileNo, scan.gzip));
+    // Every record one line: otherwise line numbers would differ (a quoted line break), let the others decide.
+    if (records !== undefined && records === Math.max(0, scan.lines - f.skipHeader)) return { records, path: 'native' };
+    if (records !== undefined) await conn.execute(`DELETE FROM ${raw} WHERE f = ${fileNo}`);
   }
+  if (only !== 'native' && !(quoted && scan.quote)) {
+    const records = await attempt(conn, raw, fileNo, lineReadSql(d, raw, path, f, shape, fileNo, scan.gzip));
+    if (records !== undefined) return { records, path: 'lines' };
+  }
+  return undefined;
 }

@@ -33,6 +33,10 @@ export interface RunResult {
   state: RunState;
   runKey: string;
   returnValue?: string;
+  /** When the run started (before its WHEN check) and ended, for task-run events. */
+  startedMs: number;
+  completedMs: number;
+  errorMessage?: string;
 }
 
 export interface RunnerDeps {
@@ -78,10 +82,16 @@ export async function runTask(deps: RunnerDeps, req: RunRequest, rootKey: string
     recorded = true;
     await insertRun(await deps.history(), deps.dialect, record);
   };
+  const startedMs = record.queryStartTime as number;
   const finish = async (state: RunState, extra: Partial<RunRecord> = {}): Promise<RunResult> => {
     await record_();
-    await updateRun(await deps.history(), deps.dialect, runKey, { state, completedTime: deps.clock.now(), ...extra });
-    return { state, runKey, ...(extra.returnValue ? { returnValue: extra.returnValue } : {}) };
+    const completedMs = deps.clock.now();
+    await updateRun(await deps.history(), deps.dialect, runKey, { state, completedTime: completedMs, ...extra });
+    return {
+      state, runKey, startedMs, completedMs,
+      ...(extra.returnValue ? { returnValue: extra.returnValue } : {}),
+      ...(extra.errorMessage ? { errorMessage: extra.errorMessage } : {}),
+    };
   };
 
   let session: SessionImpl | undefined;
@@ -120,7 +130,7 @@ export async function runTask(deps: RunnerDeps, req: RunRequest, rootKey: string
     if (task.condition !== undefined) {
       const [cond] = await session.query(`SELECT (${task.condition}) AS floe_when`);
       if (cond.rows[0]?.[0] !== true) {
-        if (req.quietSkip) return { state: 'SKIPPED', runKey };
+        if (req.quietSkip) return { state: 'SKIPPED', runKey, startedMs, completedMs: deps.clock.now() };
         return await finish('SKIPPED');
       }
     }

@@ -289,6 +289,10 @@ export class TaskScheduler {
       }
       const quietSkip = t === root && run.scheduledFrom === 'TRIGGER';
       const r = await runTask(this.deps, { ...base, task: t, predecessorValues: preds, quietSkip }, taskKey(root));
+      this.engine.events.emitTaskRun({
+        task: taskKey(t), state: r.state, scheduledFrom: run.scheduledFrom, startedMs: r.startedMs, completedMs: r.completedMs,
+        ...(r.errorMessage !== undefined ? { errorMessage: r.errorMessage } : {}),
+      });
       states.set(taskKey(t), r.state);
       rows.set(taskKey(t), r.runKey);
       if (r.returnValue !== undefined) values.set(taskKey(t), r.returnValue);

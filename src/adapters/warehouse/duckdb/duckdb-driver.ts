@@ -99,10 +99,12 @@ export class DuckDbDriver implements WarehouseDriver {
 
   private constructor(private readonly instance: DuckDBInstance) {}
 
-  static async open(path: string): Promise<DuckDbDriver> {
+  /** `memoryLimit`: DuckDB's `memory_limit` (e.g. '1GB'); DuckDB's default is 80 % of RAM, and its buffer cache
+   *  grows towards it as the warehouse grows. Larger work spills to `<database>.tmp`. */
+  static async open(path: string, options: { memoryLimit?: string } = {}): Promise<DuckDbDriver> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
-      return new DuckDbDriver(await DuckDBInstance.create(path));
+      return new DuckDbDriver(await DuckDBInstance.create(path, options.memoryLimit ? { memory_limit: options.memoryLimit } : undefined));
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (/lock/i.test(msg)) {

@@ -1,10 +1,11 @@
 /**
- * Scalar functions DuckDB lacks and SQL cannot sanely express, registered on every connection. Only
- * digests live here (SHA-224/384/512 and name-based UUIDs through node:crypto); everything else is a
- * macro or generated SQL.
+ * Scalar functions DuckDB lacks and SQL cannot sanely express, registered on every connection: digests
+ * (SHA-224/384/512 and name-based UUIDs through node:crypto) and the loader's JSON helpers
+ * (duckdb-json-udfs.ts); everything else is a macro or generated SQL.
  */
 import { createHash } from 'node:crypto';
 import { DuckDBScalarFunction, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { jsonErrorUdf, jsonRewriteUdf } from './duckdb-json-udfs.js';
 
 /** A two-argument VARCHAR function, NULL when either argument is NULL; `f` runs once per row of a chunk. */
 function binaryUdf<A, B>(name: string, types: [DuckDBType, DuckDBType], f: (a: A, b: B) => string): DuckDBScalarFunction {
@@ -50,4 +51,6 @@ const uuid5 = binaryUdf<string, string>('floe_uuid_v5', [VARCHAR, VARCHAR], uuid
 export function registerUdfs(con: DuckDBConnection): void {
   con.registerScalarFunction(sha2);
   con.registerScalarFunction(uuid5);
+  con.registerScalarFunction(jsonErrorUdf);
+  con.registerScalarFunction(jsonRewriteUdf);
 }

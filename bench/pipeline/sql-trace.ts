@@ -1,0 +1,83 @@
+/**
+ * A window on the backend: every statement floe sends to DuckDB goes through `DuckDBConnection.run`, which
+ * this wraps once per process. Listeners see each statement when it ends (the latency side channel uses it to
+ * see the SCD task's COMMIT), and FLOE_BENCH_TRACE=1 sums wall time per statement shape (the first words of the
+ * SQL, literals and numbers blanked), so a bench can print its most expensive backend statements. Wall time
+ * includes waiting for DuckDB's threads and locks, which is the point: it is what a pipeline hop waits for.
+ */
+import { DuckDBConnection } from '@duckdb/node-api';
+
+interface Shape {
+  calls: number;
+  ms: number;
+  sample: string;
+}
+
+const shapes = new Map<string, Shape>();
+let installed = false;
+
+const shapeOf = (sql: string): string =>
+  sql
+    .replace(/'(?:[^']|'')*'/g, "'…'")
+    .replace(/\b\d+\b/g, 'N')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 110);
+
+export const traceEnabled = (): boolean => process.env.FLOE_BENCH_TRACE === '1';
+
+/** Called after each backend statement finished (ok or not) on `conn` (DuckDB's connection object). */
+export type StatementListener = (conn: object, sql: string, params: unknown, ms: number, ok: boolean) => void;
+
+const listeners = new Set<StatementListener>();
+
+/** Wraps `DuckDBConnection.run` once; listeners see every statement of this process. */
+export function onBackendStatement(listener: StatementListener): () => void {
+  if (!installed) {
+    installed = true;
+    const proto = DuckDBConnection.prototype as unknown as { run: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+    const original = proto.run;
+    proto.run = async function (this: object, sql: string, ...rest: unknown[]) {
+      const t0 = performance.now();
+      let ok = false;
+      try {
+        const r = await original.call(this, sql, ...rest);
+        ok = true;
+        return r;
+      } finally {
+        const ms = performance.now() - t0;
+        for (const l of listeners) l(this, sql, rest[0], ms, ok);
+      }
+    };
+  }
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+let tracing = false;
+
+export function installSqlTrace(): void {
+  if (tracing) return;
+  tracing = true;
+  onBackendStatement((_conn, sql, _params, ms) => {
+    const key = shapeOf(sql);
+    const s = shapes.get(key) ?? { calls: 0, ms: 0, sample: sql };
+    s.calls++;
+    s.ms += ms;
+    shapes.set(key, s);
+  });
+}
+
+export function resetSqlTrace(): void {
+  shapes.clear();
+}
+
+/** The `top` statement shapes by total wall time. */
+export function sqlTraceReport(top = 15): string {
+  const rows = [...shapes.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top);
+  const total = [...shapes.values()].reduce((a, s) => a + s.ms, 0);
+  return [
+    `  backend statements: ${[...shapes.values()].reduce((a, s) => a + s.calls, 0)} calls, ${total.toFixed(0)} ms wall in total; top ${rows.length}:`,
+    ...rows.map(([k, s]) => `    ${s.ms.toFixed(0).padStart(7)} ms ${String(s.calls).padStart(6)}× ${k}`),
+  ].join('\n');
+}

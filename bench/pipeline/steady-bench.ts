@@ -1,0 +1,209 @@
+/**
+ * Scenario 3 (issue #7 "Performance"): steady state. `floe run` of the customer project as a child process,
+ * fed by a separate generator process at 5 files/s × 1,000 rows into `data/landing/` for 10 minutes (`--quick`:
+ * 1 minute). Every few seconds the bench samples the `floe run` process's RSS and CPU (from /proc) and reports
+ * the averages of the first and the last window (a minute; a third of the run when shorter) and the slopes —
+ * they should not grow. Afterwards it checks that every generated row was loaded and the stream is drained.
+ * The baseline in the same run is the same process idle (the project running with nothing arriving) for
+ * the first samples, so the cost of the work itself is visible.
+ *
+ * Sizes: FLOE_BENCH_STEADY_SECONDS, FLOE_BENCH_STEADY_RATE (files/s), FLOE_BENCH_STEADY_ROWS (rows per file),
+ * FLOE_BENCH_STEADY_CUSTOMERS, FLOE_BENCH_STEADY_SAMPLE_MS.
+ * Run: npx tsx bench/pipeline/steady-bench.ts [--quick]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchMemoryLimit, cpuSeconds, envNumber, limitProjectMemory, isQuick, loadNote, mean, memoryMb, sleep, slope } from './bench-util.js';
+import { initProject } from '../../src/project/init-project.js';
+import { openEngine } from '../../src/engine/open-engine.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface SteadyOptions {
+  seconds: number;
+  rate: number;
+  rowsPerFile: number;
+  customers: number;
+  sampleMs: number;
+  idleSeconds: number;
+}
+
+export function steadyOptions(quick: boolean): SteadyOptions {
+  return {
+    seconds: envNumber('FLOE_BENCH_STEADY_SECONDS', quick ? 60 : 600),
+    rate: envNumber('FLOE_BENCH_STEADY_RATE', 5),
+    rowsPerFile: envNumber('FLOE_BENCH_STEADY_ROWS', 1000),
+    customers: envNumber('FLOE_BENCH_STEADY_CUSTOMERS', 100_000),
+    sampleMs: envNumber('FLOE_BENCH_STEADY_SAMPLE_MS', quick ? 2000 : 5000),
+    idleSeconds: envNumber('FLOE_BENCH_STEADY_IDLE_SECONDS', quick ? 6 : 20),
+  };
+}
+
+interface Sample {
+  t: number;
+  rssMb: number;
+  cpuPct: number;
+  landing: number;
+}
+
+export interface SteadyResult {
+  idle: { rssMb: number; cpuPct: number };
+  first: { rssMb: number; cpuPct: number };
+  last: { rssMb: number; cpuPct: number };
+  rssSlopeMbPerMin: number;
+  cpuSlopePctPerMin: number;
+  generated: { files: number; rows: number; behindMs: number; seconds: number };
+  /** CUSTOMER_RAW rows and unconsumed stream rows when `floe run` was stopped (a backlog means it fell behind). */
+  atStop: { raw: number; stream: number };
+  drainSeconds: number;
+  /** After `floe run --once` drained the backlog: every generated row, and nothing left in the stream. */
+  loadedRows: number;
+  streamBacklog: number;
+  samples: Sample[];
+}
+
+function startFloe(project: string): Promise<ChildProcess> {
+  return new Promise((resolvePromise, reject) => {
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'floe.js'), 'run', '--project', project], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    const onData = (d: Buffer): void => {
+      err += d.toString();
+      if (err.includes('floe running')) {
+        p.stderr!.off('data', onData);
+        p.stderr!.resume();
+        resolvePromise(p);
+      }
+    };
+    p.stderr!.on('data', onData);
+    p.on('error', reject);
+    p.on('exit', (code) => reject(new Error(`floe run exited with ${code} before it was running: ${err.trim()}`)));
+  });
+}
+
+function exited(p: ChildProcess, ms: number): Promise<boolean> {
+  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve(true);
+  return new Promise((r) => {
+    const timer = setTimeout(() => r(false), ms);
+    p.once('exit', () => {
+      clearTimeout(timer);
+      r(true);
+    });
+  });
+}
+
+export async function runSteadyBench(quick = isQuick(), print = true): Promise<SteadyResult> {
+  const o = steadyOptions(quick);
+  const dir = mkdtempSync(join(tmpdir(), 'floe-bench-steady-'));
+  const project = join(dir, 'project');
+  initProject(project);
+  limitProjectMemory(project, benchMemoryLimit());
+  const landing = join(project, 'data', 'landing');
+  const floe = await startFloe(project);
+  const pid = floe.pid!;
+  let gen: ChildProcess | undefined;
+  try {
+    const samples: Sample[] = [];
+    const t0 = performance.now();
+    let lastCpu = cpuSeconds(pid);
+    let lastT = t0;
+    const sample = (): void => {
+      const now = performance.now();
+      const cpu = cpuSeconds(pid);
+      samples.push({ t: (now - t0) / 1000, rssMb: memoryMb(pid).rss, cpuPct: ((cpu - lastCpu) / ((now - lastT) / 1000)) * 100, landing: readdirSync(landing).length });
+      lastCpu = cpu;
+      lastT = now;
+    };
+    // Idle first: the same process with nothing arriving.
+    while (performance.now() - t0 < o.idleSeconds * 1000) {
+      await sleep(o.sampleMs);
+      sample();
+    }
+    const idle = samples.splice(0);
+    const tGen = performance.now();
+    let genOut = '';
+    gen = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'pipeline', 'paced-generator.ts'), landing, String(o.rate), String(o.seconds), String(o.rowsPerFile), String(o.customers)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    gen.stdout!.on('data', (d: Buffer) => (genOut += d.toString()));
+    const genDone = exited(gen, (o.seconds + 600) * 1000);
+    let done = false;
+    void genDone.then(() => (done = true));
+    while (!done) {
+      await sleep(o.sampleMs);
+      sample();
+    }
+    const generated = JSON.parse(genOut.trim().split('\n').pop() ?? '{}') as SteadyResult['generated'];
+    // Let the last files through before stopping.
+    const drainUntil = performance.now() + 60_000;
+    while (readdirSync(landing).some((f) => f.endsWith('.csv')) && performance.now() < drainUntil) await sleep(200);
+    await sleep(3000);
+    floe.kill('SIGINT');
+    if (!(await exited(floe, 60_000))) floe.kill('SIGKILL');
+    const counts = async (): Promise<{ raw: number; stream: number }> => {
+      const engine = await openEngine({ database: join(project, '.floe', 'warehouse.duckdb'), projectDir: project, tasks: { scheduler: false } });
+      try {
+        const s = await engine.session();
+        const [raw, stream] = await s.query('SELECT COUNT(*) FROM SCD_DEMO.SCD2.CUSTOMER_RAW; SELECT COUNT(*) FROM SCD_DEMO.SCD2.CUSTOMER_RAW_STREAM');
+        return { raw: Number(raw!.rows[0]![0]), stream: Number(stream!.rows[0]![0]) };
+      } finally {
+        await engine.close();
+      }
+    };
+    const atStop = await counts();
+    // What was still in flight when floe run stopped is not lost: `floe run --once` picks it up and drains it.
+    const tDrain = performance.now();
+    await new Promise<void>((resolveDrain, reject) => {
+      const d = spawn(process.execPath, [join(ROOT, 'bin', 'floe.js'), 'run', '--once', '--project', project], { cwd: ROOT, stdio: 'ignore' });
+      d.on('error', reject);
+      d.on('exit', (code) => (code === 0 ? resolveDrain() : reject(new Error(`floe run --once exited with ${code}`))));
+    });
+    const drainSeconds = (performance.now() - tDrain) / 1000;
+    const after = await counts();
+    const loadedRows = after.raw;
+    const streamBacklog = after.stream;
+    const run = samples.filter((s) => s.t * 1000 >= tGen - t0);
+    const window = Math.min(60, o.seconds / 3);
+    const start = run[0]?.t ?? 0;
+    const end = run[run.length - 1]?.t ?? 0;
+    const avg = (xs: Sample[]) => ({ rssMb: mean(xs.map((s) => s.rssMb)), cpuPct: mean(xs.map((s) => s.cpuPct)) });
+    const result: SteadyResult = {
+      idle: avg(idle),
+      first: avg(run.filter((s) => s.t <= start + window)),
+      last: avg(run.filter((s) => s.t >= end - window)),
+      rssSlopeMbPerMin: slope(run.map((s) => s.t / 60), run.map((s) => s.rssMb)),
+      cpuSlopePctPerMin: slope(run.map((s) => s.t / 60), run.map((s) => s.cpuPct)),
+      generated,
+      atStop,
+      drainSeconds,
+      loadedRows,
+      streamBacklog,
+      samples: run,
+    };
+    if (print) {
+      const f = (x: { rssMb: number; cpuPct: number }): string => `RSS ${x.rssMb.toFixed(0)} MB, CPU ${x.cpuPct.toFixed(0)} % of a core`;
+      console.log(`\npipeline steady state: floe run (customer project) + a generator process at ${o.rate} files/s × ${o.rowsPerFile} rows for ${o.seconds} s (${o.customers} customers), ${loadNote()}`);
+      console.log(`  idle (same process, nothing arriving, ${o.idleSeconds} s): ${f(result.idle)}`);
+      console.log(`  first ${window.toFixed(0)} s: ${f(result.first)} | last ${window.toFixed(0)} s: ${f(result.last)}`);
+      console.log(`  slope over the run: RSS ${result.rssSlopeMbPerMin.toFixed(1)} MB/min, CPU ${result.cpuSlopePctPerMin.toFixed(1)} points/min; max landing backlog ${Math.max(...run.map((s) => s.landing))} files`);
+      const minutes = new Map<number, Sample[]>();
+      for (const x of run) minutes.set(Math.floor((x.t - start) / 60), [...(minutes.get(Math.floor((x.t - start) / 60)) ?? []), x]);
+      if (minutes.size > 1) {
+        const per = [...minutes.values()].map((xs) => avg(xs));
+        console.log(`  per minute: RSS ${per.map((x) => x.rssMb.toFixed(0)).join(' ')} MB | CPU ${per.map((x) => x.cpuPct.toFixed(0)).join(' ')} %`);
+      }
+      console.log(`  generated ${generated.files} files / ${generated.rows} rows in ${generated.seconds.toFixed(0)} s = ${(generated.files / generated.seconds).toFixed(2)} files/s (worst ${generated.behindMs.toFixed(0)} ms behind schedule)`);
+      console.log(`  at stop: ${atStop.raw} rows loaded, ${atStop.stream} loaded rows not yet applied; \`floe run --once\` drained the rest in ${drainSeconds.toFixed(1)} s → ${loadedRows} rows loaded, stream backlog ${streamBacklog}`);
+    }
+    return result;
+  } finally {
+    if (gen && gen.exitCode === null) gen.kill('SIGTERM');
+    if (floe.exitCode === null && floe.signalCode === null) {
+      floe.kill('SIGKILL');
+      await exited(floe, 10_000);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runSteadyBench();

@@ -1,0 +1,19 @@
+/**
+ * `warehouse:` section of floe.yaml — settings of the embedded warehouse (DuckDB) that belong to the machine, not
+ * to the SQL. `memoryLimit` bounds DuckDB's memory (its buffer cache otherwise grows towards 80 % of RAM as the
+ * warehouse grows); larger operations spill to a temporary folder beside the warehouse file.
+ */
+import { z } from 'zod';
+
+const SIZE = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
+export const warehouseSection = z
+  .object({
+    memoryLimit: z
+      .string()
+      .regex(SIZE, "a size such as '1GB' or '512MiB'")
+      .optional(),
+  })
+  .strict();
+
+export type WarehouseConfig = z.infer<typeof warehouseSection>;
