@@ -66,6 +66,7 @@ export async function commitSession(node: ProcessorNode, result: SessionResult, 
   if (enq.length > 0) record.enq = enq.map(([c, f]) => [c.id, f]);
   if (result.inputs.length > 0) record.deq = result.inputs.map((i) => [i.connection.id, i.flowFile.id]);
   if (result.state !== undefined) record.state = { [node.id]: result.state };
+  if (result.statePatch) record.statePatch = { [node.id]: result.statePatch };
 
   await deps.content.flush();
   crashPoint(`${node.id}:before-commit`);

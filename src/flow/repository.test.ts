@@ -47,6 +47,25 @@ describe('FlowRepository', () => {
     await repo.close();
   });
 
+  it('state patches set and remove single keys, after a replacement in the same record, across replay and snapshot', async () => {
+    let repo = await FlowRepository.open(dir);
+    await repo.commit({ state: { list: { a: '1', b: '2' } } });
+    await repo.commit({ statePatch: { list: { set: { c: '3' }, remove: ['a'] }, fresh: { set: { x: 'y' }, remove: [] } } });
+    await repo.commit({ state: { list: { z: '0' } }, statePatch: { list: { set: { d: '4' }, remove: ['z'] } } });
+    const journal = await readFile(join(dir, 'journal-0.log'), 'utf8');
+    expect(journal.split('\n')[1]).not.toContain('"b"'); // a patch record carries the change only
+    await repo.close();
+    repo = await FlowRepository.open(dir);
+    expect(repo.state.get('list')).toEqual({ d: '4' });
+    expect(repo.state.get('fresh')).toEqual({ x: 'y' });
+    await repo.checkpoint();
+    await repo.commit({ statePatch: { list: { set: { e: '5' }, remove: [] } } });
+    await repo.close();
+    repo = await FlowRepository.open(dir);
+    expect(repo.state.get('list')).toEqual({ d: '4', e: '5' });
+    await repo.close();
+  });
+
   it('groups concurrent commits into one write', async () => {
     const repo = await FlowRepository.open(dir);
     await Promise.all(Array.from({ length: 50 }, (_, i) => repo.commit({ state: { [`p${i}`]: { n: String(i) } } })));

@@ -22,6 +22,8 @@ export interface CommitRecord {
   deq?: Array<[connection: string, flowFileId: number]>;
   /** Processor state maps replaced by this commit (null = cleared). */
   state?: Record<string, Record<string, string> | null>;
+  /** Keys set and removed in processor state maps (applied after `state`). */
+  statePatch?: Record<string, { set: Record<string, string>; remove: string[] }>;
   run?: Record<string, ScheduledState>;
 }
 
@@ -47,6 +49,7 @@ export class FlowRepository {
   private nextId = 1;
   private journal: FileHandle | undefined;
   private journalBytes = 0;
+  private snapshotBytes = 0;
   private pending: Array<{ record: CommitRecord; extra: unknown; resolve: () => void; reject: (e: unknown) => void }> = [];
   private writing: Promise<void> | undefined;
   private failed: unknown;
@@ -114,7 +117,8 @@ export class FlowRepository {
           this.journalBytes += Buffer.byteLength(text);
           for (const item of batch) this.apply(item.record);
           for (const item of batch) item.resolve();
-          if (this.journalBytes > CHECKPOINT_BYTES) await this.checkpoint();
+          // Checkpoints get rarer as the snapshot grows, so writing snapshots stays a fraction of the journal.
+          if (this.journalBytes > Math.max(CHECKPOINT_BYTES, 2 * this.snapshotBytes)) await this.checkpoint();
         } catch (error) {
           // The journal may now end in a torn record; refuse further commits (recovery truncates it).
           this.failed = new FloeError('FLOW', `flow repository write failed: ${(error as Error).message}`, { cause: error });
@@ -138,6 +142,12 @@ export class FlowRepository {
       if (map === null) this.state.delete(proc);
       else this.state.set(proc, map);
     }
+    for (const [proc, patch] of Object.entries(record.statePatch ?? {})) {
+      let map = this.state.get(proc);
+      if (!map) this.state.set(proc, (map = {}));
+      Object.assign(map, patch.set);
+      for (const key of patch.remove) delete map[key];
+    }
     for (const [proc, s] of Object.entries(record.run ?? {})) this.run.set(proc, s);
     if (record.seq !== undefined && record.seq > this.commitSeq) this.commitSeq = record.seq;
   }
@@ -156,7 +166,9 @@ export class FlowRepository {
     const tmp = join(this.dir, 'snapshot.json.partial');
     const handle = await open(tmp, 'w');
     try {
-      await handle.write(JSON.stringify(snapshot));
+      const text = JSON.stringify(snapshot);
+      this.snapshotBytes = text.length;
+      await handle.write(text);
       await handle.sync();
     } finally {
       await handle.close();

@@ -9,37 +9,13 @@ import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { FloeError } from '../core/errors.js';
 import type { Connection } from './connection.js';
-import type { ContentStore } from './content-store.js';
 import { newFlowFile, type FlowFile } from './flowfile.js';
 import type { NewProvenanceEvent, ProvenanceEventType } from './provenance.js';
+import type { SessionHost, StatePatch } from './session-types.js';
+
+export type { SessionHost, SessionResult, StatePatch } from './session-types.js';
 
 const CREATION_EVENTS = new Set(['CREATE', 'RECEIVE', 'FETCH', 'FORK']);
-
-export interface SessionResult {
-  /** Polled flowfiles and the connection each came from (original versions). */
-  readonly inputs: ReadonlyArray<{ flowFile: FlowFile; connection: Connection }>;
-  /** Final version of each flowfile still alive, with its relationship. */
-  readonly transfers: ReadonlyArray<{ flowFile: FlowFile; relationship: string; input?: FlowFile }>;
-  readonly events: NewProvenanceEvent[];
-  /** undefined = unchanged; null = cleared. */
-  readonly state: Record<string, string> | null | undefined;
-  readonly created: ReadonlySet<string>;
-  readonly readBytes: number;
-  readonly writtenBytes: number;
-  readonly callbacks: ReadonlyArray<() => Promise<void> | void>;
-}
-
-export interface SessionHost {
-  readonly componentId: string;
-  readonly componentType: string;
-  readonly inputs: readonly Connection[];
-  readonly content: ContentStore;
-  readonly penaltyMillis: number;
-  now(): number;
-  allocateId(): number;
-  currentState(): Record<string, string> | undefined;
-  commitSession(result: SessionResult): Promise<void>;
-}
 
 export class ProcessSession {
   private polled = new Map<string, { flowFile: FlowFile; connection: Connection }>();
@@ -51,6 +27,7 @@ export class ProcessSession {
   private callbacks: Array<() => Promise<void> | void> = [];
   private readonly pins: string[] = [];
   private state: Record<string, string> | null | undefined;
+  private statePatch: StatePatch | undefined;
   private readBytes = 0;
   private writtenBytes = 0;
   private rr = 0;
@@ -192,6 +169,16 @@ export class ProcessSession {
     this.state = state;
   }
 
+  /**
+   * Sets and removes single state keys, durable with this commit: the journal records only the change, so a
+   * big state (ListFile's tracked entities) costs what changed, not its size. getState() shows it after commit.
+   */
+  patchState(set: Record<string, string>, remove: readonly string[] = []): void {
+    this.statePatch ??= { set: {}, remove: [] };
+    Object.assign(this.statePatch.set, set);
+    this.statePatch.remove.push(...remove);
+  }
+
   /** Runs after the commit is durable (FetchFile deletes/moves its source here). */
   onCommitted(callback: () => Promise<void> | void): void {
     this.callbacks.push(callback);
@@ -222,6 +209,7 @@ export class ProcessSession {
         transfers,
         events: this.events,
         state: this.state,
+        statePatch: this.statePatch,
         created: this.created,
         readBytes: this.readBytes,
         writtenBytes: this.writtenBytes,
@@ -246,6 +234,7 @@ export class ProcessSession {
     this.events = [];
     this.callbacks = [];
     this.state = undefined;
+    this.statePatch = undefined;
     this.readBytes = 0;
     this.writtenBytes = 0;
     this.done = false;
@@ -253,7 +242,7 @@ export class ProcessSession {
 
   /** Nothing to commit. */
   get isEmpty(): boolean {
-    return this.polled.size === 0 && this.current.size === 0 && this.state === undefined && this.events.length === 0;
+    return this.polled.size === 0 && this.current.size === 0 && this.state === undefined && !this.statePatch && this.events.length === 0;
   }
 
   /** Discards the session's work; polled flowfiles go back to their queues (penalized if asked). */

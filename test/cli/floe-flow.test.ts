@@ -64,7 +64,7 @@ describe('floe flow', () => {
     const json = JSON.parse(status.stdout);
     expect(json).toMatchObject({ flow: 'ingest', flowFilesQueued: 0, live: false });
     // Tracked until the next listing sees they are gone.
-    expect(Object.keys(JSON.parse(json.state.list.entities)).map((p) => p.slice(-5)).sort()).toEqual(['a.csv', 'b.csv']);
+    expect(Object.keys(json.state.list as Record<string, string>).filter((k) => k.startsWith('entity:')).map((p) => p.slice(-5)).sort()).toEqual(['a.csv', 'b.csv']);
     const lineage = await floe(dir, 'flow', 'provenance', '--filename', 'a.csv', '--lineage');
     expect(lineage.stdout.trim().split('\n').map((l) => / (CREATE|FETCH|SEND|DROP) /.exec(l)?.[1])).toEqual(['CREATE', 'FETCH', 'SEND', 'DROP']);
     const json2 = await floe(dir, 'flow', 'provenance', '--type', 'SEND', '--json');

@@ -1,5 +1,5 @@
 /** ListFile scenarios from nifi-semantics.md §8 (1–11) against a real directory. */
-import { appendFile, chmod, mkdir, rename, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FlowEngine } from '../../src/flow/flow-engine.js';
@@ -201,6 +201,29 @@ describe('ListFile', () => {
     t.clock.t = minute + 61_000;
     e = await open(auto);
     expect(await list(e)).toEqual(['./m.csv']);
+  });
+
+  it('Tracking Entities journals only what changed per run, and reads the one-value state of earlier versions', async () => {
+    for (let i = 0; i < 500; i++) await put(`f${i}.csv`, t.clock.t - 5000);
+    let e = await open({ 'Minimum File Age': '0 sec' });
+    expect(await list(e)).toHaveLength(500);
+    expect(Object.keys(e.getState('list')).filter((k) => k.startsWith('entity:'))).toHaveLength(500);
+    const journal = join(e.stateDir, 'repository', 'journal-0.log');
+    const before = (await stat(journal)).size;
+    await put('one-more.csv', t.clock.t - 5000);
+    expect(await list(e)).toEqual(['./one-more.csv']);
+    // The state change of that run is one key, not 501: the whole record stays small.
+    expect((await stat(journal)).size - before).toBeLessThan(4000);
+
+    // A state written by an earlier floe (all entities in one JSON value) is read, then rewritten as keys.
+    const legacy = Object.fromEntries([...Array(500).keys()].map((i) => [join(t.dir, 'in', `f${i}.csv`), { ts: 0, size: 0 }]));
+    await e.setRunStatus('list', 'STOPPED');
+    await e.repo.commit({ state: { list: { entities: JSON.stringify(legacy) } } });
+    e = await open({ 'Minimum File Age': '0 sec' });
+    const relisted = await list(e); // mtime/size differ from the legacy entries: emitted again, once
+    expect(relisted).toHaveLength(501);
+    expect(e.getState('list')['entities']).toBeUndefined();
+    expect(await list(e)).toEqual([]);
   });
 
   it('No Tracking lists everything on every run', async () => {

@@ -9,7 +9,7 @@ import type { ObjectInfo, ObjectStore } from '../../core/ports/object-store.js';
 import type { WarehouseConnection, WarehouseDialect } from '../../core/ports/warehouse.js';
 import type { FloeValue } from '../../core/result.js';
 import type { ErrorExprs } from './copy-sql.js';
-import { FAST_PATH_MIN_BYTES, tryFastRead } from './csv-fast-path.js';
+import { FAST_PATH_MIN_BYTES, tryFastRead, type FastPath } from './csv-fast-path.js';
 import { errorRowsSql, recordErrors, recordFileError } from './load-errors.js';
 import { createRawTable, type RawShape } from './raw-table.js';
 import { readCsvIntoRaw, type ReadResult } from './stage-file-reader.js';
@@ -25,6 +25,8 @@ export interface ReadOptions {
   probe?: Probe;
   /** Read at most this many records (VALIDATION_MODE = RETURN_<n>_ROWS). */
   limitRows?: number;
+  /** The CSV fast paths to try (default: all). */
+  fastPaths?: readonly FastPath[];
 }
 
 /** Reads one file into the raw table with the reader of its format; its rows get f = fileNo. */
@@ -43,7 +45,7 @@ export async function readFileIntoRaw(
   if (format.type === 'JSON') return readJsonIntoRaw(conn, d, raw, store, info.key, format, fileNo, opts);
   if (format.type === 'PARQUET') return readParquetIntoRaw(conn, d, raw, store, info.key, format, fileNo, opts);
   const path = o.fastPath && o.limitRows === undefined && info.size >= FAST_PATH_MIN_BYTES && store.localPath ? store.localPath(info.key) : undefined;
-  const fast = path !== undefined ? await tryFastRead(conn, d, raw, path, format, shape, fileNo) : undefined;
+  const fast = path !== undefined ? await tryFastRead(conn, d, raw, path, format, shape, fileNo, o.fastPaths) : undefined;
   return fast ?? (await readCsvIntoRaw(conn, raw, store, info.key, format, shape, fileNo, o.limitRows));
 }
 

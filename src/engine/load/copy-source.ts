@@ -12,7 +12,7 @@ import { executionError } from '../../core/errors.js';
 import type { CsvFormat, FileFormat } from '../../core/load/file-format.js';
 import type { ObjectInfo, ObjectStore } from '../../core/ports/object-store.js';
 import type { WarehouseConnection, WarehouseDialect } from '../../core/ports/warehouse.js';
-import { readBatch } from './copy-batch.js';
+import { readBatch, type ReadOptions } from './copy-batch.js';
 import type { CopyLayout } from './copy-layout.js';
 import type { ErrorExprs } from './copy-sql.js';
 import type { FileMeta } from './copy-transform.js';
@@ -50,15 +50,16 @@ const fingerprint = (path: string): string => {
   return `${s.size}:${s.mtimeMs}:${s.ino}`;
 };
 
-async function tryStream(i: SourceInput, f: CsvFormat): Promise<CopySource | undefined> {
+/** The streamed source, or why not: 'ineligible' (other readers may try everything) or 'refused' (read_csv failed). */
+async function tryStream(i: SourceInput, f: CsvFormat): Promise<CopySource | 'ineligible' | 'refused'> {
   const { conn, d, layout } = i;
   const info = i.files[0];
-  if (i.files.length !== 1 || !info || info.size < FAST_PATH_MIN_BYTES || !formatEligible(f)) return undefined;
+  if (i.files.length !== 1 || !info || info.size < FAST_PATH_MIN_BYTES || !formatEligible(f)) return 'ineligible';
   const path = i.store.localPath?.(info.key);
-  if (!path) return undefined;
+  if (!path) return 'ineligible';
   const before = fingerprint(path);
   const scan = await scanCsvFile(path, f);
-  if (!scan || scan.blankLine || (f.fieldOptionallyEnclosedBy !== null && scan.blankNextToQuote)) return undefined;
+  if (!scan || scan.blankLine || (f.fieldOptionallyEnclosedBy !== null && scan.blankNextToQuote)) return 'ineligible';
   const relation = layout.step ? TRANSFORMED : RAW;
   try {
     await conn.execute(`CREATE OR REPLACE TEMP VIEW ${RAW} AS ${nativeSelectSql(d, path, f, layout.shape, 1, scan.gzip)}`);
@@ -77,7 +78,7 @@ async function tryStream(i: SourceInput, f: CsvFormat): Promise<CopySource | und
     };
   } catch {
     await dropSource(conn);
-    return undefined;
+    return 'refused';
   }
 }
 
@@ -86,11 +87,14 @@ async function tryStream(i: SourceInput, f: CsvFormat): Promise<CopySource | und
  * the step's table). `probe`: a side connection's check of engine reads inside an explicit transaction.
  */
 export async function readSource(i: SourceInput, format: FileFormat, o: { fastPath: boolean; probe?: Probe }): Promise<CopySource> {
+  let options: ReadOptions = o;
   if (o.fastPath && format.type === 'CSV') {
     const streamed = await tryStream(i, format);
-    if (streamed) return streamed;
+    if (typeof streamed !== 'string') return streamed;
+    // read_csv refused the file natively: do not parse it that way again.
+    if (streamed === 'refused') options = { ...o, fastPaths: ['lines'] };
   }
-  const reads = await readBatch(i.conn, i.d, RAW, i.store, i.files, format, i.layout.shape, o);
+  const reads = await readBatch(i.conn, i.d, RAW, i.store, i.files, format, i.layout.shape, options);
   if (i.layout.step) await i.conn.execute(`CREATE OR REPLACE TEMP TABLE ${TRANSFORMED} AS ${i.layout.step(RAW, i.metas, i.scanStart)}`);
   return { relation: i.layout.step ? TRANSFORMED : RAW, reads, verify: () => undefined };
 }

@@ -18,10 +18,10 @@ import { scanCsvFile, type CsvScan } from './csv-scan.js';
 
 /**
  * read_csv buffers 16 × max_line_size by default, and with parallel = false the whole file: both would make
- * memory grow with the file. Lines longer than 16 MiB (Snowflake's field limit) go to the JS parser.
+ * memory grow with the file. 64 MiB buffers bound it; lines longer than that go to the JS parser.
  * Record numbers come from row_number() OVER () on the (order-preserving) scan.
  */
-const READ_LIMITS = `max_line_size = ${16 * 1024 * 1024}, buffer_size = ${32 * 1024 * 1024}`;
+const READ_LIMITS = `max_line_size = ${64 * 1024 * 1024}, buffer_size = ${64 * 1024 * 1024}`;
 
 /** Below this size the pre-scan and the extra statements cost more than the JS parser (~5 ms vs ~1 ms a file). */
 export const FAST_PATH_MIN_BYTES = 256 * 1024;
@@ -120,19 +120,20 @@ export async function tryFastRead(
   f: CsvFormat,
   shape: RawShape,
   fileNo: number,
-  only?: FastPath,
+  paths: FastPath | readonly FastPath[] = ['native', 'lines'],
 ): Promise<{ records: number; path: FastPath } | undefined> {
+  const allowed = typeof paths === 'string' ? [paths] : paths;
   if (!formatEligible(f)) return undefined;
   const scan: CsvScan | undefined = await scanCsvFile(path, f);
   if (!scan) return undefined;
   const quoted = f.fieldOptionallyEnclosedBy !== null;
-  if (only !== 'lines' && !scan.blankLine && !(quoted && scan.blankNextToQuote)) {
+  if (allowed.includes('native') && !scan.blankLine && !(quoted && scan.blankNextToQuote)) {
     const records = await attempt(conn, raw, fileNo, nativeReadSql(d, raw, path, f, shape, fileNo, scan.gzip));
     // Every record one line: otherwise line numbers would differ (a quoted line break), let the others decide.
     if (records !== undefined && records === Math.max(0, scan.lines - f.skipHeader)) return { records, path: 'native' };
     if (records !== undefined) await conn.execute(`DELETE FROM ${raw} WHERE f = ${fileNo}`);
   }
-  if (only !== 'native' && !(quoted && scan.quote)) {
+  if (allowed.includes('lines') && !(quoted && scan.quote)) {
     const records = await attempt(conn, raw, fileNo, lineReadSql(d, raw, path, f, shape, fileNo, scan.gzip));
     if (records !== undefined) return { records, path: 'lines' };
   }

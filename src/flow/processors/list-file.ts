@@ -12,7 +12,7 @@ import { parseTimePeriod } from '../units.js';
 import type { ProcessContext, ProcessorSpec } from '../processor-api.js';
 import type { ProcessSession } from '../session.js';
 import { walk, type ListedFile, type WalkResult } from './list-file-walk.js';
-import { planEntities, planTimestamps, type Precision, type TimestampState, type TrackedEntity } from './listing-strategies.js';
+import { planEntities, planTimestamps, type EntityLookup, type Precision, type TimestampState, type TrackedEntity } from './listing-strategies.js';
 import { groupName, permissions, userName } from './posix-names.js';
 
 const FILTER_PROPERTIES = [
@@ -98,11 +98,11 @@ class ListFile {
   /** Monotonic time of the previous run (Case A's lag check); unknown after a restart. */
   private lastRun: number | undefined;
   /**
-   * The previous run was cut short by back pressure: the files it did not emit yet (and the walk's visited
-   * set). The next run continues with them instead of walking the folder again — one walk per listing, as
-   * NiFi, however many runs its emission takes. Files that changed meanwhile are caught by the next walk.
+   * The previous run was cut short by back pressure: the files it did not emit yet. The next run continues
+   * with them instead of walking the folder again — one walk per listing, as NiFi, however many runs its
+   * emission takes. Files that changed meanwhile are caught by the next walk.
    */
-  private pending: { rest: ListedFile[]; visited: Set<string> } | undefined;
+  private pending: ListedFile[] | undefined;
 
   onStopped(): Promise<void> {
     this.pending = undefined; // the state may be cleared while stopped: walk afresh
@@ -130,7 +130,7 @@ class ListFile {
       ids: Object.keys(saved).filter((k) => k.startsWith('id.')).sort((a, b) => Number(a.slice(3)) - Number(b.slice(3))).map((k) => saved[k]!),
     };
     const windowMs = ctx.property('Entity Tracking Time Window').asTimePeriod();
-    const firstEntityRun = saved['entities'] === undefined;
+    const firstEntityRun = saved[TRACKING_KEY] === undefined && saved['entities'] === undefined;
     let minTimestamp = 0;
     if (strategy === 'Tracking Timestamps') minTimestamp = timestamps.listingTimestamp;
     else if (strategy === 'Tracking Entities' && windowMs !== undefined) {
@@ -140,7 +140,14 @@ class ListFile {
 
     const continuing = this.pending;
     this.pending = undefined;
-    const listing = continuing ? { files: continuing.rest, visited: continuing.visited } : await this.walk(ctx, root, minTimestamp, now);
+    // Continuing with Entities or No Tracking, the files not emitted yet are all still due (only this processor
+    // changes the state): hand the planner one batch, not the whole rest. Timestamps re-plans the whole rest.
+    let carry: ListedFile[] = [];
+    let files = continuing;
+    if (continuing && strategy !== 'Tracking Timestamps' && continuing.length > limit) {
+      [files, carry] = [continuing.slice(0, limit), continuing.slice(limit)];
+    }
+    const listing = files ? { files, visited: undefined } : await this.walk(ctx, root, minTimestamp, now);
     const sinceLastRun = this.lastRun === undefined || continuing ? Infinity : performance.now() - this.lastRun;
     this.lastRun = performance.now();
 
@@ -157,11 +164,17 @@ class ListFile {
         plan.state.ids.forEach((id, i) => (newState![`id.${i}`] = id));
       }
     } else if (strategy === 'Tracking Entities') {
-      const entities = JSON.parse(saved['entities'] ?? '{}') as Record<string, TrackedEntity>;
-      const plan = planEntities(listing.files, listing.visited, entities, now, windowMs, limit);
+      const known = entityState(saved);
+      const plan = planEntities(listing.files, listing.visited, known, now, windowMs, limit);
       emit = plan.emit;
       rest = plan.rest;
-      if (plan.entities || firstEntityRun) newState = { entities: JSON.stringify(plan.entities ?? entities) };
+      if (saved['entities'] !== undefined) {
+        newState = migrateEntities(known, plan.added, plan.removed); // the one-JSON-value layout of earlier versions
+      } else if (firstEntityRun || emit.length > 0 || plan.removed.length > 0) {
+        const set: Record<string, string> = firstEntityRun ? { [TRACKING_KEY]: 'entities' } : {};
+        for (const [id, e] of Object.entries(plan.added)) set[ENTITY_PREFIX + id] = `${e.ts} ${e.size}`;
+        session.patchState(set, plan.removed.map((id) => ENTITY_PREFIX + id));
+      }
     } else {
       emit = continuing ? listing.files : [...listing.files].sort((a, b) => a.mtime - b.mtime);
       if (emit.length > limit) [emit, rest] = [emit.slice(0, limit), emit.slice(limit)];
@@ -177,8 +190,9 @@ class ListFile {
       if ((i + 1) % COMMIT_EVERY === 0 && i + 1 < emit.length) await session.commit();
     }
     if (newState !== undefined) session.setState(newState);
+    if (carry.length > 0) rest = rest ? [...rest, ...carry] : carry;
     if (rest) {
-      this.pending = { rest, visited: listing.visited };
+      this.pending = rest;
       ctx.triggerAgain(); // the rest of the listing goes out as soon as the queue has room
     } else if (emit.length === 0) ctx.yield();
   }
@@ -217,6 +231,42 @@ class ListFile {
     }
     return result;
   }
+}
+
+/**
+ * Tracking Entities state: one key per remembered file, `entity:<absolute path>` = `<mtime> <size>`, changed by
+ * patches (only what changed per run reaches the journal), plus a marker that the first run happened.
+ */
+const ENTITY_PREFIX = 'entity:';
+const TRACKING_KEY = 'tracking';
+
+function entityState(saved: Readonly<Record<string, string>>): EntityLookup {
+  if (saved['entities'] !== undefined) {
+    const legacy = new Map(Object.entries(JSON.parse(saved['entities']) as Record<string, TrackedEntity>));
+    return { get: (id) => legacy.get(id), keys: () => legacy.keys() };
+  }
+  return {
+    get: (id) => {
+      const v = saved[ENTITY_PREFIX + id];
+      if (v === undefined) return undefined;
+      const space = v.indexOf(' ');
+      return { ts: Number(v.slice(0, space)), size: Number(v.slice(space + 1)) };
+    },
+    *keys() {
+      for (const k in saved) if (k.startsWith(ENTITY_PREFIX)) yield k.slice(ENTITY_PREFIX.length);
+    },
+  };
+}
+
+function migrateEntities(known: EntityLookup, added: Record<string, TrackedEntity>, removed: readonly string[]): Record<string, string> {
+  const state: Record<string, string> = { [TRACKING_KEY]: 'entities' };
+  for (const id of known.keys()) {
+    const e = known.get(id)!;
+    state[ENTITY_PREFIX + id] = `${e.ts} ${e.size}`;
+  }
+  for (const [id, e] of Object.entries(added)) state[ENTITY_PREFIX + id] = `${e.ts} ${e.size}`;
+  for (const id of removed) delete state[ENTITY_PREFIX + id];
+  return state;
 }
 
 async function attributesFor(file: ListedFile, includeAttrs: boolean): Promise<Record<string, string>> {

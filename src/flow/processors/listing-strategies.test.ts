@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ListedFile } from './list-file-walk.js';
-import { detectPrecision, planEntities, planTimestamps, type TimestampState } from './listing-strategies.js';
+import { detectPrecision, planEntities, planTimestamps, type EntityPlan, type TimestampState, type TrackedEntity } from './listing-strategies.js';
 
 const file = (id: string, mtime: number, size = 1): ListedFile => ({
   id, name: id.slice(id.lastIndexOf('/') + 1), relativeDir: '', parent: '/in', size, mtime, atime: mtime, birthtime: mtime, mode: 0o644, uid: 0, gid: 0,
@@ -83,30 +83,45 @@ describe('Tracking Timestamps (nifi-semantics.md §1.5)', () => {
 });
 
 describe('Tracking Entities (§1.6)', () => {
+  /** The remembered entities after a plan's change. */
+  const applied = (known: Map<string, TrackedEntity>, plan: EntityPlan): Map<string, TrackedEntity> => {
+    const next = new Map([...known, ...Object.entries(plan.added)]);
+    for (const id of plan.removed) next.delete(id);
+    return next;
+  };
+
   it('emits new, newer and resized files; forgets files that disappeared (no window)', () => {
     const a = file('/in/a', 1000, 10);
-    let run = planEntities([a], new Set(['/in/a']), {}, 5000, undefined);
+    let saved = new Map<string, TrackedEntity>();
+    let run = planEntities([a], new Set(['/in/a']), saved, 5000, undefined);
     expect(ids(run.emit)).toEqual(['/in/a']);
-    let saved = run.entities!;
+    saved = applied(saved, run);
     run = planEntities([a], new Set(['/in/a']), saved, 6000, undefined);
     expect(run.yield).toBe(true);
-    expect(run.entities).toBeUndefined();
+    expect(run).toMatchObject({ added: {}, removed: [] }); // nothing changed: nothing to write
     // Old-mtime move-in: emitted even though older than everything listed so far.
     const old = file('/in/old', 10, 5);
     run = planEntities([a, old], new Set(['/in/a', '/in/old']), saved, 7000, undefined);
     expect(ids(run.emit)).toEqual(['/in/old']);
-    saved = run.entities!;
+    expect(Object.keys(run.added)).toEqual(['/in/old']); // only the change
+    saved = applied(saved, run);
     // Size change with the same mtime → emitted again.
     run = planEntities([file('/in/a', 1000, 11), old], new Set(['/in/a', '/in/old']), saved, 8000, undefined);
     expect(ids(run.emit)).toEqual(['/in/a']);
-    // Deleted file → forgotten.
-    run = planEntities([old], new Set(['/in/old']), run.entities!, 9000, undefined);
-    expect(Object.keys(run.entities!)).toEqual(['/in/old']);
+    saved = applied(saved, run);
+    // Deleted file → forgotten; a continuation without a new walk (visited undefined) forgets nothing.
+    expect(planEntities([], undefined, saved, 9000, undefined).removed).toEqual([]);
+    run = planEntities([old], new Set(['/in/old']), saved, 9000, undefined);
+    expect(run.removed).toEqual(['/in/a']);
+    expect([...applied(saved, run).keys()]).toEqual(['/in/old']);
   });
 
-  it('with a time window evicts entries older than the window', () => {
-    const run = planEntities([], new Set(['/in/a']), { '/in/a': { ts: 1000, size: 1 } }, 10_000_000, 3_600_000);
-    expect(run.entities).toEqual({});
+  it('with a time window evicts entries older than the window, unless the file changed within it', () => {
+    const known = new Map([['/in/a', { ts: 1000, size: 1 }], ['/in/b', { ts: 2000, size: 1 }]]);
+    const now = 10_000_000;
+    const run = planEntities([file('/in/b', now - 1000)], new Set(['/in/a', '/in/b']), known, now, 3_600_000);
+    expect(run.removed).toEqual(['/in/a']);
+    expect(Object.keys(run.added)).toEqual(['/in/b']);
   });
 });
 
@@ -134,13 +149,13 @@ describe('a listing cut short by back pressure (floe: Respect Back Pressure)', (
   });
 
   it('Tracking Entities remembers only what it emitted', () => {
-    let entities = {};
+    const entities = new Map<string, TrackedEntity>();
     const emitted: string[] = [];
     const visited = new Set(ids(all));
     for (let run = 0; run < 3; run++) {
       const plan = planEntities(all, visited, entities, 2_000_000, undefined, 10);
       emitted.push(...ids(plan.emit));
-      entities = plan.entities ?? entities;
+      for (const [id, e] of Object.entries(plan.added)) entities.set(id, e);
       expect(plan.truncated).toBe(run < 2);
     }
     expect(emitted.sort()).toEqual(ids(all).sort());

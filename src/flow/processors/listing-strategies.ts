@@ -95,9 +95,17 @@ export interface TrackedEntity {
   size: number;
 }
 
+/** The entities remembered so far (a Map, or a view over ListFile's state keys). */
+export interface EntityLookup {
+  get(id: string): TrackedEntity | undefined;
+  keys(): Iterable<string>;
+}
+
 export interface EntityPlan {
   emit: ListedFile[];
-  entities: Record<string, TrackedEntity> | undefined;
+  /** Entities to remember (emitted files) and to forget (gone, or older than the window). */
+  added: Record<string, TrackedEntity>;
+  removed: string[];
   yield: boolean;
   truncated?: boolean;
   rest?: ListedFile[];
@@ -106,34 +114,36 @@ export interface EntityPlan {
 /**
  * One Tracking Entities run: emit files that are new, have a newer mtime, or changed size. With a time
  * window (NiFi) entries older than the window are forgotten; without one (floe's default) an entry is
- * forgotten once its file is gone, so a file moved in with an old mtime is still listed.
+ * forgotten once its file is gone, so a file moved in with an old mtime is still listed. `visited` undefined
+ * (the continuation of a listing cut short, no new walk) forgets nothing. The result is a change, not the
+ * whole set: a folder of a million files costs what changed per run.
  */
 export function planEntities(
   files: readonly ListedFile[],
-  visited: ReadonlySet<string>,
-  saved: Record<string, TrackedEntity>,
+  visited: ReadonlySet<string> | undefined,
+  known: EntityLookup,
   now: number,
   windowMs: number | undefined,
   limit = Infinity,
 ): EntityPlan {
   let emit = files
     .filter((f) => {
-      const known = saved[f.id];
-      return !known || f.mtime > known.ts || f.size !== known.size;
+      const k = known.get(f.id);
+      return !k || f.mtime > k.ts || f.size !== k.size;
     })
     .sort((a, b) => a.mtime - b.mtime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // Files beyond `limit` are not remembered, so the next run emits them.
   const truncated = emit.length > limit;
   const rest = truncated ? emit.slice(Math.max(0, limit)) : undefined;
   if (truncated) emit = emit.slice(0, Math.max(0, limit));
-  const entities: Record<string, TrackedEntity> = {};
-  let evicted = false;
-  for (const [id, e] of Object.entries(saved)) {
-    const stale = windowMs !== undefined ? e.ts < now - windowMs : !visited.has(id);
-    if (stale) evicted = true;
-    else entities[id] = e;
+  const added: Record<string, TrackedEntity> = {};
+  for (const f of emit) added[f.id] = { ts: f.mtime, size: f.size };
+  const removed: string[] = [];
+  if (visited) {
+    for (const id of known.keys()) {
+      const stale = windowMs !== undefined ? known.get(id)!.ts < now - windowMs : !visited.has(id);
+      if (stale && !added[id]) removed.push(id);
+    }
   }
-  for (const f of emit) entities[f.id] = { ts: f.mtime, size: f.size };
-  const changed = emit.length > 0 || evicted;
-  return { emit, entities: changed ? entities : undefined, yield: emit.length === 0, truncated, rest };
+  return { emit, added, removed, yield: emit.length === 0, truncated, rest };
 }
