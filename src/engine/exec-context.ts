@@ -127,13 +127,15 @@ export const countsResult = (counts: [string, number][]): HandlerResult => ({
 /** Physical statements of a DDL; a function is called under the change lock (e.g. to read the committed version). */
 export type PhysicalDdl = readonly string[] | (() => readonly string[]);
 
-export async function commitDdl(ctx: ExecContext, physical: PhysicalDdl, change: CatalogChange): Promise<void> {
+export async function commitDdl(ctx: ExecContext, physical: PhysicalDdl, change: CatalogChange, options: { streams?: readonly string[] } = {}): Promise<void> {
   const { session, engine } = ctx;
   await engine.serialize(async () => {
     if (session.inTransaction) await endTransaction(engine, session, true);
-    // DDL can change what is tracked (streams, tracked storage): never while a writer is mid-transaction.
+    // DDL can change what is tracked (streams, tracked storage): never while a writer is mid-transaction,
+    // and a stream is dropped or replaced only while no transaction consumes it.
     await engine.clock.acquire(session);
     try {
+      for (const id of options.streams ?? []) await engine.clock.acquireStream(session, id);
       await applyCatalogChange(engine, session.conn, physical, change);
     } finally {
       engine.clock.release(session);

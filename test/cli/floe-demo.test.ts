@@ -122,7 +122,7 @@ describe('floe demo', () => {
     expect(resumed.code).toBe(0);
     const summary = JSON.parse(resumed.stdout) as { reason: string; generated: { files: number }; files: { failed: number; outstanding: number } };
     expect(summary).toMatchObject({ reason: 'done', generated: { files: 2 }, files: { failed: 0, outstanding: 0 } });
-    expect(resumed.stderr).toContain('project SQL: 3 run, 13 already applied'); // only the USE statements run again
+    expect(resumed.stderr).toContain('project SQL: 3 run, 14 already applied'); // only the USE statements run again
     const total = genState();
     expect(total.fileSeq).toBe(afterStop.fileSeq + 2);
 

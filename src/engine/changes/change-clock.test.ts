@@ -35,3 +35,38 @@ describe('ChangeClock', () => {
     expect(clock.holds(a)).toBe(true);
   });
 });
+
+describe('ChangeClock stream locks', () => {
+  it('lets a consumer and a writer work at once, but never two consumers of one stream', async () => {
+    const clock = new ChangeClock(0);
+    const task = {};
+    const load = {};
+    const other = {};
+    await clock.acquireStream(task, 's1');
+    await clock.acquire(load); // a pipe load into the stream's table does not wait for the consumer
+    expect(clock.allocate(load)).toBe(1);
+    const order: string[] = [];
+    const second = clock.acquireStream(other, 's1').then(() => order.push('other'));
+    await clock.acquireStream(other, 's2'); // another stream is free
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    clock.release(load, 1);
+    expect(clock.committed).toBe(1);
+    clock.release(task);
+    await second;
+    expect(order).toEqual(['other']);
+  });
+
+  it('refuses a wait that would deadlock instead of hanging', async () => {
+    const clock = new ChangeClock(0);
+    const consumer = {};
+    const ddl = {};
+    await clock.acquireStream(consumer, 's1');
+    await clock.acquire(ddl);
+    const ddlWaits = clock.acquireStream(ddl, 's1');
+    await expect(clock.acquire(consumer)).rejects.toMatchObject({ code: 'TRANSACTION', message: expect.stringMatching(/deadlock/) });
+    clock.release(consumer); // its transaction rolls back
+    await ddlWaits;
+    expect(clock.holds(ddl)).toBe(true);
+  });
+});

@@ -10,12 +10,15 @@ import { changeTables } from './change-store.js';
 import { compactLogSql } from '../../core/stream/net-changes.js';
 import { trackedSource } from './stream-source.js';
 
+const COMPACT_INTERVAL_MS = 2000;
+
 export class LogCompactor {
   private readonly pending = new Set<string>();
   private running: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private conn: WarehouseConnection | undefined;
   private closed = false;
+  private lastPass = 0;
 
   constructor(private readonly engine: EngineCore) {}
 
@@ -23,10 +26,13 @@ export class LogCompactor {
     if (this.closed) return;
     this.pending.add(tableId);
     if (this.timer) return;
+    // At most one pass per interval: a pass takes the change lock and commits, and a pipeline that consumes
+    // several times a second would otherwise make every load wait behind one.
+    const wait = Math.max(0, this.lastPass + COMPACT_INTERVAL_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.running = this.running.then(() => this.drain()).catch(() => undefined);
-    }, 0);
+    }, wait);
     this.timer.unref();
   }
 
@@ -48,6 +54,7 @@ export class LogCompactor {
   }
 
   private async drain(): Promise<void> {
+    this.lastPass = Date.now();
     const ids = [...this.pending];
     this.pending.clear();
     for (const id of ids) await this.compact(id);

@@ -59,15 +59,17 @@ export function streamSource(ctx: ExecContext, s: StreamDef): { table: TableDef;
 }
 
 /**
- * Analyze the statement; when it writes or consumes, take the change lock first (before the backend
- * transaction begins, so its snapshot includes every earlier writer's commit).
+ * Analyze the statement; when it writes tracked tables, take the change lock, and when it consumes streams,
+ * their consume locks — first, before the backend transaction begins, so an autocommit statement's snapshot
+ * includes every earlier writer's commit and it reads the offsets the last consumer committed.
  */
 export async function analyzeChanges(ctx: ExecContext, ast: AstNode, writes: boolean): Promise<StatementChanges> {
   const streams = new Map<string, { full: FullName; def: StreamDef }>();
   const tracked = new Map<string, TableDef>();
   collectRefs(ctx, ast, streams, tracked, new Set());
   const out: StatementChanges = { streams: new Map(), writes: [...tracked.values()], consumes: writes && streams.size > 0 };
-  if (out.writes.length > 0 || out.consumes) await ctx.engine.clock.acquire(ctx.session);
+  if (out.writes.length > 0) await ctx.engine.clock.acquire(ctx.session);
+  if (out.consumes) for (const { def } of streams.values()) await ctx.engine.clock.acquireStream(ctx.session, def.id);
   if (streams.size === 0) return out;
   const readPoint = ctx.session.txn?.startVersion ?? ctx.engine.clock.committed;
   for (const [key, { def }] of streams) out.streams.set(key, await streamRead(ctx, def, readPoint));

@@ -41,7 +41,7 @@ async function streamHasData(ctx: ExecContext, arg: AstNode | undefined): Promis
     has ||= r.rows[0]?.[0] === true;
   }
   if (!has && !session.inTransaction) {
-    await engine.clock.acquire(session);
+    await engine.clock.acquireStream(session, stream.id);
     try {
       const t = changeTables(engine.driver.dialect);
       await session.conn.query(`UPDATE ${t.offsets} SET offset_version = ?, last_read_ms = ? WHERE stream_id = ? AND offset_version = ?`, [

@@ -149,7 +149,7 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
       ...(existing ? [`DELETE FROM ${offsets} WHERE stream_id = ${d.quoteString(existing.id)}`] : []),
       `INSERT INTO ${offsets} VALUES (${d.quoteString(stream.id)}, ${d.quoteString(stream.tableId)}, ${offset}, ${pending}, ${lastRead})`,
     ];
-  }, change);
+  }, change, existing ? { streams: [existing.id] } : {});
   return statusResult(`Stream ${displayIdent(full.name)} successfully created.`);
 }
 
@@ -182,7 +182,7 @@ export async function handleDropStream(ctx: ExecContext): Promise<HandlerResult>
   await commitDdl(ctx, [`DELETE FROM ${changeTables(d).offsets} WHERE stream_id = ${d.quoteString(def.id)}`], {
     remove: [keys.stream(full.database, full.schema, full.name)],
     put: [],
-  });
+  }, { streams: [def.id] });
   ctx.engine.compactor.schedule(def.tableId);
   return statusResult(`${displayIdent(full.name)} successfully dropped.`);
 }

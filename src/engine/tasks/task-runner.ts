@@ -134,8 +134,9 @@ export async function runTask(deps: RunnerDeps, req: RunRequest, rootKey: string
         return await finish('SKIPPED');
       }
     }
+    // The body's query id is known before it starts: one history write, not an insert and an update.
+    record.queryId = randomUUID();
     await record_();
-    await updateRun(await deps.history(), deps.dialect, runKey, { queryId: randomUUID() });
     for await (const outcome of session.run(task.definition)) {
       if (!outcome.ok) {
         if (timedOut) return await finish('FAILED', { errorCode: '000630', errorMessage: `Statement reached its statement or warehouse timeout of ${Math.round(timeoutMs / 1000)} second(s) and was canceled.` });
