@@ -23,8 +23,11 @@ export interface PutOptions {
   readonly contentType?: string;
   readonly contentDisposition?: string;
   readonly cacheControl?: string;
-  /** The body's MD5 (hex) when the caller already computed it: a folder bucket's putFile takes it as the ETag. */
-  readonly contentMd5?: string;
+  /**
+   * The body's ETag as a folder bucket computes it (MD5 hex under 64 MiB, 64 MiB-part multipart shape above) when
+   * the caller already computed it: a folder bucket's putFile takes it as the ETag instead of hashing again.
+   */
+  readonly contentEtag?: string;
 }
 
 export interface ListOptions {
