@@ -12,6 +12,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { FloeError } from '../../../core/errors.js';
 import { hashFileRange } from './etag-worker-pool.js';
 
 /** Part size of the multipart ETag shape (and the size from which it is used). */
@@ -78,7 +79,7 @@ export async function contentEtagOfFile(path: string, length?: number): Promise<
     // Every job must be over before the descriptor is closed (the workers read through it).
     const settled = await Promise.allSettled(jobs);
     const failed = settled.find((s) => s.status === 'rejected');
-    if (failed) throw new Error(`cannot hash ${path}: ${(failed.reason as Error).message}`, { cause: failed.reason });
+    if (failed) throw new FloeError('STORAGE', `cannot hash ${path}: ${(failed.reason as Error).message}`, { cause: failed.reason });
     return multipartEtag(settled.map((s) => (s as PromiseFulfilledResult<Uint8Array>).value));
   } finally {
     await handle.close();
