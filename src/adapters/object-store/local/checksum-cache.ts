@@ -1,7 +1,8 @@
 /**
- * Content ETags (content-etag.ts) of local objects, computed once per file version. Files written through the port are remembered at
- * write time; files dropped into the folder by other processes are hashed on first use (read in ranges, so a
- * big file never sits in memory). A version is identified by inode, size and mtime — a rewrite changes them.
+ * Content ETags (content-etag.ts) of local objects, computed once per file version. Files written through the
+ * port are remembered at write time; files dropped into the folder by other processes are hashed on first use
+ * (read in ranges, so a big file never sits in memory). A version is identified by inode, size and mtime — a
+ * rewrite changes them.
  */
 import type { Stats } from 'node:fs';
 import { contentEtagOfFile } from './content-etag.js';

@@ -49,7 +49,7 @@ export class ContentEtagHash {
 }
 
 /** `md5hex(concat(part digests))-N`: S3's ETag of an N-part object. */
-export function multipartEtag(partDigests: readonly Uint8Array[]): string {
+function multipartEtag(partDigests: readonly Uint8Array[]): string {
   const hash = createHash('md5');
   for (const d of partDigests) hash.update(d);
   return `${hash.digest('hex')}-${partDigests.length}`;
@@ -85,4 +85,3 @@ export async function contentEtagOfFile(path: string, length?: number): Promise<
     await handle.close();
   }
 }
-
