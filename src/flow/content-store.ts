@@ -11,7 +11,8 @@ import { copyFile, link, mkdir, open, readdir, rm, stat, type FileHandle } from 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ContentCache } from './content-cache.js';
-import { copyInto, md5Of, syncDir } from './file-utils.js';
+import { contentEtagOfFile } from '../adapters/object-store/local/content-etag.js';
+import { copyInto, syncDir } from './file-utils.js';
 import type { ContentClaim } from './flowfile.js';
 
 /** A shared claim file stays appendable up to this size (NiFi's max appendable claim size is 50 KB per claim). */
@@ -125,9 +126,9 @@ export class ContentStore {
     try {
       const { claim, handle } = await this.adopt(name);
       // Nothing was copied, so there was no pass over the bytes to hash on: flush them to disk (the writer may
-      // not have) while computing the MD5 a bucket's ETag needs — two slow jobs at once, not one after the other.
-      const [, md5] = await Promise.all([handle.sync(), md5Of(this.path(claim), claim.length)]);
-      return { ...claim, md5 };
+      // not have) while computing the ETag a folder bucket gives it — two slow jobs at once, not one after the other.
+      const [, etag] = await Promise.all([handle.sync(), contentEtagOfFile(this.path(claim), claim.length)]);
+      return { ...claim, etag };
     } catch (error) {
       this.unpin(name); // the caller copies instead; gc removes this name
       throw error;

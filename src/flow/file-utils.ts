@@ -1,15 +1,6 @@
 /** Small file helpers of the content store (and PutFile). */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-
-/** MD5 (hex) of the first `length` bytes of a file. */
-export async function md5Of(path: string, length: number): Promise<string> {
-  const hash = createHash('md5');
-  if (length > 0) for await (const chunk of createReadStream(path, { end: length - 1, highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** Makes a folder's entries (new names, renames) durable. */
 export async function syncDir(dir: string): Promise<void> {

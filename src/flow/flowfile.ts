@@ -9,8 +9,12 @@ export interface ContentClaim {
   readonly file: string;
   readonly offset: number;
   readonly length: number;
-  /** MD5 (hex) of the bytes, when computed on the way in (a hard-linked big file), so a sink need not hash again. */
-  readonly md5?: string;
+  /**
+   * The folder-bucket content ETag of the bytes (adapters/object-store/local/content-etag.ts), when computed on the
+   * way in (a hard-linked big file), so a sink need not hash again. (Journals written before it was an ETag have
+   * `md5` instead, which is ignored: that file is hashed again.)
+   */
+  readonly etag?: string;
 }
 
 export interface FlowFile {

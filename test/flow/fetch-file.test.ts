@@ -84,11 +84,11 @@ describe('FetchFile', () => {
     expect(stored.ino).toBe(source.ino); // the same inode: no bytes copied
     expect(stored.nlink).toBe(1); // the source name is gone after the commit
     expect(Buffer.compare(await e.content.read(big.claim), body)).toBe(0);
-    expect(big.claim!.md5).toBe(createHash('md5').update(body).digest('hex')); // hashed while it was flushed
+    expect(big.claim!.etag).toBe(createHash('md5').update(body).digest('hex')); // hashed while it was flushed
     const other = ffs.find((f) => f.attributes['filename'] === 'linked.bin')!;
     expect((await stat(e.content.path(other.claim!))).ino).not.toBe((await stat(join(t.dir, 'other-name.bin'))).ino);
     expect(Buffer.compare(await e.content.read(other.claim), body)).toBe(0);
-    expect(other.claim!.md5).toBeUndefined();
+    expect(other.claim!.etag).toBeUndefined();
 
     await writeFile(join(t.dir, 'in', 'kept.bin'), body);
     e = await open({ 'Completion Strategy': 'None' });

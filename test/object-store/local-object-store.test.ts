@@ -98,8 +98,8 @@ describe('local object store: keys never leave the bucket folder', () => {
       await store.putFile('deep/er/x.bin', source); // again (a retried put): still one object, no temp file left
       expect(await readdir(join(root, '.floe-tmp'))).toEqual([]);
       expect(await readFile(join(root, 'deep', 'er', 'x.bin'), 'utf8')).toBe('hello');
-      // A caller that already hashed the bytes passes the MD5: it is the ETag, not computed again.
-      expect((await store.putFile('known.bin', source, { contentMd5: '5d41402abc4b2a76b9719d911017c592' })).etag).toBe('5d41402abc4b2a76b9719d911017c592');
+      // A caller that already hashed the bytes passes the ETag: it is taken, not computed again.
+      expect((await store.putFile('known.bin', source, { contentEtag: '5d41402abc4b2a76b9719d911017c592' })).etag).toBe('5d41402abc4b2a76b9719d911017c592');
       await expect(store.putFile('y.bin', join(dir, 'missing.bin'))).rejects.toThrow(/ENOENT/);
       expect(await readdir(join(root, '.floe-tmp'))).toEqual([]);
     } finally {

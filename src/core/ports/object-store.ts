@@ -4,7 +4,8 @@
  *
  * Keys are S3 keys (`stream/2024/file.csv`): no leading `/`. Listings are in key order (UTF-8 binary, as S3).
  * `etag` is the object's checksum without quotes (the content MD5 in hex for single-part uploads; S3 multipart
- * ETags look like `<hex>-<parts>`): COPY's load history uses it to tell a modified file from an unmodified one.
+ * ETags look like `<hex>-<parts>`, and a folder bucket uses that shape, 64 MiB parts, from 64 MiB): COPY's load
+ * history uses it to tell a modified file from an unmodified one.
  */
 import type { Readable } from 'node:stream';
 
@@ -23,8 +24,11 @@ export interface PutOptions {
   readonly contentType?: string;
   readonly contentDisposition?: string;
   readonly cacheControl?: string;
-  /** The body's MD5 (hex) when the caller already computed it: a folder bucket's putFile takes it as the ETag. */
-  readonly contentMd5?: string;
+  /**
+   * The body's ETag as a folder bucket computes it (MD5 hex under 64 MiB, 64 MiB-part multipart shape above) when
+   * the caller already computed it: a folder bucket's putFile takes it as the ETag instead of hashing again.
+   */
+  readonly contentEtag?: string;
 }
 
 export interface ListOptions {

@@ -54,9 +54,13 @@ export const putS3ObjectSpec: ProcessorSpec = {
     { name: 's3.bucket', description: 'Bucket.' },
     { name: 's3.key', description: 'Object key.' },
     { name: 's3.url', description: 'file://… for a local bucket, s3://bucket/key for S3.' },
-    { name: 's3.etag', description: 'ETag without quotes (multipart: <md5>-<parts>).' },
+    {
+      name: 's3.etag',
+      description:
+        'ETag without quotes (multipart: <md5>-<parts>). A folder bucket gives objects of 64 MiB and more the multipart shape with 64 MiB parts, even for a single put.',
+    },
     { name: 's3.storeClass', description: 'STANDARD.' },
-    { name: 's3.apimethod', description: 'putobject, or multipartupload.' },
+    { name: 's3.apimethod', description: 'putobject, or multipartupload (an S3 multipart upload; a folder bucket is always putobject).' },
     { name: 's3.uploadId', description: 'When this run initiated a multipart upload.' },
     { name: 's3.contenttype / s3.contentdisposition / s3.cachecontrol', description: 'When the property is set.' },
     { name: 's3.exception / s3.errorCode / s3.statusCode / s3.errorMessage', description: 'On failure.' },
@@ -116,8 +120,8 @@ async function putOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile
       info = await store.put(key, await session.read(ff), headers.options);
     } else {
       const file = store.putFile && (await session.contentFile(ff));
-      const md5 = ff.claim?.md5;
-      info = file ? await store.putFile!(key, file, { ...headers.options, ...(md5 ? { contentMd5: md5 } : {}) }) : await store.put(key, session.stream(ff), headers.options);
+      const etag = ff.claim?.etag;
+      info = file ? await store.putFile!(key, file, { ...headers.options, ...(etag ? { contentEtag: etag } : {}) }) : await store.put(key, session.stream(ff), headers.options);
     }
     crashPoint('put-s3-after-put');
     const url = s3Url(store, key);
@@ -127,7 +131,8 @@ async function putOne(ctx: ProcessContext, session: ProcessSession, ff: FlowFile
       's3.url': url,
       's3.etag': info.etag.replace(/^"|"$/g, ''),
       's3.storeClass': 'STANDARD',
-      's3.apimethod': /-\d+$/.test(info.etag) ? 'multipartupload' : 'putobject',
+      // A folder bucket's big objects have a multipart-shaped ETag but are always written by one put.
+      's3.apimethod': store.kind === 's3' && /-\d+$/.test(info.etag) ? 'multipartupload' : 'putobject',
       ...(uploadId ? { 's3.uploadId': uploadId } : {}),
       ...headers.attributes,
     });

@@ -1,10 +1,11 @@
 /**
- * MD5 of local objects, computed once per file version. Files written through the port are remembered at
- * write time; files dropped into the folder by other processes are hashed on first use (streamed, so a big
- * file never sits in memory). A version is identified by inode, size and mtime — a rewrite changes them.
+ * Content ETags (content-etag.ts) of local objects, computed once per file version. Files written through the
+ * port are remembered at write time; files dropped into the folder by other processes are hashed on first use
+ * (read in ranges, so a big file never sits in memory). A version is identified by inode, size and mtime — a
+ * rewrite changes them.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { contentEtagOfFile } from './content-etag.js';
 
 interface Entry {
   readonly ino: number;
@@ -30,9 +31,7 @@ export class ChecksumCache {
   async etag(path: string, st: Stats): Promise<string> {
     const e = this.entries.get(path);
     if (e && e.ino === st.ino && e.size === st.size && e.mtimeMs === st.mtimeMs) return e.etag;
-    const hash = createHash('md5');
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    const etag = hash.digest('hex');
+    const etag = await contentEtagOfFile(path, st.size);
     this.remember(path, st, etag);
     return etag;
   }

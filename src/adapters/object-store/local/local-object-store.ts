@@ -1,10 +1,10 @@
 /**
  * A bucket kept in a local folder: key `a/b.csv` is file `<root>/a/b.csv`. Writes go to a temp file in
  * `<root>/.floe-tmp/` and are renamed into place, so readers (and a crash) only ever see whole objects.
- * The ETag is the content MD5, as S3 reports for single-part uploads.
+ * The ETag is a function of the content (content-etag.ts): its MD5 under 64 MiB, S3's multipart shape above.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
 import { copyFile, link, mkdir, open, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -22,6 +22,7 @@ import type {
 import { EventHub } from '../event-hub.js';
 import { LOCAL_TMP_DIR, invalidKey, localKeySegments, missingObject, toBytes } from '../keys.js';
 import { ChecksumCache } from './checksum-cache.js';
+import { ContentEtagHash, contentEtagOfFile } from './content-etag.js';
 import { FolderWatcher } from './folder-watcher.js';
 import { listLocalKeys } from './list-keys.js';
 
@@ -73,14 +74,14 @@ export class LocalObjectStore implements ObjectStore {
   async put(key: string, body: ObjectBody): Promise<ObjectInfo> {
     const target = this.pathOf(key);
     const tmp = this.tmpPath();
-    const hash = createHash('md5');
+    const hash = new ContentEtagHash();
     let size = 0;
     const handle = await this.openTmp(tmp);
     try {
       const chunks: AsyncIterable<Uint8Array> | Uint8Array[] =
         typeof body === 'string' || body instanceof Uint8Array ? [toBytes(body)] : body;
       for await (const chunk of chunks) {
-        const written = handle.write(chunk); // the MD5 of a chunk is computed while it is being written
+        const written = handle.write(chunk); // the chunk is hashed while it is being written
         hash.update(chunk);
         size += chunk.byteLength;
         await written;
@@ -92,13 +93,13 @@ export class LocalObjectStore implements ObjectStore {
       throw error;
     }
     await handle.close();
-    return this.publish(key, tmp, target, size, hash.digest('hex'));
+    return this.publish(key, tmp, target, size, hash.digest());
   }
 
   /**
    * Stores the bytes of a local file that nobody rewrites in place (it may be deleted): the object becomes a
-   * hard link to it — no bytes copied — or, across file systems, a kernel copy; the MD5 is computed from a read
-   * meanwhile. The object and the file then share their bytes, which is why in-place rewrites are excluded.
+   * hard link to it — no bytes copied — or, across file systems, a kernel copy; the ETag is computed meanwhile
+   * (unless the caller passes it). The object and the file then share their bytes, which is why in-place rewrites are excluded.
    */
   async putFile(key: string, path: string, options: PutOptions = {}): Promise<ObjectInfo> {
     const target = this.pathOf(key);
@@ -120,7 +121,7 @@ export class LocalObjectStore implements ObjectStore {
     };
     let etag: string;
     try {
-      [, etag] = await Promise.all([place(), options.contentMd5 ?? md5Of(path)]);
+      [, etag] = await Promise.all([place(), options.contentEtag ?? contentEtagOfFile(path)]);
     } catch (error) {
       await unlink(tmp).catch(() => undefined);
       throw error;
@@ -265,10 +266,4 @@ export class LocalObjectStore implements ObjectStore {
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
-}
-
-async function md5Of(path: string): Promise<string> {
-  const hash = createHash('md5');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
