@@ -31,6 +31,8 @@ storage:
   it('reads the warehouse memory limit and rejects a size without a unit', () => {
     expect(parseProjectConfig("warehouse: { memoryLimit: '1GB' }").warehouse).toEqual({ memoryLimit: '1GB' });
     expect(() => parseProjectConfig('warehouse:\n  memoryLimit: 1024\n')).toThrow(/^floe\.yaml:2:16: warehouse\.memoryLimit: /);
+    expect(parseProjectConfig("warehouse: { checkpointThreshold: '256MB' }").warehouse).toEqual({ checkpointThreshold: '256MB' });
+    expect(() => parseProjectConfig('warehouse:\n  checkpointThreshold: lots\n')).toThrow(/warehouse\.checkpointThreshold: /);
   });
 
   it('rejects unknown keys inside a bucket', () => {

@@ -62,7 +62,7 @@ export interface EngineOptions {
   /** floe.yaml `tasks` settings (environment, not SQL). */
   tasks?: TaskEnvironment;
   /** floe.yaml `warehouse` settings: the embedded warehouse's memory limit (DuckDB `memory_limit`). */
-  warehouse?: { memoryLimit?: string };
+  warehouse?: { memoryLimit?: string; checkpointThreshold?: string };
 }
 
 export interface TaskEnvironment {

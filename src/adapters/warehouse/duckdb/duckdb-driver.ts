@@ -93,6 +93,14 @@ class DuckDbConnection implements WarehouseConnection {
   }
 }
 
+/**
+ * DuckDB checkpoints (merges the write-ahead log into the database file) inside the commit that pushes the log past
+ * this size, and that commit — a pipe load, a task run's bookkeeping — waits for the whole checkpoint. DuckDB's
+ * 16MB default made every few commits of a streaming pipeline pay for one (bench/README.md); a larger log costs
+ * replay time when the warehouse opens after a crash and a longer checkpoint when it closes.
+ */
+const DEFAULT_CHECKPOINT_THRESHOLD = '1GB';
+
 export class DuckDbDriver implements WarehouseDriver {
   readonly capabilities = CAPABILITIES;
   readonly dialect = duckDbDialect;
@@ -100,11 +108,14 @@ export class DuckDbDriver implements WarehouseDriver {
   private constructor(private readonly instance: DuckDBInstance) {}
 
   /** `memoryLimit`: DuckDB's `memory_limit` (e.g. '1GB'); DuckDB's default is 80 % of RAM, and its buffer cache
-   *  grows towards it as the warehouse grows. Larger work spills to `<database>.tmp`. */
-  static async open(path: string, options: { memoryLimit?: string } = {}): Promise<DuckDbDriver> {
+   *  grows towards it as the warehouse grows. Larger work spills to `<database>.tmp`. `checkpointThreshold`:
+   *  DuckDB's `checkpoint_threshold` (floe's default above). */
+  static async open(path: string, options: { memoryLimit?: string; checkpointThreshold?: string } = {}): Promise<DuckDbDriver> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const config: Record<string, string> = { checkpoint_threshold: options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD };
+    if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     try {
-      return new DuckDbDriver(await DuckDBInstance.create(path, options.memoryLimit ? { memory_limit: options.memoryLimit } : undefined));
+      return new DuckDbDriver(await DuckDBInstance.create(path, config));
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (/lock/i.test(msg)) {
