@@ -176,6 +176,12 @@ describe('scd-semantics §5 cases through the generated SQL', () => {
     await e.batch([U(1, 2, 'Ann', 'Rome')]);
     await expectRejected(e, [U(1, 2, 'Ann', 'Lima')], /conflicting events for key \(1\) at sequence \(2\)/);
     await expectTables(e, ['1 Ann/Rome'], ['1: Ann/Rome [2,NULL)']);
+    // NULL-safe: a NULL and a value conflict; two identical events with NULLs are one event.
+    const n = await rig();
+    await expectRejected(n, [U(1, 2, 'Ann', null), U(1, 2, 'Ann', 'Lima')], /conflicting events for key \(1\) at sequence \(2\)/);
+    const m = await rig();
+    await m.batch([U(1, 2, 'Ann', null), U(1, 2, 'Ann', null)]);
+    await expectTables(m, ['1 Ann/NULL'], ['1: Ann/NULL [2,NULL)']);
 
     const t = await rig({ sequenceBy: [{ name: 'S', type: 'NUMBER(38,0)' }, { name: 'LSN', type: 'NUMBER(38,0)' }] });
     await t.batch([

@@ -73,7 +73,9 @@ function applySql(c: ResolvedScdConfig): string {
   const sameEvent = c.truncateWhen
     ? `((e.${OP} = 'T' AND l.${OP} = 'T' AND ${seqMatch(c, 'l', 'e')}) OR (${keyMatch(c, 'l', 'e')} AND ${seqMatch(c, 'l', 'e')} AND l.${OP} = e.${OP} AND (e.${OP} <> 'U' OR (${payloadEqual}))))`
     : `${keyMatch(c, 'l', 'e')} AND ${seqMatch(c, 'l', 'e')} AND l.${OP} = e.${OP} AND (e.${OP} <> 'U' OR (${payloadEqual}))`;
-  const wPayloadDiffers = balanced('OR', c.columns.map((col) => `NOT EQUAL_NULL(w2.${col.name}, w.${col.name})`), 'FALSE');
+  // The batch is DISTINCT over every column, so two of its upserts with one key and sequence differ in payload;
+  // GROUP BY finds them in one hash aggregate (a correlated self-EXISTS cost ~10× more on DuckDB).
+  const conflict = `'floe scd: conflicting events for key ' || ${tuple(c.keys, 'w')} || ' at sequence ' || ${tuple(c.sequenceBy, 'w')}`;
   const nullKey = balanced('OR', c.keys.map((k) => `w.${k.name} IS NULL`), 'FALSE');
   const nullSeq = balanced('OR', c.sequenceBy.map((s) => `w.${s.name} IS NULL`), 'FALSE');
   const notT = c.truncateWhen ? ` AND w.${OP} <> 'T'` : '';
@@ -106,10 +108,10 @@ function applySql(c: ResolvedScdConfig): string {
       `SELECT CAST(__MSG AS INT) AS REJECTED FROM (\n` +
       `  SELECT 'floe scd: NULL key in a batch event at sequence ' || ${tuple(c.sequenceBy, 'w')} AS __MSG FROM ${c.batchTable} w WHERE (${nullKey})${notT}\n` +
       `  UNION ALL SELECT 'floe scd: NULL sequence in a batch event for key ' || ${tuple(c.keys, 'w')} FROM ${c.batchTable} w WHERE ${nullSeq}\n` +
-      `  UNION ALL SELECT 'floe scd: conflicting events for key ' || ${tuple(c.keys, 'w')} || ' at sequence ' || ${tuple(c.sequenceBy, 'w')}\n` +
-      `    FROM ${c.batchTable} w WHERE w.${OP} = 'U' AND (\n` +
-      `      EXISTS (SELECT 1 FROM ${c.eventLog} l WHERE l.${OP} = 'U' AND ${keyMatch(c, 'l', 'w')} AND ${seqMatch(c, 'l', 'w')})\n` +
-      `      OR EXISTS (SELECT 1 FROM ${c.batchTable} w2 WHERE w2.${OP} = 'U' AND ${keyMatch(c, 'w2', 'w')} AND ${seqMatch(c, 'w2', 'w')} AND (${wPayloadDiffers})))\n` +
+      `  UNION ALL SELECT ${conflict}\n` +
+      `    FROM ${c.batchTable} w WHERE w.${OP} = 'U' AND EXISTS (SELECT 1 FROM ${c.eventLog} l WHERE l.${OP} = 'U' AND ${keyMatch(c, 'l', 'w')} AND ${seqMatch(c, 'l', 'w')})\n` +
+      `  UNION ALL SELECT ${conflict}\n` +
+      `    FROM ${c.batchTable} w WHERE w.${OP} = 'U' GROUP BY ${names(c.keys, 'w.')}, ${names(c.sequenceBy, 'w.')} HAVING COUNT(*) > 1\n` +
       `) __X LIMIT 1;`,
     `-- 3. Remember the events.\nINSERT INTO ${c.eventLog} (${all}) SELECT ${all} FROM ${c.batchTable};`,
   ];
