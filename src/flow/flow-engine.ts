@@ -195,6 +195,11 @@ export class FlowEngine {
     if (state === 'RUNNING' && node.scheduledState === 'DISABLED') {
       throw new FloeError('CONFLICT', `processor '${id}' is disabled; enable it (set it to STOPPED) before starting it`);
     }
+    // NiFi refuses to start an invalid processor (409). Accepting it would save RUNNING, so the processor would
+    // start by itself on the first restart after its configuration is fixed.
+    if (state === 'RUNNING' && node.invalid.length > 0) {
+      throw new FloeError('CONFLICT', `processor '${id}' is invalid and cannot be started: ${node.invalid.map((i) => i.message).join('; ')}`);
+    }
     await this.repo.commit({ run: { [id]: state } });
     node.scheduledState = state; // first, so the scheduler launches no new task while running ones finish
     if (state !== 'RUNNING' && node.scheduled) {

@@ -1,4 +1,4 @@
-/** Engine behaviour: back pressure, provenance and statistics, run control, retries, expiration, routing. */
+/** Engine behaviour: back pressure, provenance and statistics, run control, Invalid processors, retries, expiration, routing. */
 import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -160,6 +160,56 @@ flows:
     expect(e.status().connections[0]!.queuedCount).toBe(2);
     await e.clearState('list');
     expect(e.getState('list')).toEqual({});
+  });
+
+  it('an Invalid processor is reported in the status, never triggered and cannot be started; the rest of the flow runs', async () => {
+    await files(3);
+    // put misses its required Directory and leaves failure unconnected: the flow loads, put is Invalid.
+    const flow = (put: string): string => `
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec } }
+      fetch: { type: FetchFile, properties: { Completion Strategy: Delete File }, autoTerminate: [not.found, permission.denied, failure] }
+      put:   { type: PutFile, ${put} }
+    connections:
+      - { from: list, relationship: success, to: fetch }
+      - { from: fetch, relationship: success, to: put }
+`;
+    let e = await open(flow('autoTerminate: [success]'));
+    const processor = (id: string) => e.status().processors.find((p) => p.id === id)!;
+    expect(processor('put')).toMatchObject({
+      runStatus: 'Invalid',
+      validationErrors: ["'Directory' is required", "relationship 'failure' is neither connected to a processor nor auto-terminated"],
+    });
+    expect([processor('list').runStatus, processor('fetch').runStatus]).toEqual(['Running', 'Running']);
+    await expect(e.runOnce('put')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/invalid: 'Directory' is required/) });
+    await expect(e.setRunStatus('put', 'RUNNING')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/invalid and cannot be started/) });
+    await expect(e.setRunStatus('put', 'RUN_ONCE')).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    // The scheduler runs list and fetch as usual; the fetched files wait in put's queue, put never runs.
+    const queue = e.connections.get('fetch.success.put')!;
+    e.start();
+    for (let i = 0; i < 100 && queue.count < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100)); // time for put to be (wrongly) scheduled
+    await e.stop();
+    expect(queue.count).toBe(3);
+    expect(await readdir(join(t.dir, 'in'))).toEqual([]); // FetchFile completed normally (Delete File)
+    expect(processor('fetch').fiveMinutes).toMatchObject({ inCount: 3, outCount: 3 });
+    expect(processor('put').fiveMinutes).toMatchObject({ tasks: 0, inCount: 0 });
+    expect(await e.drain()).toBe(0); // drain (floe flow run --once) skips it too
+    expect(await e.provenance.query({ eventType: 'SEND' })).toEqual([]);
+    expect(await e.provenance.query({ eventType: 'FETCH' })).toHaveLength(3);
+
+    // It may still be stopped (it stays Invalid); once the configuration is fixed it starts and works off its queue.
+    await e.setRunStatus('put', 'STOPPED');
+    expect(processor('put').runStatus).toBe('Invalid');
+    e = await open(flow('properties: { Directory: out }, autoTerminate: [success, failure]'));
+    expect(processor('put')).toMatchObject({ runStatus: 'Stopped', validationErrors: [] });
+    await e.setRunStatus('put', 'RUNNING');
+    await e.drain();
+    expect((await readdir(join(t.dir, 'out'))).sort()).toEqual(['f000.csv', 'f001.csv', 'f002.csv']);
+    expect(e.status().flowFilesQueued).toBe(0);
   });
 
   it('scenario 25: flow definition round trip keeps settings and drops sensitive values', () => {
