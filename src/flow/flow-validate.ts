@@ -7,7 +7,7 @@
  *   those processors show as Invalid and do not run.
  * Each finding carries the key path (relative to the flow) so messages can point at floe.yaml lines.
  */
-import { Cron } from 'croner';
+import { nifiCron } from './cron-schedule.js';
 import { compileEl } from './el/expression.js';
 import type { FlowDefinition, ProcessorDefinition } from './flow-definition.js';
 import type { ProcessorSpec, PropertySpec } from './processor-api.js';
@@ -124,7 +124,7 @@ function checkSettings(p: ProcessorDefinition, spec: ProcessorSpec, at: (...r: A
   const issues: FlowIssue[] = [];
   if (p.schedulingStrategy === 'CRON_DRIVEN') {
     try {
-      new Cron(p.schedulingPeriod, { paused: true });
+      nifiCron(p.schedulingPeriod);
     } catch (error) {
       issues.push({ path: at('schedulingPeriod'), message: `invalid cron expression: ${(error as Error).message}` });
     }

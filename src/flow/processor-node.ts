@@ -3,12 +3,13 @@
  * scheduling bookkeeping (yield, next run, active tasks), run state with a revision (stale revisions are
  * rejected, as NiFi's 409), statistics and its ProcessContext.
  */
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import { join } from 'node:path';
 import { FloeError } from '../core/errors.js';
 import type { BulletinBoard } from './bulletins.js';
 import { levelRank } from './bulletins.js';
 import type { Connection } from './connection.js';
+import { nifiCron } from './cron-schedule.js';
 import { compileEl } from './el/expression.js';
 import type { FlowFile } from './flowfile.js';
 import type { ProcessorDefinition } from './flow-definition.js';
@@ -64,7 +65,7 @@ export class ProcessorNode {
     this.penaltyMillis = parseTimePeriod(def.penaltyDuration);
     this.yieldMillis = parseTimePeriod(def.yieldDuration);
     this.maxBackoffMillis = parseTimePeriod(def.maxBackoffPeriod);
-    this.cron = def.schedulingStrategy === 'CRON_DRIVEN' ? new Cron(def.schedulingPeriod, { paused: true }) : undefined;
+    this.cron = def.schedulingStrategy === 'CRON_DRIVEN' ? nifiCron(def.schedulingPeriod) : undefined;
     this.periodMillis = this.cron ? 0 : parseTimePeriod(def.schedulingPeriod);
     const properties = resolveProperties(def, spec);
     const init = {

@@ -1,4 +1,4 @@
-/** Engine behaviour: back pressure, provenance and statistics, run control, Invalid processors, retries, expiration, routing. */
+/** Engine behaviour: back pressure, provenance and statistics, run control, Invalid processors, retries, expiration, routing, cron. */
 import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -307,6 +307,46 @@ flows:
     expect(types).toContain('CLONE');
     expect(types).toContain('CONTENT_MODIFIED');
     expect(e.status().flowFilesQueued).toBe(0);
+  });
+
+  it('a CRON_DRIVEN processor is triggered at its cron times: not at start, not in between', async () => {
+    // The scheduler reads the engine's clock, so the test moves it to each fire time instead of waiting for it.
+    // Fires every 5 minutes at second 0, in local time (NiFi's 6-field syntax, an increment with a start value).
+    const first = new Date(2026, 0, 5, 10, 5, 0).getTime();
+    const second = first + 5 * 60_000;
+    await files(1);
+    await utimes(join(t.dir, 'in', 'f000.csv'), new Date(first - 3_600_000), new Date(first - 3_600_000));
+    t.clock.t = first - 1;
+    const e = await open(`
+flows:
+  ingest:
+    processors:
+      list: { type: ListFile, schedulingStrategy: CRON_DRIVEN, runSchedule: '0 0/5 * * * ?', properties: { Input Directory: in, Minimum File Age: 0 sec, Listing Strategy: No Tracking } }
+      hold: { type: LogAttribute, state: STOPPED, autoTerminate: [success] }
+    connections:
+      - { from: list, relationship: success, to: hold }
+`);
+    // No Tracking lists the one file on every run: the queued flowfiles count the triggers, their CREATE
+    // events carry the engine time of each trigger.
+    const queue = e.connections.get('list.success.hold')!;
+    const triggers = async (): Promise<number[]> => (await e.provenance.query({ eventType: 'CREATE' })).map((x) => x.eventTime).reverse();
+    const waitForCount = async (n: number): Promise<void> => {
+      for (const deadline = Date.now() + 5000; queue.count < n && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+    };
+    e.start();
+    await new Promise((r) => setTimeout(r, 100)); // a timer-driven processor would have run at once
+    expect(queue.count).toBe(0);
+    t.clock.t = first;
+    await waitForCount(1);
+    expect(await triggers()).toEqual([first]);
+    t.clock.t = second - 1;
+    await new Promise((r) => setTimeout(r, 1100)); // the scheduler looks at least once a second
+    expect(queue.count).toBe(1);
+    t.clock.t = second;
+    await waitForCount(2);
+    await e.stop();
+    expect(await triggers()).toEqual([first, second]);
+    expect(e.status().processors.find((p) => p.id === 'list')!.fiveMinutes.tasks).toBe(2);
   });
 
   it('the scheduler runs the whole flow by itself once started', async () => {
