@@ -127,6 +127,24 @@ describe('FetchFile', () => {
     expect(await readFile(join(t.dir, 'done', 'a.csv'), 'utf8')).toBe('old');
   });
 
+  it('Move File with Replace File: the source replaces the same-named file in the destination after the commit', async () => {
+    await mkdir(join(t.dir, 'done'));
+    await writeFile(join(t.dir, 'done', 'a.csv'), 'old');
+    await writeFile(join(t.dir, 'done', 'other.csv'), 'untouched');
+    await writeFile(join(t.dir, 'in', 'a.csv'), 'new');
+    const e = await open({ 'Completion Strategy': 'Move File', 'Move Destination Directory': 'done', 'Move Conflict Strategy': 'Replace File' });
+    await e.runOnce('list');
+    await e.runOnce('fetch');
+    const [ff] = queue(e, 'fetch.success.ok');
+    expect((await e.content.read(ff!.claim)).toString()).toBe('new');
+    expect(queue(e, 'fetch.failure+not.found+permission.denied.bad')).toEqual([]);
+    expect(await readdir(join(t.dir, 'in'))).toEqual([]);
+    expect((await readdir(join(t.dir, 'done'))).sort()).toEqual(['a.csv', 'other.csv']); // replaced, not renamed
+    expect(await readFile(join(t.dir, 'done', 'a.csv'), 'utf8')).toBe('new');
+    expect(await readFile(join(t.dir, 'done', 'other.csv'), 'utf8')).toBe('untouched');
+    expect(e.status().bulletins).toEqual([]); // no failed-move warning
+  });
+
   it('a move destination that is a file → failure, not penalized', async () => {
     await writeFile(join(t.dir, 'blocker'), 'x');
     await writeFile(join(t.dir, 'in', 'a.csv'), 'x');

@@ -100,6 +100,56 @@ describe('ListFile', () => {
     expect(await list(e)).toEqual(['./slow2.csv']); // scenario 7: a modified file is emitted again
   });
 
+  it('scenario 1 (slow writer in 5 chunks): ListFile → FetchFile with floe’s defaults fetches the file once, complete', async () => {
+    const chunks = ['id,name\n', '1,ann\n', '2,bob\n', '3,cy\n', '4,dee\n'];
+    const pauses = [3000, 5000, 7000, 9000]; // each shorter than the default Minimum File Age (10 sec); 24 s in all
+    /**
+     * Writes `name` chunk by chunk on the test clock while ListFile (with `listProps` over the defaults) runs
+     * after every chunk and every second of every pause, each run followed by FetchFile (all defaults).
+     * Returns the contents FetchFile fetched for that file, in order.
+     */
+    const slowWriter = async (name: string, listProps: Record<string, string>): Promise<string[]> => {
+      const list = Object.entries({ 'Input Directory': 'in', ...listProps }).map(([k, v]) => `'${k}': '${v}'`).join(', ');
+      const e = await t.open(`
+flows:
+  ingest:
+    processors:
+      list:  { type: ListFile, properties: { ${list} } }
+      fetch: { type: FetchFile, autoTerminate: [not.found, permission.denied, failure] }
+      hold:  { type: LogAttribute, state: STOPPED, autoTerminate: [success] }
+    connections:
+      - { from: list, relationship: success, to: fetch }
+      - { from: fetch, relationship: success, to: hold }
+`);
+      const listAndFetch = async (): Promise<void> => {
+        await e.runOnce('list');
+        await e.drain();
+      };
+      const path = join(t.dir, 'in', name);
+      for (let i = 0; i < chunks.length; i++) {
+        // The engine's clock stands for wall time: each chunk is stamped with it, as the writer's write would be.
+        await appendFile(path, chunks[i]!);
+        await utimes(path, new Date(t.clock.t), new Date(t.clock.t));
+        await listAndFetch();
+        for (let waited = 0; waited < (pauses[i] ?? 0); waited += 1000) {
+          t.clock.advance(1000);
+          await listAndFetch();
+        }
+      }
+      for (let s = 0; s < 12; s++) {
+        t.clock.advance(1000); // the writer is done; ListFile keeps running
+        await listAndFetch();
+      }
+      const fetched = e.connections.get('fetch.success.hold')!.list().filter((f) => f.attributes['filename'] === name);
+      return Promise.all(fetched.map(async (f) => (await e.content.read(f.claim)).toString()));
+    };
+
+    expect(await slowWriter('slow.csv', {})).toEqual([chunks.join('')]);
+    // The same writer with NiFi's Minimum File Age (0 sec): fetched half-written after every chunk.
+    const prefixes = chunks.map((_, i) => chunks.slice(0, i + 1).join(''));
+    expect(await slowWriter('slow-nifi.csv', { 'Minimum File Age': '0 sec' })).toEqual(prefixes);
+  });
+
   it('scenario 9: filters (hidden, Path Filter, Maximum File Age, size, unreadable) and state reset on change', async () => {
     await put('.hidden', t.clock.t - 5000);
     await put('root.csv', t.clock.t - 5000);
