@@ -112,7 +112,15 @@ export class DuckDbDriver implements WarehouseDriver {
    *  DuckDB's `checkpoint_threshold` (floe's default above). */
   static async open(path: string, options: { memoryLimit?: string; checkpointThreshold?: string } = {}): Promise<DuckDbDriver> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const config: Record<string, string> = { checkpoint_threshold: options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD };
+    const config: Record<string, string> = {
+      checkpoint_threshold: options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD,
+      // DuckDB writes a large append to the database file before its transaction commits (an "optimistic write"),
+      // compressed, and reads it back from there. floe's bulk transactions insert into work tables that they empty
+      // before committing (the SCD applier's batch and versions) and read what they just wrote: with optimistic
+      // writes a 1M-event backfill took 1.7× as long (bench/README.md). Without them the rows stay in buffer-managed
+      // memory (spilled to <database>.tmp beyond memoryLimit) and a big commit checkpoints instead of logging.
+      enable_optimistic_write: 'false',
+    };
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     try {
       return new DuckDbDriver(await DuckDBInstance.create(path, config));
