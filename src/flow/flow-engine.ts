@@ -189,6 +189,8 @@ export class FlowEngine {
       throw new FloeError('CONFLICT', `processor '${id}': revision ${revision} is stale (current revision is ${node.revision})`);
     }
     if (state === 'RUN_ONCE') {
+      // As in NiFi: run-once would leave a disabled processor STOPPED, i.e. quietly enable it.
+      if (node.scheduledState === 'DISABLED') throw new FloeError('CONFLICT', `processor '${id}' is disabled; enable it (set it to STOPPED) before running it once`);
       await this.runOnce(id);
       state = 'STOPPED';
     }

@@ -155,6 +155,8 @@ flows:
     expect(e.status().processors[0]!.runStatus).toBe('Stopped');
     await e.setRunStatus('list', 'DISABLED');
     await expect(e.setRunStatus('list', 'RUNNING')).rejects.toThrow(/disabled/);
+    await expect(e.setRunStatus('list', 'RUN_ONCE')).rejects.toThrow(/disabled/);
+    expect(e.status().processors[0]!.runStatus).toBe('Disabled');
     e = await open(yaml); // restart: state and queue survive
     expect(e.status().processors[0]!.runStatus).toBe('Disabled');
     expect(e.status().connections[0]!.queuedCount).toBe(2);
