@@ -1,11 +1,13 @@
 /**
- * Scenario 3 (issue #7 "Performance"): steady state. `floe run` of the customer project as a child process,
- * fed by a separate generator process at 5 files/s × 1,000 rows into `data/landing/` for 10 minutes (`--quick`:
- * 1 minute). Every few seconds the bench samples the `floe run` process's RSS and CPU (from /proc) and reports
- * the averages of the first and the last window (a minute; a third of the run when shorter) and the slopes —
- * they should not grow. Afterwards it checks that every generated row was loaded and the stream is drained.
- * The baseline in the same run is the same process idle (the project running with nothing arriving) for
- * the first samples, so the cost of the work itself is visible.
+ * Scenario 3 (issue #7 "Performance"): steady state. By default the process under test is `floe demo` (what
+ * `npm start` runs: the customer project with its in-process generator and live view) at 5 files/s × 1,000
+ * rows for 10 minutes (`--quick`: 1 minute); FLOE_BENCH_STEADY_PROCESS=run measures `floe run` fed by a separate
+ * generator process instead. Every few seconds the bench samples the process's RSS and CPU (from /proc) and
+ * reports the averages of the first and the last window (a minute; a third of the run when shorter) and the
+ * slopes — they should not grow. Afterwards it checks that every generated row was loaded and the stream is
+ * drained. The baseline in the same run is the same pipeline idle (running, nothing arriving) for the first
+ * samples — for `floe demo`, a `floe demo --no-generate` of the same project before the measured run — so the
+ * cost of the work itself is visible.
  *
  * Sizes: FLOE_BENCH_STEADY_SECONDS, FLOE_BENCH_STEADY_RATE (files/s), FLOE_BENCH_STEADY_ROWS (rows per file),
  * FLOE_BENCH_STEADY_CUSTOMERS, FLOE_BENCH_STEADY_SAMPLE_MS.
@@ -65,21 +67,26 @@ export interface SteadyResult {
   samples: Sample[];
 }
 
-function startFloe(project: string): Promise<ChildProcess> {
+/** Spawns `floe <args>` and resolves once its stderr shows `ready` (the pipeline is up). */
+function startFloe(args: string[], ready: RegExp): Promise<{ p: ChildProcess; stdout: () => string; stderr: () => string }> {
   return new Promise((resolvePromise, reject) => {
-    const p = spawn(process.execPath, [join(ROOT, 'bin', 'floe.js'), 'run', '--project', project], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'floe.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
+    let out = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     const onData = (d: Buffer): void => {
       err += d.toString();
-      if (err.includes('floe running')) {
+      if (ready.test(err)) {
         p.stderr!.off('data', onData);
-        p.stderr!.resume();
-        resolvePromise(p);
+        p.stderr!.on('data', (x: Buffer) => (err = (err + x.toString()).slice(-4000)));
+        p.off('exit', onExit);
+        resolvePromise({ p, stdout: () => out, stderr: () => err });
       }
     };
+    const onExit = (code: number | null): void => reject(new Error(`floe ${args[0]} exited with ${code} before it was running: ${err.trim()}`));
     p.stderr!.on('data', onData);
     p.on('error', reject);
-    p.on('exit', (code) => reject(new Error(`floe run exited with ${code} before it was running: ${err.trim()}`)));
+    p.on('exit', onExit);
   });
 }
 
@@ -94,52 +101,99 @@ function exited(p: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-export async function runSteadyBench(quick = isQuick(), print = true): Promise<SteadyResult> {
-  const o = steadyOptions(quick);
-  const dir = mkdtempSync(join(tmpdir(), 'floe-bench-steady-'));
-  const project = join(dir, 'project');
-  initProject(project);
-  limitProjectMemory(project, benchMemoryLimit());
-  const landing = join(project, 'data', 'landing');
-  const floe = await startFloe(project);
-  const pid = floe.pid!;
+async function stop(p: ChildProcess): Promise<void> {
+  p.kill('SIGINT');
+  if (!(await exited(p, 60_000))) p.kill('SIGKILL');
+}
+
+/** Samples RSS and CPU of `pid` every `ms` until `done()`; `landing` is counted for the backlog column. */
+async function sampleUntil(pid: number, ms: number, landing: string, done: () => boolean, t0 = performance.now()): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  let lastCpu = cpuSeconds(pid);
+  let lastT = performance.now();
+  while (!done()) {
+    await sleep(ms);
+    if (done()) break;
+    const now = performance.now();
+    const cpu = cpuSeconds(pid);
+    samples.push({ t: (now - t0) / 1000, rssMb: memoryMb(pid).rss, cpuPct: ((cpu - lastCpu) / ((now - lastT) / 1000)) * 100, landing: readdirSync(landing).length });
+    lastCpu = cpu;
+    lastT = now;
+  }
+  return samples;
+}
+
+interface Measured {
+  idle: Sample[];
+  run: Sample[];
+  generated: SteadyResult['generated'];
+}
+
+/** `floe run` as the process under test, fed by a separate paced generator process. */
+async function measureRun(project: string, landing: string, o: SteadyOptions): Promise<Measured> {
+  const { p: floe } = await startFloe(['run', '--project', project], /floe running/);
   let gen: ChildProcess | undefined;
   try {
-    const samples: Sample[] = [];
     const t0 = performance.now();
-    let lastCpu = cpuSeconds(pid);
-    let lastT = t0;
-    const sample = (): void => {
-      const now = performance.now();
-      const cpu = cpuSeconds(pid);
-      samples.push({ t: (now - t0) / 1000, rssMb: memoryMb(pid).rss, cpuPct: ((cpu - lastCpu) / ((now - lastT) / 1000)) * 100, landing: readdirSync(landing).length });
-      lastCpu = cpu;
-      lastT = now;
-    };
-    // Idle first: the same process with nothing arriving.
-    while (performance.now() - t0 < o.idleSeconds * 1000) {
-      await sleep(o.sampleMs);
-      sample();
-    }
-    const idle = samples.splice(0);
-    const tGen = performance.now();
+    const idle = await sampleUntil(floe.pid!, o.sampleMs, landing, () => performance.now() - t0 >= o.idleSeconds * 1000, t0);
     let genOut = '';
     gen = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'pipeline', 'paced-generator.ts'), landing, String(o.rate), String(o.seconds), String(o.rowsPerFile), String(o.customers)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     gen.stdout!.on('data', (d: Buffer) => (genOut += d.toString()));
-    const genDone = exited(gen, (o.seconds + 600) * 1000);
     let done = false;
-    void genDone.then(() => (done = true));
-    while (!done) {
-      await sleep(o.sampleMs);
-      sample();
-    }
+    void exited(gen, (o.seconds + 600) * 1000).then(() => (done = true));
+    const run = await sampleUntil(floe.pid!, o.sampleMs, landing, () => done, t0);
     const generated = JSON.parse(genOut.trim().split('\n').pop() ?? '{}') as SteadyResult['generated'];
     // Let the last files through before stopping.
     const drainUntil = performance.now() + 60_000;
     while (readdirSync(landing).some((f) => f.endsWith('.csv')) && performance.now() < drainUntil) await sleep(200);
     await sleep(3000);
-    floe.kill('SIGINT');
-    if (!(await exited(floe, 60_000))) floe.kill('SIGKILL');
+    await stop(floe);
+    return { idle, run, generated };
+  } finally {
+    if (gen && gen.exitCode === null) gen.kill('SIGTERM');
+    if (floe.exitCode === null && floe.signalCode === null) await stop(floe);
+  }
+}
+
+/** `floe demo` (npm start) as the process under test: first idle (--no-generate), then generating for the run. */
+async function measureDemo(project: string, landing: string, o: SteadyOptions): Promise<Measured> {
+  const ready = /floe demo: API /;
+  const idleDemo = await startFloe(['demo', project, '--no-generate', '--json'], ready);
+  let idle: Sample[];
+  try {
+    const t0 = performance.now();
+    idle = await sampleUntil(idleDemo.p.pid!, o.sampleMs, landing, () => performance.now() - t0 >= o.idleSeconds * 1000, t0);
+  } finally {
+    await stop(idleDemo.p);
+  }
+  const tStart = performance.now();
+  const demo = await startFloe(
+    ['demo', project, '--interval', String(Math.round(1000 / o.rate)), '--rows-per-file', String(o.rowsPerFile), '--customers', String(o.customers), '--duration', `${o.seconds}s`, '--json'],
+    ready,
+  );
+  try {
+    let done = false;
+    void exited(demo.p, (o.seconds + 900) * 1000).then(() => (done = true));
+    const run = await sampleUntil(demo.p.pid!, o.sampleMs, landing, () => done);
+    if (demo.p.exitCode !== 0) throw new Error(`floe demo exited with ${demo.p.exitCode}: ${demo.stderr().trim().split('\n').slice(-6).join('\n')}`);
+    const summary = JSON.parse(demo.stdout().trim().split('\n').pop() ?? '{}') as { generated: { files: number } };
+    const files = summary.generated.files;
+    return { idle, run, generated: { files, rows: files * o.rowsPerFile, behindMs: 0, seconds: (performance.now() - tStart) / 1000 } };
+  } finally {
+    if (demo.p.exitCode === null && demo.p.signalCode === null) await stop(demo.p);
+  }
+}
+
+export async function runSteadyBench(quick = isQuick(), print = true): Promise<SteadyResult> {
+  const o = steadyOptions(quick);
+  const mode = process.env.FLOE_BENCH_STEADY_PROCESS === 'run' ? 'run' : 'demo';
+  const dir = mkdtempSync(join(tmpdir(), 'floe-bench-steady-'));
+  const project = join(dir, 'project');
+  initProject(project);
+  limitProjectMemory(project, benchMemoryLimit());
+  const landing = join(project, 'data', 'landing');
+  try {
+    const { idle, run, generated } = mode === 'run' ? await measureRun(project, landing, o) : await measureDemo(project, landing, o);
     const counts = async (): Promise<{ raw: number; stream: number }> => {
       const engine = await openEngine({ database: join(project, '.floe', 'warehouse.duckdb'), projectDir: project, tasks: { scheduler: false } });
       try {
@@ -151,7 +205,7 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
       }
     };
     const atStop = await counts();
-    // What was still in flight when floe run stopped is not lost: `floe run --once` picks it up and drains it.
+    // What was still in flight when the process stopped is not lost: `floe run --once` picks it up and drains it.
     const tDrain = performance.now();
     await new Promise<void>((resolveDrain, reject) => {
       const d = spawn(process.execPath, [join(ROOT, 'bin', 'floe.js'), 'run', '--once', '--project', project], { cwd: ROOT, stdio: 'ignore' });
@@ -160,9 +214,6 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
     });
     const drainSeconds = (performance.now() - tDrain) / 1000;
     const after = await counts();
-    const loadedRows = after.raw;
-    const streamBacklog = after.stream;
-    const run = samples.filter((s) => s.t * 1000 >= tGen - t0);
     const window = Math.min(60, o.seconds / 3);
     const start = run[0]?.t ?? 0;
     const end = run[run.length - 1]?.t ?? 0;
@@ -176,34 +227,36 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
       generated,
       atStop,
       drainSeconds,
-      loadedRows,
-      streamBacklog,
+      loadedRows: after.raw,
+      streamBacklog: after.stream,
       samples: run,
     };
-    if (print) {
-      const f = (x: { rssMb: number; cpuPct: number }): string => `RSS ${x.rssMb.toFixed(0)} MB, CPU ${x.cpuPct.toFixed(0)} % of a core`;
-      console.log(`\npipeline steady state: floe run (customer project) + a generator process at ${o.rate} files/s × ${o.rowsPerFile} rows for ${o.seconds} s (${o.customers} customers), ${loadNote()}`);
-      console.log(`  idle (same process, nothing arriving, ${o.idleSeconds} s): ${f(result.idle)}`);
-      console.log(`  first ${window.toFixed(0)} s: ${f(result.first)} | last ${window.toFixed(0)} s: ${f(result.last)}`);
-      console.log(`  slope over the run: RSS ${result.rssSlopeMbPerMin.toFixed(1)} MB/min, CPU ${result.cpuSlopePctPerMin.toFixed(1)} points/min; max landing backlog ${Math.max(...run.map((s) => s.landing))} files`);
-      const minutes = new Map<number, Sample[]>();
-      for (const x of run) minutes.set(Math.floor((x.t - start) / 60), [...(minutes.get(Math.floor((x.t - start) / 60)) ?? []), x]);
-      if (minutes.size > 1) {
-        const per = [...minutes.values()].map((xs) => avg(xs));
-        console.log(`  per minute: RSS ${per.map((x) => x.rssMb.toFixed(0)).join(' ')} MB | CPU ${per.map((x) => x.cpuPct.toFixed(0)).join(' ')} %`);
-      }
-      console.log(`  generated ${generated.files} files / ${generated.rows} rows in ${generated.seconds.toFixed(0)} s = ${(generated.files / generated.seconds).toFixed(2)} files/s (worst ${generated.behindMs.toFixed(0)} ms behind schedule)`);
-      console.log(`  at stop: ${atStop.raw} rows loaded, ${atStop.stream} loaded rows not yet applied; \`floe run --once\` drained the rest in ${drainSeconds.toFixed(1)} s → ${loadedRows} rows loaded, stream backlog ${streamBacklog}`);
-    }
+    if (print) printSteady(result, o, mode);
     return result;
   } finally {
-    if (gen && gen.exitCode === null) gen.kill('SIGTERM');
-    if (floe.exitCode === null && floe.signalCode === null) {
-      floe.kill('SIGKILL');
-      await exited(floe, 10_000);
-    }
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function printSteady(result: SteadyResult, o: SteadyOptions, mode: 'run' | 'demo'): void {
+  const { generated, atStop, samples: run } = result;
+  const window = Math.min(60, o.seconds / 3);
+  const start = run[0]?.t ?? 0;
+  const avg = (xs: Sample[]) => ({ rssMb: mean(xs.map((s) => s.rssMb)), cpuPct: mean(xs.map((s) => s.cpuPct)) });
+  const f = (x: { rssMb: number; cpuPct: number }): string => `RSS ${x.rssMb.toFixed(0)} MB, CPU ${x.cpuPct.toFixed(0)} % of a core`;
+  const what = mode === 'demo' ? 'floe demo (customer project, in-process generator)' : 'floe run (customer project) + a generator process';
+  console.log(`\npipeline steady state: ${what} at ${o.rate} files/s × ${o.rowsPerFile} rows for ${o.seconds} s (${o.customers} customers), ${loadNote()}`);
+  console.log(`  idle (same pipeline, nothing arriving, ${o.idleSeconds} s): ${f(result.idle)}`);
+  console.log(`  first ${window.toFixed(0)} s: ${f(result.first)} | last ${window.toFixed(0)} s: ${f(result.last)}`);
+  console.log(`  slope over the run: RSS ${result.rssSlopeMbPerMin.toFixed(1)} MB/min, CPU ${result.cpuSlopePctPerMin.toFixed(1)} points/min; max landing backlog ${Math.max(...run.map((s) => s.landing))} files`);
+  const minutes = new Map<number, Sample[]>();
+  for (const x of run) minutes.set(Math.floor((x.t - start) / 60), [...(minutes.get(Math.floor((x.t - start) / 60)) ?? []), x]);
+  if (minutes.size > 1) {
+    const per = [...minutes.values()].map((xs) => avg(xs));
+    console.log(`  per minute: RSS ${per.map((x) => x.rssMb.toFixed(0)).join(' ')} MB | CPU ${per.map((x) => x.cpuPct.toFixed(0)).join(' ')} %`);
+  }
+  console.log(`  generated ${generated.files} files / ${generated.rows} rows in ${generated.seconds.toFixed(0)} s = ${(generated.files / generated.seconds).toFixed(2)} files/s${mode === 'run' ? ` (worst ${generated.behindMs.toFixed(0)} ms behind schedule)` : ' (run time including the final drain)'}`);
+  console.log(`  at stop: ${atStop.raw} rows loaded, ${atStop.stream} loaded rows not yet applied; \`floe run --once\` drained the rest in ${result.drainSeconds.toFixed(1)} s → ${result.loadedRows} rows loaded, stream backlog ${result.streamBacklog}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runSteadyBench();
