@@ -10,13 +10,14 @@ import { isIdent, nodeKind, type AstNode } from '../sql/ast/ast-node.js';
 import { objectNameOf } from '../sql/translate/bind-statement.js';
 import type { ExecContext } from './exec-context.js';
 import { qualify } from './resolve-names.js';
+import { lookupTable } from './temp-tables.js';
 
 const OFFSET_AFTER_BLANK = /^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s+([+-]\d\d(?::?\d\d)?)$/;
 
 function targetColumns(ctx: ExecContext, ref: AstNode): ColumnDef[] | undefined {
   if (!isIdent(ref?.name)) return undefined;
   const full = qualify(ctx, objectNameOf(ref));
-  return ctx.engine.catalog.table(full.database, full.schema, full.name)?.columns;
+  return lookupTable(ctx, full)?.columns;
 }
 
 function fixLiteral(value: AstNode, col: ColumnDef | undefined): void {

@@ -8,6 +8,7 @@ import type { ObjectStoreResolver } from '../core/ports/object-store.js';
 import type { FloeValue, ResultColumn } from '../core/result.js';
 import type { Token } from '../sql/lexer.js';
 import { endTransaction } from './transactions.js';
+import { TempTables } from './temp-tables.js';
 import type { MetadataStore } from './metadata-store.js';
 import type { SessionParameters } from './session-parameters.js';
 import type { RememberedResult } from './session-functions.js';
@@ -19,6 +20,7 @@ import type { TaskScheduler } from './tasks/task-scheduler.js';
 import type { TransactionChanges } from './transactions.js';
 import type { StatementChanges } from './changes/statement-changes.js';
 import type { PipeRuntime } from './pipe/pipe-runtime.js';
+import type { TableDef } from '../core/catalog/catalog-model.js';
 
 export interface EngineCore {
   driver: WarehouseDriver;
@@ -77,6 +79,8 @@ export interface SessionState {
   results: Map<string, RememberedResult>;
   /** Set while the session runs a task body. */
   task?: TaskRunContext;
+  /** The session's temporary tables (see temp-tables.ts); unset where names must not see them (view bodies). */
+  temporary?: TempTables;
   /**
    * Called when the session's running statement is cancelled (task timeouts, SYSTEM$USER_TASK_CANCEL_…):
    * work that is not a backend statement (a JavaScript procedure's worker) registers here to stop too.
@@ -127,7 +131,14 @@ export const countsResult = (counts: [string, number][]): HandlerResult => ({
 /** Physical statements of a DDL; a function is called under the change lock (e.g. to read the committed version). */
 export type PhysicalDdl = readonly string[] | (() => readonly string[]);
 
-export async function commitDdl(ctx: ExecContext, physical: PhysicalDdl, change: CatalogChange, options: { streams?: readonly string[] } = {}): Promise<void> {
+export interface DdlOptions {
+  /** Streams whose consumers must be idle (dropped or replaced streams). */
+  streams?: readonly string[];
+  /** A temporary table change: applied to the session's overlay after the commit, never to the shared catalog. */
+  temporary?: { remove?: TableDef; put?: TableDef };
+}
+
+export async function commitDdl(ctx: ExecContext, physical: PhysicalDdl, change: CatalogChange, options: DdlOptions = {}): Promise<void> {
   const { session, engine } = ctx;
   await engine.serialize(async () => {
     if (session.inTransaction) await endTransaction(engine, session, true);
@@ -141,6 +152,12 @@ export async function commitDdl(ctx: ExecContext, physical: PhysicalDdl, change:
       engine.clock.release(session);
     }
   });
+  const temp = options.temporary;
+  if (temp) {
+    session.temporary ??= new TempTables();
+    if (temp.remove) session.temporary.remove(temp.remove);
+    if (temp.put) session.temporary.put(temp.put);
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { compilationError, notFound } from '../core/errors.js';
 import { displayName, type FullName, type ObjectName } from '../core/catalog/identifiers.js';
 import type { SchemaDef, TableDef } from '../core/catalog/catalog-model.js';
 import type { ExecContext } from './exec-context.js';
+import { lookupTable } from './temp-tables.js';
 
 /** Fill in the current database/schema. `action` names the statement in Snowflake's "Cannot perform" error. */
 export function qualify(ctx: ExecContext, n: ObjectName, action = 'this operation'): FullName {
@@ -26,10 +27,13 @@ export function requireSchema(ctx: ExecContext, database: string, schema: string
   return s;
 }
 
-/** Find a table or view; missing → Snowflake's "Object '…' does not exist or not authorized." */
+/**
+ * Find a table or view (the session's temporary table first); missing → Snowflake's "Object '…' does not exist
+ * or not authorized."
+ */
 export function findTable(ctx: ExecContext, n: ObjectName, kindForError = 'Object'): { full: FullName; def: TableDef } {
   const full = qualify(ctx, n);
-  const def = ctx.engine.catalog.table(full.database, full.schema, full.name);
+  const def = lookupTable(ctx, full);
   if (!def) throw notFound(kindForError, displayName(n));
   return { full, def };
 }

@@ -15,6 +15,7 @@ import { routeStatement } from './statement-router.js';
 import { endTransaction } from './transactions.js';
 import type { WarehouseConnection } from '../core/ports/warehouse.js';
 import { addErrorPosition } from './error-position.js';
+import { TempTables } from './temp-tables.js';
 
 export interface SessionDefaults {
   database?: string;
@@ -41,6 +42,7 @@ export class SessionImpl implements Session {
       conn,
       lastQueryId: undefined,
       results: new Map(),
+      temporary: new TempTables(),
     };
   }
 

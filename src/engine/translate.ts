@@ -15,6 +15,7 @@ import { qualify } from './resolve-names.js';
 import { prepareDmlTargets } from './dml-targets.js';
 import { rejectCaseInsensitiveColumnMatches } from './column-case.js';
 import type { TableDef } from '../core/catalog/catalog-model.js';
+import { lookupTable, physicalPartsOf } from './temp-tables.js';
 
 /** Parse one statement; syntax error positions are shifted to the script's line numbers. */
 export function parseStatement(ctx: ExecContext): AstNode {
@@ -48,7 +49,7 @@ export function tableResolver(ctx: ExecContext, seen?: TableDef[]): TableResolve
     const full = qualify(ctx, n, 'query');
     const override = role === 'read' ? ctx.overrides?.get(fullKey(full)) : undefined;
     if (override !== undefined) return { sql: override };
-    const def = catalog.table(full.database, full.schema, full.name);
+    const def = lookupTable(ctx, full);
     if (def?.kind === 'VIEW' && def.readsStreams && role === 'read') return { sql: expandView(ctx, def, prepareForBackend, print) };
     if (!def) {
       const read = ctx.changes?.streams.get(fullKey(full));
@@ -62,12 +63,12 @@ export function tableResolver(ctx: ExecContext, seen?: TableDef[]): TableResolve
     seen?.push(def);
     // Writes to a tracked table go to its base table, where column defaults stamp row ids and versions.
     if (role === 'write' && def.tracked) return { schema: METADATA_SCHEMA, name: `t_${def.id}` };
-    return ctx.engine.driver.dialect.physicalParts(full.database, full.schema, full.name);
+    return physicalPartsOf(ctx.engine.driver.dialect, def);
   };
 }
 
-/** Rewrite expressions for the backend and bind names, in place. */
-export function prepareForBackend(ctx: ExecContext, ast: AstNode): void {
+/** Rewrite expressions for the backend and bind names, in place; returns the catalog tables and views it names. */
+export function prepareForBackend(ctx: ExecContext, ast: AstNode): TableDef[] {
   prepareDmlTargets(ctx, ast);
   ctx.engine.driver.dialect.rewriteExpressions(ast, {
     timestampTypeMapping: ctx.session.params.get('TIMESTAMP_TYPE_MAPPING') as 'TIMESTAMP_NTZ',
@@ -75,6 +76,7 @@ export function prepareForBackend(ctx: ExecContext, ast: AstNode): void {
   const tables: TableDef[] = [];
   bindStatement(ast, { resolve: tableResolver(ctx, tables), quoteString: ctx.engine.driver.dialect.quoteString });
   rejectCaseInsensitiveColumnMatches(ast, tables);
+  return tables;
 }
 
 export const print = (ast: AstNode | AstNode[]): string => printSql(ast);

@@ -51,6 +51,8 @@ export interface TableDef extends Owned {
   /** VIEW: reads a stream (directly or through another view), so it is expanded per statement, never static. */
   readsStreams?: boolean;
   transient?: boolean;
+  /** A session's temporary table: never in the shared catalog, only in its session's overlay (engine/temp-tables). */
+  temporary?: boolean;
   changeTracking: boolean;
   retentionTime: number;
   /** MAX_DATA_EXTENSION_TIME_IN_DAYS when set on the table (stream staleness). */

@@ -70,12 +70,18 @@ export interface WarehouseDialect {
   physicalSchema(database: string, schema: string): string;
   /** Fully qualified, quoted backend name of a table or view. */
   physicalTable(database: string, schema: string, name: string): string;
+  /**
+   * Unquoted backend catalog, schema and table names of a session's temporary table `database.schema.name`:
+   * a backend table that lives only as long as the session's connection and is never persisted.
+   */
+  temporaryParts(database: string, schema: string, name: string): { catalog: string; schema: string; name: string };
   typeFor(type: SfType): string;
   /** Text → date/time value with a Snowflake format (COPY's DATE_FORMAT …): NULL when the text does not match. */
   tryParseDateTime(text: string, type: SfType, snowflakeFormat: string): string;
   createSchema(physicalSchema: string): string;
   dropSchema(physicalSchema: string): string;
-  createTable(physicalName: string, columns: readonly ColumnSpec[], replace: boolean): string;
+  /** `temporary`: a per-connection table (physical name from `temporaryParts`). */
+  createTable(physicalName: string, columns: readonly ColumnSpec[], replace: boolean, temporary?: boolean): string;
   changeTracking: ChangeTrackingDialect;
   /** TIMESTAMP_LTZ value of an epoch-milliseconds expression (history tables keep epoch ms). */
   epochMillisToLtz(expr: string): string;

@@ -12,6 +12,7 @@ import type { AstNode } from '../../sql/ast/ast-node.js';
 import { tableRefsOf } from '../../sql/translate/bind-statement.js';
 import type { ExecContext } from '../exec-context.js';
 import { qualify } from '../resolve-names.js';
+import { lookupTable } from '../temp-tables.js';
 import { changeTables } from './change-store.js';
 import { retentionOf, trackedSource } from './stream-source.js';
 import { streamableViewQuery, viewContext, viewQuery } from './view-expansion.js';
@@ -82,7 +83,8 @@ function collectRefs(ctx: ExecContext, ast: AstNode, streams: Map<string, { full
   for (const use of tableRefsOf(ast)) {
     if (use.name.schema === 'INFORMATION_SCHEMA') continue;
     const full = qualify(ctx, use.name, 'query');
-    const table = catalog.table(full.database, full.schema, full.name);
+    // A temporary table (never tracked) hides a tracked permanent table of the same name.
+    const table = lookupTable(ctx, full);
     if (use.role === 'write') {
       if (table?.tracked) tracked.set(table.id as string, table);
       continue;

@@ -8,6 +8,7 @@ import { unsupported } from '../../core/errors.js';
 import type { TableDef } from '../../core/catalog/catalog-model.js';
 import { isIdent, make, type AstNode } from '../../sql/ast/ast-node.js';
 import type { ExecContext } from '../exec-context.js';
+import { physicalTableOf } from '../temp-tables.js';
 import { print } from '../translate.js';
 import { inTransaction, type TransactionChanges } from '../transactions.js';
 import { captureSql, changeTables, ROW_ID, trackedNames, VERSION } from './change-store.js';
@@ -95,7 +96,7 @@ export { advanceOffsets };
  */
 export async function writeToTable<T>(ctx: ExecContext, table: TableDef, work: (target: string) => Promise<T>): Promise<T> {
   const d = ctx.engine.driver.dialect;
-  if (!table.tracked) return inTransaction(ctx.engine, ctx.session, () => work(d.physicalTable(table.database, table.schema, table.name)));
+  if (!table.tracked) return inTransaction(ctx.engine, ctx.session, () => work(physicalTableOf(d, table)));
   await ctx.engine.clock.acquire(ctx.session);
   return inTransaction(ctx.engine, ctx.session, async (txn) => {
     await stampWrites(ctx, txn, [table]);

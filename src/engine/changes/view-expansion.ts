@@ -25,7 +25,9 @@ export function viewQuery(view: TableDef): AstNode {
 
 /** Names inside a view resolve against the view's own database and schema, not the reader's. */
 export function viewContext(ctx: ExecContext, view: TableDef): ExecContext {
-  return { ...ctx, session: { ...ctx.session, database: view.database, schema: view.schema } };
+  // A view's names are bound as when it was created: never to the caller's temporary tables (floe's plain
+  // views are backend views bound to permanent tables, so expanded ones must bind the same way).
+  return { ...ctx, session: { ...ctx.session, database: view.database, schema: view.schema, temporary: undefined } };
 }
 
 /** SQL of a stream-reading view for one statement (its streams are already in ctx.changes). */

@@ -9,6 +9,7 @@ import type { ObjectInfo } from '../../core/ports/object-store.js';
 import type { FloeValue } from '../../core/result.js';
 import { TokenCursor } from '../../sql/token-cursor.js';
 import { statusResult, type ExecContext, type HandlerResult } from '../exec-context.js';
+import { loadHistoryKey, lookupTable } from '../temp-tables.js';
 import { datetimeFormats, errorExprs, valueSql } from '../load/copy-sql.js';
 import { judgeBatch, loadFilter, type OnError } from '../load/copy-batch.js';
 import { dropSource, readSource } from '../load/copy-source.js';
@@ -80,7 +81,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const { table, loc, options: o } = plan;
   const d = ctx.engine.driver.dialect;
   const conn = ctx.session.conn;
-  const def = ctx.engine.catalog.table(table.database, table.schema, table.name)!;
+  const def = lookupTable(ctx, table)!;
   const format = resolveFormat(ctx, loc.fileFormat, formatOptions('FILE_FORMAT', o.FILE_FORMAT));
   const onError = parseOnError(optionString('ON_ERROR', o.ON_ERROR), run.onErrorDefault);
   const force = optionBool('FORCE', o.FORCE, false);
@@ -89,7 +90,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const truncate = optionBool('TRUNCATECOLUMNS', o.TRUNCATECOLUMNS, !optionBool('ENFORCE_LENGTH', o.ENFORCE_LENGTH, true));
   const sizeLimitText = optionString('SIZE_LIMIT', o.SIZE_LIMIT);
   const sizeLimit = sizeLimitText === undefined ? undefined : Number(sizeLimitText);
-  const tableKey = `${table.database}.${table.schema}.${table.name}`;
+  const tableKey = loadHistoryKey(def);
 
   // File selection: FILES wins over PATTERN; both are relative to the location's path.
   const explicit = plan.files !== undefined;

@@ -17,6 +17,7 @@ import { describeStream } from './stream-ddl.js';
 import { describeProcedure } from '../procedures/procedure-ddl.js';
 import { describePipe } from './pipe-ddl.js';
 import { describeTask } from './show-tasks.js';
+import { lookupTable, sessionTempTables } from '../temp-tables.js';
 
 type DescribeHandler = (ctx: ExecContext, cur: TokenCursor) => HandlerResult | Promise<HandlerResult>;
 
@@ -86,7 +87,7 @@ function describeTable(ctx: ExecContext, cur: TokenCursor, kind: 'TABLE' | 'VIEW
   cur.expectEnd();
   const label = kind === 'VIEW' ? 'View' : 'Table';
   const full = qualify(ctx, name, `DESCRIBE ${kind}`);
-  const def = ctx.engine.catalog.table(full.database, full.schema, full.name);
+  const def = kind === 'TABLE' ? lookupTable(ctx, full) : ctx.engine.catalog.table(full.database, full.schema, full.name);
   // DESCRIBE TABLE accepts a view (as Snowflake does); DESCRIBE VIEW on a table does not.
   if (!def || (kind === 'VIEW' && def.kind !== 'VIEW')) throw notFound(label, displayName(name));
   const pk = keyColumns(def, 'PRIMARY KEY');
@@ -137,6 +138,7 @@ function describeSchema(ctx: ExecContext, cur: TokenCursor): HandlerResult {
   }
   if (!ctx.engine.catalog.database(db)) throw notFound('Database', displayIdent(db));
   if (!ctx.engine.catalog.schema(db, n.name)) throw notFound('Schema', displayName({ database: db, name: n.name }));
-  const rows: Row[] = ctx.engine.catalog.tables(db, n.name).map((t) => ({ created_on: ltz(ctx, t.createdOn), name: t.name, kind: t.kind }));
+  const tables = [...ctx.engine.catalog.tables(db, n.name), ...sessionTempTables(ctx, db, n.name)];
+  const rows: Row[] = tables.map((t) => ({ created_on: ltz(ctx, t.createdOn), name: t.name, kind: t.kind }));
   return showResult(CONTENTS_COLUMNS, rows.sort(byName), {});
 }

@@ -11,6 +11,7 @@ import { formatMicrosInZone } from '../../core/types/timestamp-format.js';
 import type { TokenCursor } from '../../sql/token-cursor.js';
 import type { ExecContext, HandlerResult } from '../exec-context.js';
 import { INFORMATION_SCHEMA } from '../information-schema.js';
+import { lookupTable, sessionTempTables } from '../temp-tables.js';
 
 export type InClause =
   | { kind: 'ACCOUNT' }
@@ -144,21 +145,24 @@ function tableScope(ctx: ExecContext, n: ObjectName, kind: 'TABLE' | 'VIEW'): Sc
     throw notFound(kind === 'VIEW' ? 'View' : 'Table', displayName(n));
   };
   if (database === undefined || schema === undefined) return missing();
-  const def = ctx.engine.catalog.table(database, schema, n.name);
+  const def = lookupTable(ctx, { database, schema, name: n.name });
   // Snowflake lets IN TABLE name a view (and the reverse is an error).
   if (!def || (kind === 'VIEW' && def.kind !== 'VIEW')) return missing();
   return { level: 'TABLE', table: def };
 }
 
-/** Tables and/or views in a scope, sorted by database, schema, name. */
+/**
+ * Tables and/or views in a scope, sorted by database, schema, name: the session's temporary tables too (a
+ * temporary table and the permanent table it hides are both listed, as Snowflake does).
+ */
 export function tablesInScope(ctx: ExecContext, scope: Scope): TableDef[] {
   switch (scope.level) {
     case 'ACCOUNT':
-      return ctx.engine.catalog.tables().sort(byQualifiedName);
+      return [...ctx.engine.catalog.tables(), ...sessionTempTables(ctx)].sort(byQualifiedName);
     case 'DATABASE':
-      return ctx.engine.catalog.tables(scope.database).sort(byQualifiedName);
+      return [...ctx.engine.catalog.tables(scope.database), ...sessionTempTables(ctx, scope.database)].sort(byQualifiedName);
     case 'SCHEMA':
-      return ctx.engine.catalog.tables(scope.database, scope.schema).sort(byQualifiedName);
+      return [...ctx.engine.catalog.tables(scope.database, scope.schema), ...sessionTempTables(ctx, scope.database, scope.schema)].sort(byQualifiedName);
     case 'TABLE':
       return [scope.table];
   }

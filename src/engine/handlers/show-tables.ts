@@ -7,6 +7,7 @@ import type { TableDef } from '../../core/catalog/catalog-model.js';
 import type { FloeValue } from '../../core/result.js';
 import type { TokenCursor } from '../../sql/token-cursor.js';
 import type { ExecContext, HandlerResult } from '../exec-context.js';
+import { physicalTableOf } from '../temp-tables.js';
 import { parseShowOptions, resolveScope, showResult, tablesInScope, ltz, TERSE_COLUMNS, type ColumnSpecs, type Row, type ShowOptions } from './show-common.js';
 
 export { showColumns } from './show-columns.js';
@@ -64,7 +65,7 @@ function objectsFor(ctx: ExecContext, cur: TokenCursor, terse: boolean, kind: 'T
 }
 
 async function rowCount(ctx: ExecContext, t: TableDef): Promise<FloeValue> {
-  const phys = ctx.engine.driver.dialect.physicalTable(t.database, t.schema, t.name);
+  const phys = physicalTableOf(ctx.engine.driver.dialect, t);
   const r = await ctx.session.conn.query(`SELECT count(*) FROM ${phys}`);
   return r.rows[0]?.[0] ?? 0;
 }
@@ -79,7 +80,7 @@ export async function showTables(ctx: ExecContext, cur: TokenCursor, terse: bool
       name: t.name,
       database_name: t.database,
       schema_name: t.schema,
-      kind: t.transient ? 'TRANSIENT' : 'TABLE',
+      kind: t.temporary ? 'TEMPORARY' : t.transient ? 'TRANSIENT' : 'TABLE',
     };
     if (terse) {
       rows.push(base);

@@ -14,6 +14,7 @@ import { changeTables, disableTrackingSql, enableTrackingSql } from '../changes/
 import { loadOffset } from '../changes/statement-changes.js';
 import { newObjectId } from '../changes/stream-source.js';
 import { qualify, requireSchema } from '../resolve-names.js';
+import { lookupTable } from '../temp-tables.js';
 import { columnSpecsOf } from './column-defs.js';
 import { parseProperties } from './properties.js';
 import { nameInString } from './stream-name.js';
@@ -75,8 +76,10 @@ export async function handleCreateStream(ctx: ExecContext): Promise<HandlerResul
     if (!onView) cur.expectWords('TABLE');
     const n = cur.objectName();
     const t = qualify(ctx, n);
-    const def = catalog.table(t.database, t.schema, t.name);
+    const def = lookupTable(ctx, t);
     if (!def) throw notFound(onView ? 'View' : 'Table', displayName(n));
+    // Change tracking keeps its rows and offsets in the shared warehouse, which a session's table never enters.
+    if (def.temporary) throw unsupported(`a stream on temporary table ${displayName(def)} (create the stream on a permanent or transient table)`);
     if (def.kind === 'VIEW') {
       view = def;
       try {

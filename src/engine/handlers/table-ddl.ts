@@ -24,9 +24,23 @@ import { captureRows, stampWrites } from '../changes/tracked-dml.js';
 import { newObjectId } from '../changes/stream-source.js';
 import { endTransaction, inTransaction } from '../transactions.js';
 import { disableTracking, enableTracking } from './stream-ddl.js';
+import { loadHistoryKey, lookupTable, physicalTableOf, sessionTempTable, temporaryModifier } from '../temp-tables.js';
+import type { CatalogChange } from '../../core/catalog/catalog.js';
 
 const ident = (i: Ident): string => resolveIdent(i.name, i.quoted);
 const title = (k: string): string => k[0] + k.slice(1).toLowerCase();
+/** A temporary table's DDL changes nothing in the shared catalog (see temp-tables.ts). */
+const NO_SHARED_CHANGE: CatalogChange = { put: [], remove: [] };
+
+/** Commit a table DDL: a temporary table's change goes to the session's overlay, any other to the catalog. */
+async function commitTableDdl(ctx: ExecContext, physical: string[], before: TableDef | undefined, after: TableDef | undefined, remove: CatalogChange['remove'] = []): Promise<void> {
+  const def = before ?? after;
+  if (def?.temporary) {
+    await commitDdl(ctx, physical, NO_SHARED_CHANGE, { temporary: { ...(before ? { remove: before } : {}), ...(after ? { put: after } : {}) } });
+    return;
+  }
+  await commitDdl(ctx, physical, { remove, put: after ? [{ kind: 'TABLE', def: after }] : [] });
+}
 
 function tableComment(body: AstNode): string | undefined {
   for (const opt of (body.mysql_table_options ?? []) as [string, string][]) {
@@ -42,7 +56,9 @@ async function probeColumns(ctx: ExecContext, querySql: string): Promise<ColumnS
 }
 
 export async function handleCreateTableOrView(ctx: ExecContext): Promise<HandlerResult> {
-  const ast = parseStatement(ctx);
+  // LOCAL/GLOBAL TEMPORARY and VOLATILE are Snowflake's synonyms of TEMPORARY; the parser knows TEMP[ORARY] only.
+  const temp = temporaryModifier(ctx.stmt.sql, ctx.stmt.tokens);
+  const ast = parseStatement(temp ? { ...ctx, stmt: { ...ctx.stmt, sql: temp.sql } } : ctx);
   const kind = nodeKind(ast);
   if (kind === 'create_table') return createTable(ctx, ast.create_table);
   if (kind === 'create_view') return createView(ctx, ast.create_view);
@@ -57,11 +73,15 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
   if (body.clone_source) throw unsupported('CREATE TABLE … CLONE');
   const { catalog, driver } = ctx.engine;
   const d = driver.dialect;
-  const existing = catalog.table(full.database, full.schema, full.name);
+  // A temporary table only meets the session's temporary tables: it may hide a permanent one of the same name.
+  const temporary = body.temporary === true;
+  const existing = temporary ? sessionTempTable(ctx.engine, ctx.session, full) : catalog.table(full.database, full.schema, full.name);
   if (existing && body.if_not_exists) return statusResult(`${displayIdent(full.name)} already exists, statement succeeded.`);
   if (existing && !body.or_replace) throw alreadyExists('Table', displayIdent(full.name));
   if (existing && existing.kind !== 'TABLE') throw compilationError(`Object found is of type '${existing.kind}', not specified type 'TABLE'.`);
-  const phys = d.physicalTable(full.database, full.schema, full.name);
+  const phys = physicalTableOf(d, { ...full, temporary });
+  // The backend table of a temporary table whose schema was dropped since still exists: replace it.
+  const replace = temporary ? ctx.session.temporary?.get(full) !== undefined : existing !== undefined && !existing.tracked;
   // A replaced tracked table takes its history along; its streams go stale (they follow the old id).
   const physical: string[] = existing?.tracked ? dropTrackedSql(d, existing, true) : [];
 
@@ -110,7 +130,7 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
       if (sp) sp.nullable = false;
     }
   }
-  physical.push(d.createTable(phys, specs, existing !== undefined && !existing.tracked));
+  physical.push(d.createTable(phys, specs, replace, temporary));
   if (querySql !== undefined) physical.push(`INSERT INTO ${phys} SELECT * FROM (${querySql}) AS floe_ctas`);
   if (ctx.changes?.consumes) physical.push(...offsetUpdateSql(ctx, ctx.changes));
   const props = parseRawProperties(body);
@@ -128,15 +148,17 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
     changeTracking: /^TRUE$/i.test(props.CHANGE_TRACKING ?? ''),
     retentionTime: Number(props.DATA_RETENTION_TIME_IN_DAYS ?? 1),
     ...(String(body.table_modifier ?? '').toUpperCase() === 'TRANSIENT' ? { transient: true } : {}),
+    ...(temporary ? { temporary: true } : {}),
     ...(comment !== undefined ? { comment } : {}),
     ...(props.MAX_DATA_EXTENSION_TIME_IN_DAYS !== undefined ? { maxDataExtension: Number(props.MAX_DATA_EXTENSION_TIME_IN_DAYS) } : {}),
   };
+  if (def.changeTracking && temporary) throw unsupported('CHANGE_TRACKING = TRUE on a temporary table (floe has no streams on temporary tables)');
   if (def.changeTracking) {
     const tracking = enableTracking(ctx, { ...def, changeTracking: false }, specs);
     physical.push(...tracking.physical);
     def = tracking.def;
   }
-  await commitDdl(ctx, physical, { remove: [], put: [{ kind: 'TABLE', def }] });
+  await commitTableDdl(ctx, physical, existing?.temporary ? existing : undefined, def);
   return statusResult(`Table ${displayIdent(full.name)} successfully created.`);
 }
 
@@ -157,6 +179,7 @@ async function createView(ctx: ExecContext, body: AstNode): Promise<HandlerResul
   const full = qualify(ctx, name, 'CREATE VIEW');
   requireSchema(ctx, full.database, full.schema);
   if (body.materialized) throw unsupported('CREATE MATERIALIZED VIEW');
+  if (body.temporary) throw unsupported('CREATE TEMPORARY VIEW (create a permanent view, or a temporary table with CREATE TEMPORARY TABLE … AS SELECT)');
   const { catalog, driver } = ctx.engine;
   const existing = catalog.table(full.database, full.schema, full.name);
   if (existing && body.if_not_exists) return statusResult(`${displayIdent(full.name)} already exists, statement succeeded.`);
@@ -167,7 +190,10 @@ async function createView(ctx: ExecContext, body: AstNode): Promise<HandlerResul
   // A view over a stream is expanded into each statement that reads it (see changes/view-expansion).
   ctx.changes = await analyzeChanges(ctx, body.query, false);
   const readsStreams = ctx.changes.streams.size > 0;
-  prepareForBackend(ctx, body.query);
+  // A view outlives the session; floe's views are backend views bound when created, which a session's
+  // temporary table cannot back.
+  const temp = prepareForBackend(ctx, body.query).find((t) => t.temporary);
+  if (temp) throw unsupported(`a view over temporary table ${displayName(temp)} (use a permanent or transient table)`);
   const querySql = print(body.query);
   let specs = await probeColumns(ctx, querySql);
   const given = ((body.columns ?? []) as AstNode[]).map((c) => ident((c.name ?? c) as Ident));
@@ -210,6 +236,12 @@ export async function handleDropTableOrView(ctx: ExecContext): Promise<HandlerRe
   if (!cur.acceptWords('CASCADE')) cur.acceptWords('RESTRICT');
   cur.expectEnd();
   const full = qualify(ctx, name, `DROP ${kind}`);
+  // DROP TABLE drops the session's temporary table first (the permanent table it hid shows again).
+  const temp = kind === 'TABLE' ? sessionTempTable(ctx.engine, ctx.session, full) : undefined;
+  if (temp) {
+    await commitTableDdl(ctx, [`DROP TABLE ${physicalTableOf(ctx.engine.driver.dialect, temp)}`], temp, undefined);
+    return statusResult(`${displayIdent(full.name)} successfully dropped.`);
+  }
   const def = ctx.engine.catalog.table(full.database, full.schema, full.name);
   if (!def) {
     if (ifExists) return statusResult(`Drop statement executed successfully (${displayIdent(full.name)} already dropped).`);
@@ -232,15 +264,15 @@ export async function handleTruncate(ctx: ExecContext): Promise<HandlerResult> {
   const name = cur.objectName();
   cur.expectEnd();
   const full = qualify(ctx, name, 'TRUNCATE');
-  const def = ctx.engine.catalog.table(full.database, full.schema, full.name);
+  const def = lookupTable(ctx, full);
   if (!def) {
     if (ifExists) return statusResult('Statement executed successfully.');
     throw notFound('Table', displayName(name));
   }
   if (def.kind !== 'TABLE') throw compilationError(`Object found is of type '${def.kind}', not specified type 'TABLE'.`);
   if (!def.tracked) {
-    await ctx.session.conn.execute(`DELETE FROM ${ctx.engine.driver.dialect.physicalTable(full.database, full.schema, full.name)}`);
-    await clearLoadHistory(ctx.session.conn, ctx.engine.driver.dialect, `${full.database}.${full.schema}.${full.name}`);
+    await ctx.session.conn.execute(`DELETE FROM ${physicalTableOf(ctx.engine.driver.dialect, def)}`);
+    await clearLoadHistory(ctx.session.conn, ctx.engine.driver.dialect, loadHistoryKey(def));
     return statusResult('Statement executed successfully.');
   }
   // Standard streams see a TRUNCATE as deletes of every row (reference §1.2).
@@ -260,7 +292,7 @@ export async function handleAlterTable(ctx: ExecContext): Promise<HandlerResult>
   const ifExists = cur.acceptWords('IF', 'EXISTS');
   const name = cur.objectName();
   const full = qualify(ctx, name, 'ALTER TABLE');
-  const def = ctx.engine.catalog.table(full.database, full.schema, full.name);
+  const def = lookupTable(ctx, full);
   if (!def) {
     if (ifExists) return statusResult('Statement executed successfully.');
     throw notFound('Table', displayName(name));
@@ -282,6 +314,7 @@ async function alterTableProperties(ctx: ExecContext, cur: TokenCursor, def: Tab
       if (set) next.comment = v;
       else delete next.comment;
     } else if (k === 'CHANGE_TRACKING') {
+      if (def.temporary && set && /^TRUE$/i.test(v)) throw unsupported('CHANGE_TRACKING = TRUE on a temporary table (floe has no streams on temporary tables)');
       const r = set && /^TRUE$/i.test(v) ? enableTracking(ctx, next) : disableTracking(ctx, next);
       next = r.def;
       physical = r.physical;
@@ -291,7 +324,7 @@ async function alterTableProperties(ctx: ExecContext, cur: TokenCursor, def: Tab
       else delete next.maxDataExtension;
     } else if (k !== 'ENABLE_SCHEMA_EVOLUTION') throw unsupported(`ALTER TABLE … ${set ? 'SET' : 'UNSET'} ${k}`);
   }
-  await commitDdl(ctx, physical, { remove: [], put: [{ kind: 'TABLE', def: next }] });
+  await commitTableDdl(ctx, physical, def, next);
   return statusResult('Statement executed successfully.');
 }
 
@@ -301,7 +334,7 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
   const d = ctx.engine.driver.dialect;
   // Tracked: columns live in the base and log tables; the table's own name is a view rebuilt at the end.
   const names = def.tracked ? trackedNames(d, def) : undefined;
-  const phys = names ? names.base : d.physicalTable(def.database, def.schema, def.name);
+  const phys = names ? names.base : physicalTableOf(d, def);
   const onLog = (sql: string): string[] => (names ? [sql.replace(phys, names.log)] : []);
   const next: TableDef = { ...def, columns: def.columns.map((c) => ({ ...c })) };
   const physical: string[] = [];
@@ -345,9 +378,15 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
       const full = qualify(ctx, { database: target.database ?? def.database, schema: target.schema ?? def.schema, name: target.name });
       const moved = full.database !== def.database || full.schema !== def.schema;
       if (moved) requireSchema(ctx, full.database, full.schema);
-      if (ctx.engine.catalog.table(full.database, full.schema, full.name)) throw alreadyExists('Table', displayIdent(full.name));
+      const taken = def.temporary ? sessionTempTable(ctx.engine, ctx.session, full) : ctx.engine.catalog.table(full.database, full.schema, full.name);
+      if (taken) throw alreadyExists('Table', displayIdent(full.name));
       remove.push(keys.table(def.database, def.schema, def.name));
       Object.assign(next, { database: full.database, schema: full.schema, name: full.name });
+      if (def.temporary) {
+        // All of a session's temporary tables share one backend schema: a move is a rename there too.
+        physical.push(`ALTER TABLE ${phys} RENAME TO ${d.quoteIdent(d.temporaryParts(full.database, full.schema, full.name).name)}`);
+        continue;
+      }
       const newName = d.quoteIdent(d.physicalParts(full.database, full.schema, full.name).name);
       if (names) physical.push(`DROP VIEW IF EXISTS ${names.view}`);
       else if (!moved) physical.push(`ALTER TABLE ${phys} RENAME TO ${newName}`);
@@ -357,7 +396,7 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
     }
   }
   if (names) physical.push(`DROP VIEW IF EXISTS ${names.view}`, viewSql(d, next));
-  await commitDdl(ctx, physical, { remove, put: [{ kind: 'TABLE', def: next }] });
+  await commitTableDdl(ctx, physical, def, next, remove);
   return statusResult('Statement executed successfully.');
 }
 

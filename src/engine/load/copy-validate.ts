@@ -7,6 +7,7 @@
 import { compilationError, executionError } from '../../core/errors.js';
 import type { FloeValue, ResultColumn } from '../../core/result.js';
 import type { ExecContext, HandlerResult } from '../exec-context.js';
+import { loadHistoryKey, lookupTable } from '../temp-tables.js';
 import { candidateFiles, fileIdOf, resolveFormat, type CopyPlan } from '../handlers/copy-into.js';
 import type { ObjectInfo } from '../../core/ports/object-store.js';
 import { datetimeFormats, errorExprs, valueSql } from './copy-sql.js';
@@ -33,7 +34,7 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
   const { table, loc, options: o } = plan;
   const d = ctx.engine.driver.dialect;
   const conn = ctx.session.conn;
-  const def = ctx.engine.catalog.table(table.database, table.schema, table.name)!;
+  const def = lookupTable(ctx, table)!;
   const declared = resolveFormat(ctx, loc.fileFormat, formatOptions('FILE_FORMAT', o.FILE_FORMAT));
   const layout = await copyLayout(ctx, plan, def, declared, loc.store, []);
   const { cols, shape, readFormat: format } = layout;
@@ -42,7 +43,7 @@ export async function validateCopy(ctx: ExecContext, plan: CopyPlan, mode: strin
   const side = ctx.session.inTransaction && format.type !== 'CSV' ? await ctx.engine.driver.connect() : undefined;
   const readOne = (info: ObjectInfo, limitRows?: number) =>
     readFileIntoRaw(conn, d, raw, loc.store, info, format, shape, 1, { fastPath: false, ...(side ? { probe: probeWith(side) } : {}), ...(limitRows !== undefined ? { limitRows } : {}) });
-  const tableKey = `${table.database}.${table.schema}.${table.name}`;
+  const tableKey = loadHistoryKey(def);
   const force = optionBool('FORCE', o.FORCE, false);
   let files = await candidateFiles(plan);
   if (!m[3] && !force) {

@@ -14,6 +14,7 @@ import { pipeContext, planPipe } from '../pipe/pipe-plan.js';
 import { pipeNamed } from '../pipe/pipe-functions.js';
 import { pipeFilesTable } from '../pipe/pipe-queue.js';
 import { findTable } from '../resolve-names.js';
+import { loadHistoryKey } from '../temp-tables.js';
 import { nameInString } from '../handlers/stream-name.js';
 import { loadHistoryTable } from './load-history.js';
 import { loadErrorsTable, validateJobSql } from './load-errors.js';
@@ -115,8 +116,8 @@ function pipeRefs(ctx: ExecContext): PipeRef[] {
 async function copyHistory(ctx: ExecContext, args: Args): Promise<string> {
   const d = ctx.engine.driver.dialect;
   const tableName = await stringArg(ctx, args.named.get('TABLE_NAME'), 'TABLE_NAME');
-  const { full } = findTable(ctx, nameInString(tableName), 'Table');
-  const key = `${full.database}.${full.schema}.${full.name}`;
+  const { full, def } = findTable(ctx, nameInString(tableName), 'Table');
+  const key = loadHistoryKey(def);
   const now = ctx.engine.now();
   const start = await timeArg(ctx, args.named.get('START_TIME'), 'START_TIME');
   if (start === undefined) throw compilationError('COPY_HISTORY requires START_TIME');
@@ -180,8 +181,8 @@ async function validate(ctx: ExecContext, args: Args): Promise<string> {
   const tableArg = args.positional[0];
   if (!tableArg) throw compilationError('VALIDATE expects a table name and JOB_ID');
   const tableText = tableArg.column ? printSql(tableArg) : await stringArg(ctx, tableArg, 'table');
-  const { full } = findTable(ctx, nameInString(tableText), 'Table');
-  const key = `${full.database}.${full.schema}.${full.name}`;
+  const { full, def } = findTable(ctx, nameInString(tableText), 'Table');
+  const key = loadHistoryKey(def);
   const jobArg = args.named.get('JOB_ID');
   const job = jobArg === undefined ? '_last' : await stringArg(ctx, jobArg, 'JOB_ID');
   const id = job === '_last' ? ctx.session.lastCopyJob : job;

@@ -15,11 +15,13 @@ import { coversKey } from '../../core/pipe/pipe-rules.js';
 export function pipeContext(ctx: Pick<ExecContext, 'engine' | 'session'>, pipe: PipeDef, session: SessionState = ctx.session): ExecContext {
   const tokens = tokenize(pipe.definition);
   const state = session;
-  // Name resolution reads the session's current database/schema: give it the pipe's for the duration.
+  // Name resolution reads the session's current database/schema: give it the pipe's for the duration. A pipe
+  // outlives the session, so its COPY never binds to the session's temporary tables.
   return {
     engine: ctx.engine,
     session: new Proxy(state, {
-      get: (t, k) => (k === 'database' ? pipe.database : k === 'schema' ? pipe.schema : (t as unknown as Record<string | symbol, unknown>)[k]),
+      get: (t, k) =>
+        k === 'database' ? pipe.database : k === 'schema' ? pipe.schema : k === 'temporary' ? undefined : (t as unknown as Record<string | symbol, unknown>)[k],
     }),
     stmt: { sql: pipe.definition, tokens, line: 1 },
   };

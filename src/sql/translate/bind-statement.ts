@@ -12,6 +12,8 @@ export interface PhysicalName {
   /** Unquoted physical schema and table names; the binder quotes them. */
   schema: string;
   name: string;
+  /** Backend catalog, when the table is not in the default one (a session's temporary table). */
+  catalog?: string;
 }
 
 /** A reference the resolver replaces by a derived table (a stream's change rows). */
@@ -90,7 +92,7 @@ function bindRef(ref: AstNode, role: RefRole, resolve: TableResolver, ctes: Set<
   if (isDerived(p)) return { sql: p.sql, alias: isIdent(ref.alias) ? resolveIdent(ref.alias.name, ref.alias.quoted) : n.name };
   // Column references qualify by the table's Snowflake name; keep it visible when the physical name differs.
   if (keepName && p.name !== n.name && !isIdent(ref.alias)) ref.alias = { name: n.name, quoted: true };
-  ref.catalog = null;
+  ref.catalog = p.catalog !== undefined ? { name: p.catalog, quoted: true } : null;
   ref.schema = { name: p.schema, quoted: true };
   ref.name = { ...ref.name, name: p.name, quoted: true };
   return undefined;

@@ -27,6 +27,15 @@ const physicalParts = (database: string, schema: string, name: string): { schema
   schema: `${physicalPart(database)}.${physicalPart(schema)}`,
   name: physicalPart(name),
 });
+/**
+ * DuckDB TEMP tables live in the connection's `temp` catalog, which has only the schema `main` (no others can
+ * be created there), so the Snowflake schema goes into the table name. The name always contains dots, so it
+ * never meets the engine's own temp tables (`floe_…`) in the same schema.
+ */
+const temporaryParts = (database: string, schema: string, name: string): { catalog: string; schema: string; name: string } => {
+  const p = physicalParts(database, schema, name);
+  return { catalog: 'temp', schema: 'main', name: `${p.schema}.${p.name}` };
+};
 const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
 /**
@@ -66,12 +75,13 @@ export const duckDbDialect: WarehouseDialect = {
     const p = physicalParts(database, schema, name);
     return `${quoteIdent(p.schema)}.${quoteIdent(p.name)}`;
   },
+  temporaryParts,
   typeFor: (type: SfType) => duckDbTypeFor(type),
   tryParseDateTime: (text, type, format) =>
     `TRY_CAST(try_strptime(${text}, '${snowflakeTimeFormatToDuckDb(format, { parse: true }).replace(/'/g, "''")}') AS ${duckDbTypeFor(type)})`,
   createSchema: (physicalSchema) => `CREATE SCHEMA IF NOT EXISTS ${physicalSchema}`,
   dropSchema: (physicalSchema) => `DROP SCHEMA IF EXISTS ${physicalSchema} CASCADE`,
-  createTable: (physicalName, columns: readonly ColumnSpec[], replace) => {
+  createTable: (physicalName, columns: readonly ColumnSpec[], replace, temporary = false) => {
     // Constraints other than NOT NULL are catalog metadata only (Snowflake does not enforce them, and
     // DuckDB's PRIMARY KEY breaks MERGE … RETURNING, see toolchain.md).
     rejectCaseOnlyDuplicates(columns.map((c) => c.name));
@@ -82,7 +92,7 @@ export const duckDbDialect: WarehouseDialect = {
       if (c.type.kind === 'VARCHAR' && c.type.length < MAX_VARCHAR_LENGTH) s += ` ${varcharLengthCheck(c.name, c.type.length)}`;
       return s;
     });
-    return `CREATE ${replace ? 'OR REPLACE ' : ''}TABLE ${physicalName} (${cols.join(', ')})`;
+    return `CREATE ${replace ? 'OR REPLACE ' : ''}${temporary ? 'TEMP ' : ''}TABLE ${physicalName} (${cols.join(', ')})`;
   },
   epochMillisToLtz: (expr) => `CASE WHEN ${expr} IS NULL THEN NULL ELSE make_timestamptz(CAST(${expr} AS BIGINT) * 1000) END`,
   changeTracking: {
