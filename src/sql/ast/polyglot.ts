@@ -6,9 +6,19 @@
 import { parse as pgParse, generate as pgGenerate, generateDataType, Dialect } from '@polyglot-sql/sdk';
 import { syntaxError, FloeError } from '../../core/errors.js';
 import type { AstNode } from './ast-node.js';
+import { MemoCache } from './memo-cache.js';
+
+// Parse results by SQL text (as JSON, so every caller gets its own copy to transform) and printed SQL by AST JSON.
+const parsed = new MemoCache(16 * 1024 * 1024);
+const printed = new MemoCache(16 * 1024 * 1024);
+// JSON would make NaN, ±Infinity and null one key (and throw on bigint); polyglot receives the values themselves.
+const exact = (_key: string, v: unknown): unknown =>
+  (typeof v === 'number' && !Number.isFinite(v)) || typeof v === 'bigint' ? `\u0000${typeof v}:${String(v)}` : v;
 
 /** Parse one statement of Snowflake SQL. Throws a Snowflake-style syntax error with line/column. */
 export function parseSnowflake(sql: string): AstNode[] {
+  const hit = parsed.get(sql);
+  if (hit !== undefined) return JSON.parse(hit) as AstNode[];
   const r = pgParse(sql, Dialect.Snowflake) as {
     success: boolean;
     ast: AstNode[] | null;
@@ -22,15 +32,27 @@ export function parseSnowflake(sql: string): AstNode[] {
     const detail = (r.error ?? 'parse error').replace(/^Parse error at line \d+, column \d+:\s*/, '');
     throw syntaxError(`Syntax error line ${line} at position ${Math.max(0, col - 1)}: ${detail}`, line, col);
   }
+  let lossy = false;
+  const json = JSON.stringify(r.ast, (k, v: unknown) => {
+    const e = exact(k, v);
+    if (e !== v) lossy = true;
+    return e;
+  });
+  if (!lossy) parsed.set(sql, json);
   return r.ast;
 }
 
 /** Print AST nodes (statements or expressions) back to SQL text. */
 export function printSql(nodes: AstNode | AstNode[]): string {
   const list = Array.isArray(nodes) ? nodes : [nodes];
+  const key = JSON.stringify(list, exact);
+  const hit = printed.get(key);
+  if (hit !== undefined) return hit;
   const r = pgGenerate(list, Dialect.Snowflake) as { success: boolean; sql: string[] | null; error?: string | null };
   if (!r.success || !r.sql) throw new FloeError('INTERNAL', `could not print SQL: ${r.error ?? 'unknown error'}`);
-  return r.sql.join(';\n');
+  const sql = r.sql.join(';\n');
+  printed.set(key, sql);
+  return sql;
 }
 
 /** Print a polyglot data type node as Snowflake type text (e.g. `NUMBER(10, 2)`, `VARCHAR(20)`). */
