@@ -2,7 +2,7 @@
  * Shared pieces of the end-to-end pipeline benchmarks (issue #7 "Performance"): options, percentiles, process
  * memory/CPU from /proc, machine load, and generated customer files (the same generator as `floe generate`).
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CustomerGenerator } from '../../src/generator/customer-generator.js';
@@ -33,7 +33,7 @@ export const summary = (xs: readonly number[], unit = 'ms'): string =>
 
 /** The machine's load next to every figure: the bench machine is shared, figures are noisy. */
 export const loadNote = (): string =>
-  `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}${process.env.FLOE_BENCH_MEMORY_LIMIT ? `, DuckDB memory_limit ${process.env.FLOE_BENCH_MEMORY_LIMIT} on both sides` : ''}`;
+  `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, DuckDB memory_limit ${benchMemoryLimit()} on both sides`;
 
 /** VmRSS / VmHWM of a process in MB (Linux /proc). */
 export function memoryMb(pid: number | 'self' = 'self'): { rss: number; hwm: number } {
@@ -93,14 +93,17 @@ export function generateFiles(dir: string, o: { files: number; rowsPerFile: numb
 }
 
 /**
- * FLOE_BENCH_MEMORY_LIMIT (e.g. 1GB): floe.yaml `warehouse.memoryLimit` for floe and `SET memory_limit` for the
- * baseline — both sides with the same limit. Unset: DuckDB's default (80 % of RAM) on both sides.
+ * FLOE_BENCH_MEMORY_LIMIT: floe.yaml `warehouse.memoryLimit` for floe and `SET memory_limit` for the baseline —
+ * both sides with the same limit. Default 1GB, what `floe init` writes.
  */
-export const benchMemoryLimit = (): string | undefined => process.env.FLOE_BENCH_MEMORY_LIMIT || undefined;
+export const benchMemoryLimit = (): string => process.env.FLOE_BENCH_MEMORY_LIMIT || '1GB';
 
-/** Adds `warehouse.memoryLimit` to a project's floe.yaml written by `floe init`. */
-export function limitProjectMemory(projectDir: string, limit: string | undefined): void {
-  if (limit) appendFileSync(join(projectDir, 'floe.yaml'), `\nwarehouse:\n  memoryLimit: '${limit}'\n`);
+/** Sets `warehouse.memoryLimit` in a project's floe.yaml written by `floe init` (which sets 1GB). */
+export function limitProjectMemory(projectDir: string, limit: string): void {
+  const file = join(projectDir, 'floe.yaml');
+  const yaml = readFileSync(file, 'utf8');
+  if (!/^ {2}memoryLimit: .*$/m.test(yaml)) throw new Error(`${file}: no warehouse.memoryLimit line to replace`);
+  writeFileSync(file, yaml.replace(/^ {2}memoryLimit: .*$/m, `  memoryLimit: '${limit}'`));
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));

@@ -25,6 +25,11 @@ storage:
 tasks:
   minimumTriggerIntervalSeconds: 0
 
+# The embedded warehouse (DuckDB) keeps at most this much in memory and spills the rest to .floe/; without a
+# limit its cache grows with the warehouse, towards 80 % of the machine's RAM.
+warehouse:
+  memoryLimit: 1GB
+
 # The NiFi part of the seed: list data/landing/, fetch each CSV, put it to s3://floe-demo/stream/<name>.
 flows:
   ingest:
@@ -169,7 +174,7 @@ floe verify                               # recompute the SCD tables from the lo
 
 | File | What |
 |---|---|
-| \`floe.yaml\` | where bucket \`floe-demo\` lives, the \`ingest\` flow, task settings for local runs |
+| \`floe.yaml\` | where bucket \`floe-demo\` lives, the \`ingest\` flow, task settings for local runs, the warehouse memory limit |
 | \`sql/01_database.sql\` | database \`SCD_DEMO\`, schema \`SCD2\` |
 | \`sql/02_staging.sql\` | file format, stage, staging table \`CUSTOMER_RAW\`, pipe \`CUSTOMER_S3_PIPE\` |
 | \`sql/03_stream.sql\` | stream \`CUSTOMER_RAW_STREAM\` on the staging table |
