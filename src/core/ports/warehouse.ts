@@ -76,6 +76,8 @@ export interface WarehouseDialect {
    */
   temporaryParts(database: string, schema: string, name: string): { catalog: string; schema: string; name: string };
   typeFor(type: SfType): string;
+  /** The type as written in a column definition (CREATE TABLE, ADD COLUMN): `typeFor` plus any storage clause. */
+  columnType(type: SfType): string;
   /** Text → date/time value with a Snowflake format (COPY's DATE_FORMAT …): NULL when the text does not match. */
   tryParseDateTime(text: string, type: SfType, snowflakeFormat: string): string;
   createSchema(physicalSchema: string): string;

@@ -349,7 +349,7 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
         throw compilationError(`column '${p.def.name}' already exists`);
       }
       next.columns.push(p.def);
-      const add = `ALTER TABLE ${phys} ADD COLUMN ${d.quoteIdent(p.spec.name)} ${d.typeFor(p.spec.type)}`;
+      const add = `ALTER TABLE ${phys} ADD COLUMN ${d.quoteIdent(p.spec.name)} ${d.columnType(p.spec.type)}`;
       physical.push(add + (p.spec.defaultSql !== undefined ? ` DEFAULT ${p.spec.defaultSql}` : ''), ...onLog(add));
       if (!p.spec.nullable) physical.push(`ALTER TABLE ${phys} ALTER COLUMN ${d.quoteIdent(p.spec.name)} SET NOT NULL`);
     } else if (kind === 'DropColumn') {

@@ -7,7 +7,7 @@ import type { ColumnSpec, WarehouseDialect } from '../../../core/ports/warehouse
 import { MAX_VARCHAR_LENGTH, type SfType } from '../../../core/types/snowflake-type.js';
 import { rewriteExpressions } from './duckdb-expressions.js';
 import { duckDbInformationSchemaViews } from './duckdb-information-schema.js';
-import { duckDbTypeFor } from './duckdb-types.js';
+import { duckDbColumnType, duckDbTypeFor } from './duckdb-types.js';
 import { snowflakeTimeFormatToDuckDb } from './duckdb-time-format.js';
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -77,6 +77,7 @@ export const duckDbDialect: WarehouseDialect = {
   },
   temporaryParts,
   typeFor: (type: SfType) => duckDbTypeFor(type),
+  columnType: (type: SfType) => duckDbColumnType(type),
   tryParseDateTime: (text, type, format) =>
     `TRY_CAST(try_strptime(${text}, '${snowflakeTimeFormatToDuckDb(format, { parse: true }).replace(/'/g, "''")}') AS ${duckDbTypeFor(type)})`,
   createSchema: (physicalSchema) => `CREATE SCHEMA IF NOT EXISTS ${physicalSchema}`,
@@ -86,7 +87,7 @@ export const duckDbDialect: WarehouseDialect = {
     // DuckDB's PRIMARY KEY breaks MERGE … RETURNING, see toolchain.md).
     rejectCaseOnlyDuplicates(columns.map((c) => c.name));
     const cols = columns.map((c) => {
-      let s = `${quoteIdent(c.name)} ${duckDbTypeFor(c.type)}`;
+      let s = `${quoteIdent(c.name)} ${duckDbColumnType(c.type)}`;
       if (c.defaultSql !== undefined) s += ` DEFAULT ${c.defaultSql}`;
       if (!c.nullable) s += ' NOT NULL';
       if (c.type.kind === 'VARCHAR' && c.type.length < MAX_VARCHAR_LENGTH) s += ` ${varcharLengthCheck(c.name, c.type.length)}`;

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parseSfType } from '../../../core/types/snowflake-type.js';
-import { duckDbTypeFor, sfResultTypeFromDuckDb, sfResultTypeOfColumnType } from './duckdb-types.js';
+import { duckDbColumnType, duckDbTypeFor, sfResultTypeFromDuckDb, sfResultTypeOfColumnType } from './duckdb-types.js';
+import { duckDbDialect } from './duckdb-dialect.js';
 
 describe('duckDbTypeFor', () => {
   it.each([
@@ -21,6 +22,30 @@ describe('duckDbTypeFor', () => {
     ['ARRAY', 'JSON'],
   ])('%s → %s', (sf, duck) => {
     expect(duckDbTypeFor(parseSfType(sf))).toBe(duck);
+  });
+});
+
+describe('duckDbColumnType', () => {
+  it('stores 128-bit DECIMALs uncompressed (DuckDB unpacks bit-packed ones ~50× slower), others as DuckDB chooses', async () => {
+    expect(duckDbColumnType(parseSfType('INT'))).toBe('DECIMAL(38,0) USING COMPRESSION uncompressed');
+    expect(duckDbColumnType(parseSfType('NUMBER(19,2)'))).toBe('DECIMAL(19,2) USING COMPRESSION uncompressed');
+    expect(duckDbColumnType(parseSfType('NUMBER(18,0)'))).toBe('DECIMAL(18,0)');
+    expect(duckDbColumnType(parseSfType('VARCHAR'))).toBe('VARCHAR');
+    const inst = await DuckDBInstance.create(':memory:');
+    const con = await inst.connect();
+    const spec = (name: string, sf: string) => ({ name, type: parseSfType(sf), nullable: true });
+    await con.run(duckDbDialect.createTable('t', [spec('ID', 'NUMBER(38,0)'), spec('N', 'NUMBER(18,0)')], false));
+    await con.run('INSERT INTO t SELECT i, i FROM range(200000) r(i)');
+    await con.run('CHECKPOINT');
+    const r = await con.runAndReadAll(
+      "SELECT column_name, list(DISTINCT compression ORDER BY compression) FROM pragma_storage_info('t') WHERE segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY 1",
+    );
+    expect(r.getRows().map(([c, l]) => [c, String(l)])).toEqual([
+      ['ID', "['Uncompressed']"],
+      ['N', expect.not.stringContaining('Uncompressed')],
+    ]);
+    con.closeSync();
+    inst.closeSync();
   });
 });
 
