@@ -1,5 +1,5 @@
 /** ListFile scenarios from nifi-semantics.md §8 (1–11) against a real directory. */
-import { appendFile, chmod, mkdir, rename, stat, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FlowEngine } from '../../src/flow/flow-engine.js';
@@ -163,12 +163,7 @@ flows:
     e = await open({ ...NIFI_DEFAULTS, 'File Filter': '.*\\.csv', 'Recurse Subdirectories': 'false' });
     // Changing the filters reset the state: everything matching is listed again.
     expect(await list(e)).toEqual(['./big.csv', './old.csv', './root.csv']);
-    if (process.getuid?.() !== 0) {
-      await put('locked.csv', t.clock.t - 5000);
-      await chmod(join(t.dir, 'in', 'locked.csv'), 0);
-      await new Promise((r) => setTimeout(r, 110));
-      expect(await list(e)).toEqual([]); // unreadable: skipped silently
-    }
+    // Unreadable files: test/flow/permissions.test.ts (root, which runs these tests, reads every file).
   });
 
   it('scenario 10: attribute formats', async () => {
