@@ -115,8 +115,15 @@ async function sampleUntil(pid: number, ms: number, landing: string, done: () =>
     await sleep(ms);
     if (done()) break;
     const now = performance.now();
-    const cpu = cpuSeconds(pid);
-    samples.push({ t: (now - t0) / 1000, rssMb: memoryMb(pid).rss, cpuPct: ((cpu - lastCpu) / ((now - lastT) / 1000)) * 100, landing: readdirSync(landing).length });
+    let cpu: number;
+    let rssMb: number;
+    try {
+      cpu = cpuSeconds(pid);
+      rssMb = memoryMb(pid).rss;
+    } catch {
+      break; // the process exited between the check and the read of /proc
+    }
+    samples.push({ t: (now - t0) / 1000, rssMb, cpuPct: ((cpu - lastCpu) / ((now - lastT) / 1000)) * 100, landing: readdirSync(landing).length });
     lastCpu = cpu;
     lastT = now;
   }
