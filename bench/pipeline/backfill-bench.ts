@@ -72,7 +72,7 @@ async function ensureData(dir: string, o: BackfillOptions): Promise<string[]> {
   return readdirSync(dir).filter((f) => f.endsWith('.csv')).sort();
 }
 
-export async function floeWorker(data: string, work: string): Promise<WorkerResult> {
+async function floeWorker(data: string, work: string): Promise<WorkerResult> {
   if (traceEnabled()) installSqlTrace();
   const names = readdirSync(data).filter((f) => f.endsWith('.csv')).sort();
   const p = await FloePipeline.start(work, { flows: false });

@@ -1,8 +1,9 @@
 /**
  * Recently written small contents, kept in memory so the next processor (PutS3Object after FetchFile) reads
  * them without another open/read/close of the content file — three thread-pool round trips per flowfile.
- * Content is immutable once written, so a cached copy never goes stale. Bounded by total bytes, oldest out.
+ * Content is immutable once written, so a cached copy never goes stale. Bounded by total bytes, least recently used out.
  */
+import { BoundedCache } from '../core/bounded-cache.js';
 import type { ContentClaim } from './flowfile.js';
 
 /** Contents larger than this are not cached. */
@@ -12,23 +13,16 @@ const DEFAULT_BUDGET = 32 * 1024 * 1024;
 const keyOf = (claim: ContentClaim): string => `${claim.file}:${claim.offset}:${claim.length}`;
 
 export class ContentCache {
-  private readonly entries = new Map<string, Buffer>();
-  private bytes = 0;
+  private readonly entries: BoundedCache<Buffer>;
 
-  constructor(private readonly budget = DEFAULT_BUDGET) {}
+  constructor(budget = DEFAULT_BUDGET) {
+    this.entries = new BoundedCache<Buffer>(budget, (_k, v) => v.length);
+  }
 
   /** Keeps a private copy (the caller may reuse its buffer). */
   remember(claim: ContentClaim, data: Uint8Array): void {
-    if (data.length > CACHEABLE_BYTES || data.length > this.budget) return;
-    const key = keyOf(claim);
-    if (this.entries.has(key)) return;
-    this.entries.set(key, Buffer.from(data));
-    this.bytes += data.length;
-    for (const [k, v] of this.entries) {
-      if (this.bytes <= this.budget) break;
-      this.entries.delete(k);
-      this.bytes -= v.length;
-    }
+    if (data.length > CACHEABLE_BYTES) return;
+    this.entries.set(keyOf(claim), Buffer.from(data));
   }
 
   /** A copy of the cached bytes (readers may modify what they get), or undefined. */
@@ -38,6 +32,6 @@ export class ContentCache {
   }
 
   get size(): number {
-    return this.bytes;
+    return this.entries.size;
   }
 }

@@ -5,30 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FlowEngine } from '../../src/flow/flow-engine.js';
 import { useFlowProject } from './flow-harness.js';
-
-function flow(fetchProps: Record<string, string>): string {
-  const p = Object.entries(fetchProps).map(([k, v]) => `          ${k}: '${v}'`).join('\n');
-  return `
-flows:
-  ingest:
-    processors:
-      list: { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec, Listing Strategy: No Tracking } }
-      fetch:
-        type: FetchFile
-        properties:
-${p || "          Completion Strategy: 'None'"}
-      ok:   { type: LogAttribute, state: STOPPED, autoTerminate: [success] }
-      bad:  { type: LogAttribute, state: STOPPED, autoTerminate: [success] }
-    connections:
-      - { from: list, relationship: success, to: fetch }
-      - { from: fetch, relationship: success, to: ok }
-      - { from: fetch, relationship: [not.found, permission.denied, failure], to: bad }
-`;
-}
+import { fetchFlowYaml } from './fetch-flow.js';
 
 describe('FetchFile', () => {
   const t = useFlowProject();
-  const open = (props: Record<string, string>): Promise<FlowEngine> => t.open(flow(props));
+  const open = (props: Record<string, string>): Promise<FlowEngine> => t.open(fetchFlowYaml(props));
   const queue = (e: FlowEngine, id: string) => e.connections.get(id)!.list();
 
   it('scenario 16: a file deleted between list and fetch goes to not.found, penalized, with a ROUTE event', async () => {

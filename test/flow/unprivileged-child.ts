@@ -9,21 +9,10 @@ import { join } from 'node:path';
 import { parseProjectConfig } from '../../src/config/project-config.js';
 import { toFlowDefinition } from '../../src/config/flows-config.js';
 import { FlowEngine } from '../../src/flow/flow-engine.js';
+import { fetchFlowYaml } from './fetch-flow.js';
 
 const dir = process.argv[2]!;
-const config = parseProjectConfig(`
-flows:
-  ingest:
-    processors:
-      list:  { type: ListFile, properties: { Input Directory: in, Minimum File Age: 0 sec } }
-      fetch: { type: FetchFile, properties: { Completion Strategy: 'None' } }
-      ok:    { type: LogAttribute, state: STOPPED, autoTerminate: [success] }
-      bad:   { type: LogAttribute, state: STOPPED, autoTerminate: [success] }
-    connections:
-      - { from: list, relationship: success, to: fetch }
-      - { from: fetch, relationship: success, to: ok }
-      - { from: fetch, relationship: [not.found, permission.denied, failure], to: bad }
-`);
+const config = parseProjectConfig(fetchFlowYaml({}));
 const engine = await FlowEngine.open(toFlowDefinition('ingest', config.flows['ingest']!), { projectDir: dir, env: {}, now: () => Date.now() + 60_000 });
 try {
   await engine.runOnce('list');

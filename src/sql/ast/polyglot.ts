@@ -6,11 +6,14 @@
 import { parse as pgParse, generate as pgGenerate, generateDataType, Dialect } from '@polyglot-sql/sdk';
 import { syntaxError, FloeError } from '../../core/errors.js';
 import type { AstNode } from './ast-node.js';
-import { MemoCache } from './memo-cache.js';
+import { BoundedCache } from '../../core/bounded-cache.js';
 
-// Parse results by SQL text (as JSON, so every caller gets its own copy to transform) and printed SQL by AST JSON.
-const parsed = new MemoCache(16 * 1024 * 1024);
-const printed = new MemoCache(16 * 1024 * 1024);
+// polyglot's parse and print cross into WASM with the whole AST serialised both ways (~5 ms for one of the SCD
+// applier's statements), while a pipeline runs the same statements every task run and load. Parse results are
+// kept by SQL text (as JSON, so every caller gets its own copy to transform), printed SQL by AST JSON.
+const chars = (k: string, v: string): number => k.length + v.length;
+const parsed = new BoundedCache<string>(16 * 1024 * 1024, chars);
+const printed = new BoundedCache<string>(16 * 1024 * 1024, chars);
 // JSON would make NaN, ±Infinity and null one key (and throw on bigint); polyglot receives the values themselves.
 const exact = (_key: string, v: unknown): unknown =>
   (typeof v === 'number' && !Number.isFinite(v)) || typeof v === 'bigint' ? `\u0000${typeof v}:${String(v)}` : v;

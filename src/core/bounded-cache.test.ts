@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MemoCache } from './memo-cache.js';
-import { parseSnowflake, printSql } from './polyglot.js';
+import { BoundedCache } from './bounded-cache.js';
+import { parseSnowflake, printSql } from '../sql/ast/polyglot.js';
 
-describe('MemoCache', () => {
+describe('BoundedCache', () => {
   it('evicts the least recently used entries beyond its size and skips entries over a quarter of it', () => {
-    const c = new MemoCache(40);
+    const c = new BoundedCache<string>(40, (k, v) => k.length + v.length);
     c.set('a', '123456789'); // 10 chars
     c.set('b', '123456789');
     c.set('c', '123456789');
@@ -13,11 +13,11 @@ describe('MemoCache', () => {
     c.set('e', '123456789'); // 50 > 40: b goes first
     expect(c.get('b')).toBeUndefined();
     expect([c.get('a'), c.get('c'), c.get('d'), c.get('e')]).toEqual(Array(4).fill('123456789'));
-    expect(c.chars).toBe(40);
+    expect(c.size).toBe(40);
     c.set('huge', 'x'.repeat(20));
     expect(c.get('huge')).toBeUndefined();
     c.set('a', '1');
-    expect(c.chars).toBe(32);
+    expect(c.size).toBe(32);
   });
 });
 
