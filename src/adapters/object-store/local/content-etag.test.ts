@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentEtagHash, contentEtagOfFile, ETAG_PART_SIZE } from './content-etag.js';
-import { etagWorkerCount, hashFileRange } from './etag-worker-pool.js';
+import { etagWorkerCount, hashFileRange, hashFileRanges } from './etag-worker-pool.js';
 
 const PART = 64 * 1024 * 1024;
 const md5 = (b: Uint8Array): Buffer => createHash('md5').update(b).digest();
@@ -83,6 +84,38 @@ describe('content ETag of a local object', () => {
     expect(expected).toMatch(shape);
     expect(await contentEtagOfFile(path)).toBe(expected);
     expect(streamEtag(buffer)).toBe(expected);
+  });
+
+  it('9 parts (a SIMD group of 8 and one on its own): the file and the stream of its bytes agree', async () => {
+    const { path } = await sparseFile('nine', 8 * PART + 999);
+    const stream = new ContentEtagHash();
+    for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) stream.update(chunk as Buffer);
+    const etag = await contentEtagOfFile(path);
+    expect(etag).toMatch(/-9$/);
+    expect(etag).toBe(stream.digest());
+  });
+
+  it('hashes groups of equal ranges side by side, others one by one, all in order', async () => {
+    const bytes = randomBytes(8 * 1024 * 1024);
+    const path = join(dir, 'ranges');
+    await writeFile(path, bytes);
+    const handle = await open(path, 'r');
+    try {
+      const ranges = (starts: number[], length: number): [number, number][] => starts.map((s) => [s, s + length]);
+      const check = async (list: [number, number][]): Promise<void> => {
+        const digests = await hashFileRanges(handle.fd, list);
+        expect(digests.map((d) => Buffer.from(d).toString('hex'))).toEqual(list.map(([s, e]) => md5(bytes.subarray(s, e)).toString('hex')));
+      };
+      const spaced = (n: number, step: number): number[] => Array.from({ length: n }, (_, i) => i * step);
+      await check(ranges(spaced(9, 700_001), 700_001)); // 8 + 1, longer than a worker's read per lane (512 KiB)
+      await check(ranges(spaced(13, 100_000), 100_000)); // 8 + 5
+      await check(ranges(spaced(4, 3), 3)); // 4 of a partial block each
+      await check([...ranges(spaced(3, 1000), 1000), [0, 0], ...ranges(spaced(6, 4096), 4096), [17, 5_000_017]]);
+      // Ranges past the end of the file (it shrank): the digests of what is there, as one by one.
+      await check(ranges([bytes.length - 1000, bytes.length - 10, bytes.length, bytes.length + 5], 100));
+    } finally {
+      await handle.close();
+    }
   });
 
   it('hashes only the first `length` bytes when given (a content claim of a longer file)', async () => {
