@@ -24,6 +24,7 @@ export const scdConfigSchema = z
     eventLog: z.string().min(1),
     batchTable: z.string().optional(),
     versionsTable: z.string().optional(),
+    keysTable: z.string().optional(),
     scd1: z.object({ table: z.string().min(1) }).strict().optional(),
     scd2: z
       .object({
@@ -93,6 +94,7 @@ deleteWhen: "OP = 'D'"                      # TRUE = delete event; FALSE/NULL = 
 eventLog: SCD_DEMO.SCD2.CUSTOMER_EVENTS      # every accepted event: the applier's memory (keep it)
 # batchTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_BATCH
 # versionsTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_VERSIONS
+# keysTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_KEYS
 
 scd1:
   table: SCD_DEMO.SCD2.CUSTOMER

@@ -6,6 +6,8 @@ import { openEngine } from '../../src/engine/open-engine.js';
 import type { Engine, Session } from '../../src/engine/engine-api.js';
 import type { ScdConfig, ScdColumn } from '../../src/core/scd/scd-config.js';
 import { planScd } from '../../src/core/scd/scd-plan.js';
+import { resolveScdConfig } from '../../src/core/scd/scd-config.js';
+import { refoldApplySql } from '../../src/core/scd/scd-apply-refold.js';
 
 export type Val = string | number | null;
 /** (key, seq, op, values) as in scd-semantics §5; key and seq may be tuples. */
@@ -17,6 +19,8 @@ export interface Scenario {
   columns?: ScdColumn[];
   options?: Partial<ScdConfig>;
   scd2?: boolean;
+  /** Apply with the full-refold script (scd-apply-refold.ts) instead of the planner's choice. */
+  refold?: boolean;
 }
 
 const DEFAULT_COLUMNS: ScdColumn[] = [
@@ -59,7 +63,7 @@ export class ScdRig {
       CREATE TABLE SRC (${cols.join(', ')});
       CREATE STREAM SRC_STREAM ON TABLE SRC;`);
     await s.query(plan.setup);
-    return new ScdRig(e, s, config, plan.apply, schema);
+    return new ScdRig(e, s, config, scenario.refold ? refoldApplySql(resolveScdConfig(config)) : plan.apply, schema);
   }
 
   /** Insert the events into staging, then run the generated apply script. */

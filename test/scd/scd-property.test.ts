@@ -80,33 +80,49 @@ async function checkInvariants(rig: ScdRig, context: string): Promise<void> {
   expect(cur, `${context}: SCD1 = current SCD2`).toEqual(hist.filter((r) => r[4] === null).map((r) => [r[0], r[1], r[2]]));
 }
 
-const SEEDS = Array.from({ length: 10 }, (_, i) => 1000 + i * 7919);
+// FLOE_SCD_SEEDS=500 for a longer local run.
+const SEEDS = Array.from({ length: Number(process.env['FLOE_SCD_SEEDS'] ?? 10) }, (_, i) => 1000 + i * 7919);
+
+/** The reference fold of `events` in the rig's row formats. */
+function expected(c: Case, events: Ev[]): { scd1: string[]; scd2: string[] } {
+  const fold = referenceFold(
+    events.map(([k, s, op, values]): FoldEvent => ({
+      key: [k as number],
+      seq: [s as number],
+      op: op === 'U' ? 'U' : 'D',
+      values: { NAME: values?.[0] ?? null, CITY: values?.[1] ?? null },
+    })),
+    { columns: ['NAME', 'CITY'], ...(c.tracked ? { tracked: c.tracked } : {}), ignoreNull: c.ignoreNull ? ['NAME', 'CITY'] : [] },
+  );
+  const scd2 = fold.scd2
+    .map((v) => ({ k: v.key[0] as number, f: v.from as number, s: `${show(v.key[0])}: ${show(v.values.NAME)}/${show(v.values.CITY)} [${show(v.from)},${show(v.to)})` }))
+    .sort((a, b) => a.k - b.k || a.f - b.f)
+    .map((v) => v.s);
+  const scd1 = fold.scd1.sort((a, b) => (a.key[0] as number) - (b.key[0] as number)).map((v) => `${show(v.key[0])} ${show(v.values.NAME)}/${show(v.values.CITY)}`);
+  return { scd1, scd2 };
+}
 
 describe('SCD applier property test (random events, splits, shuffles, duplicates)', () => {
   for (const seed of SEEDS) {
     it(`seed ${seed}`, async () => {
       const c = randomCase(seed);
       const rig = await ScdRig.open({ options: { ...(c.tracked ? { trackHistory: c.tracked } : {}), ignoreNullUpdates: c.ignoreNull } }, engine);
+      const applied: Ev[] = [];
       for (const [i, b] of c.batches.entries()) {
         await rig.batch(b);
-        await checkInvariants(rig, `seed ${seed} batch ${i + 1}/${c.batches.length}`);
+        applied.push(...b);
+        const context = `seed ${seed} batch ${i + 1}/${c.batches.length}`;
+        await checkInvariants(rig, context);
+        // After every batch, not only at the end: the key states must carry each key's past exactly.
+        const want = expected(c, applied);
+        expect(await rig.scd2(), `${context}: SCD2 = reference fold`).toEqual(want.scd2);
+        expect(await rig.scd1(), `${context}: SCD1 = reference fold`).toEqual(want.scd1);
       }
-      const fold = referenceFold(
-        c.events.map(([k, s, op, values]): FoldEvent => ({
-          key: [k as number],
-          seq: [s as number],
-          op: op === 'U' ? 'U' : 'D',
-          values: { NAME: values?.[0] ?? null, CITY: values?.[1] ?? null },
-        })),
-        { columns: ['NAME', 'CITY'], ...(c.tracked ? { tracked: c.tracked } : {}), ignoreNull: c.ignoreNull ? ['NAME', 'CITY'] : [] },
-      );
-      const fmt2 = fold.scd2
-        .map((v) => ({ k: v.key[0] as number, f: v.from as number, s: `${show(v.key[0])}: ${show(v.values.NAME)}/${show(v.values.CITY)} [${show(v.from)},${show(v.to)})` }))
-        .sort((a, b) => a.k - b.k || a.f - b.f)
-        .map((v) => v.s);
-      const fmt1 = fold.scd1.sort((a, b) => (a.key[0] as number) - (b.key[0] as number)).map((v) => `${show(v.key[0])} ${show(v.values.NAME)}/${show(v.values.CITY)}`);
-      expect(await rig.scd2(), `seed ${seed}: SCD2 = reference fold`).toEqual(fmt2);
-      expect(await rig.scd1(), `seed ${seed}: SCD1 = reference fold`).toEqual(fmt1);
+      // Re-applying every batch changes nothing (idempotence, invariant 7).
+      for (const b of c.batches) await rig.batch(b);
+      const want = expected(c, c.events);
+      expect(await rig.scd2(), `seed ${seed}: SCD2 after re-application`).toEqual(want.scd2);
+      expect(await rig.scd1(), `seed ${seed}: SCD1 after re-application`).toEqual(want.scd1);
       await rig.close();
     }, 120_000);
   }

@@ -33,8 +33,10 @@ export interface ScdConfig {
   eventLog: string;
   /** Work table for the batch being applied (default: event log name + `_BATCH`). Empty between runs. */
   batchTable?: string;
-  /** Work table for the recomputed versions when both targets are set (default: event log name + `_VERSIONS`). */
+  /** Work table for the recomputed versions (default: event log name + `_VERSIONS`). Empty between runs. */
   versionsTable?: string;
+  /** Key states: each key's last event and the start of its current version (default: event log name + `_KEYS`). */
+  keysTable?: string;
   scd1?: { table: string };
   scd2?: {
     table: string;
@@ -51,6 +53,7 @@ export interface ScdConfig {
 export interface ResolvedScdConfig extends Omit<ScdConfig, 'scd2'> {
   batchTable: string;
   versionsTable: string;
+  keysTable: string;
   tracked: string[];
   ignoreNull: string[];
   scd2?: { table: string; validFrom: string; validTo: string; isCurrent: string | null; endValue?: string };
@@ -74,7 +77,7 @@ function checkPredicate(key: string, sql: string | undefined): void {
 }
 
 export function resolveScdConfig(c: ScdConfig): ResolvedScdConfig {
-  for (const [key, name] of [['source.name', c.source.name], ['eventLog', c.eventLog], ['batchTable', c.batchTable], ['versionsTable', c.versionsTable], ['scd1.table', c.scd1?.table], ['scd2.table', c.scd2?.table]] as const) {
+  for (const [key, name] of [['source.name', c.source.name], ['eventLog', c.eventLog], ['batchTable', c.batchTable], ['versionsTable', c.versionsTable], ['keysTable', c.keysTable], ['scd1.table', c.scd1?.table], ['scd2.table', c.scd2?.table]] as const) {
     if (name !== undefined && !QUALIFIED.test(name)) throw bad(key, `'${name}' is not a [db.][schema.]name identifier`);
   }
   if (c.keys.length === 0) throw bad('keys', 'at least one key column is required');
@@ -129,6 +132,7 @@ export function resolveScdConfig(c: ScdConfig): ResolvedScdConfig {
   }
   const batchTable = c.batchTable ?? `${c.eventLog}_BATCH`;
   const versionsTable = c.versionsTable ?? `${c.eventLog}_VERSIONS`;
+  const keysTable = c.keysTable ?? `${c.eventLog}_KEYS`;
   const { scd2: _given, ...rest } = c;
-  return { ...rest, batchTable, versionsTable, tracked, ignoreNull, ...(scd2 ? { scd2 } : {}) };
+  return { ...rest, batchTable, versionsTable, keysTable, tracked, ignoreNull, ...(scd2 ? { scd2 } : {}) };
 }

@@ -24,9 +24,10 @@ export function balanced(op: 'AND' | 'OR', items: string[], empty: string): stri
  * the last one, `__VERSIONS`, has one row per version:
  * keys, payload (the values of its last event), the sequence columns of its last event, `__FROM` (first
  * sequence component of the run's first event) and `__NEXT` (of the event after the run; NULL = current).
- * Zero-width versions are already dropped.
+ * Zero-width versions are already dropped. With `tombstones`, a key whose last event is a delete also gets that
+ * event's row (`__DEL = 1`, `__NEXT` NULL), so every key's last event is in the result (the key states).
  */
-export function versionsCtes(c: ResolvedScdConfig, events: string): string {
+export function versionsCtes(c: ResolvedScdConfig, events: string, options: { tombstones?: boolean } = {}): string {
   const keys = c.keys.map((k) => k.name);
   const seqs = c.sequenceBy.map((s) => s.name);
   const cols = c.columns.map((col) => col.name);
@@ -74,6 +75,6 @@ export function versionsCtes(c: ResolvedScdConfig, events: string): string {
   ctes.push(`__STARTS AS (SELECT __V.*, MIN(${first}) OVER (PARTITION BY ${list(keys)}, __GRP) AS __FROM FROM __RUNS __V)`);
   ctes.push(`__VERSIONS AS (SELECT *
     FROM __STARTS
-    WHERE __DEL = 0 AND __TAIL = 1 AND (__NEXT IS NULL OR __FROM < __NEXT))`);
+    WHERE (__DEL = 0 AND __TAIL = 1 AND (__NEXT IS NULL OR __FROM < __NEXT))${options.tombstones ? ' OR (__DEL = 1 AND __NEXT IS NULL)' : ''})`);
   return `WITH ${ctes.join(',\n')}`;
 }

@@ -1,0 +1,93 @@
+/**
+ * The apply script with key states (scd-semantics §4.5, the affected window): the key-state table holds, for every
+ * key ever seen, its last event (sequence, op, values after ignore-null) and the start of its current version.
+ * A key whose new events all come after its last event is folded from that one row plus the new events, so its
+ * past is never read; only keys with late or re-delivered events bring their logged events into the work table and
+ * are refolded from all of them. A batch without late events therefore never reads the event log, and the cost of
+ * a run follows the batch, not the warehouse.
+ *
+ * Equivalence with the full refold (the property test checks it batch by batch): the fold of a key's events only
+ * depends, at its last event, on the sequence, the op, the effective values, and where the open run began. The
+ * state row stands for the whole past as one pseudo-event carrying exactly those, with the run's start as its first
+ * sequence component (still before every new event, so the order is kept).
+ */
+import type { ResolvedScdConfig } from './scd-config.js';
+import { OP, versionsCtes } from './scd-fold-sql.js';
+import { eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd2End, seqAfter } from './scd-sql-parts.js';
+
+/** Marks batch work-table rows: 'B' a new event of the batch, 'L' a logged event of a late key. */
+export const SRC = '__SRC';
+
+/** Columns of the versions work table written by this script (the fold's tails included). */
+const versionColumns = (c: ResolvedScdConfig): string =>
+  [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).concat('__FROM', '__NEXT', '__DEL').join(', ');
+
+/** The key-state row of every key among the fold's results (`__NEXT IS NULL`: a key's last event). */
+export function keyStateSelect(c: ResolvedScdConfig, from: string): string {
+  return `SELECT ${names(c.keys)}, ${names(c.sequenceBy)}, CASE WHEN __DEL = 1 THEN 'D' ELSE 'U' END, ${names(c.columns)}, __FROM\nFROM ${from}\nWHERE __NEXT IS NULL`;
+}
+
+export function keyedApplySql(c: ResolvedScdConfig): string {
+  const all = eventColumns(c);
+  const batch = c.batchTable;
+  const keys = names(c.keys);
+  // Key sets as derived tables joined on the key: DuckDB turns a correlated EXISTS with any filter besides the key
+  // match into a join over every distinct key of the outer table (a 2.9M-row history: 170 ms instead of 15).
+  const touchedKeys = `(SELECT DISTINCT ${keys} FROM ${batch})`;
+  const appendKeys = `(SELECT ${keys} FROM ${batch} GROUP BY ${keys} HAVING SUM(CASE WHEN ${SRC} = 'L' THEN 1 ELSE 0 END) = 0)`;
+  const [first, ...rest] = c.sequenceBy;
+  // The key state as a pseudo-event: its last event, dated at the start of its open run.
+  const pseudo = `SELECT ${names(c.keys, 'k.')}, k.__FROM AS ${first!.name}${rest.map((s) => `, k.${s.name}`).join('')}, k.${OP}, ${names(c.columns, 'k.')}
+      FROM ${c.keysTable} k JOIN ${appendKeys} a ON ${keyMatch(c, 'a', 'k')}`;
+  const ctes = versionsCtes(c, `SELECT ${all} FROM ${batch}\n      UNION ALL ${pseudo}`, { tombstones: true });
+  const versionCols = versionColumns(c);
+  const deleteTouched = (table: string): string => `DELETE FROM ${table} t USING ${touchedKeys} AS tk WHERE ${keyMatch(c, 'tk', 't')};`;
+
+  const out: string[] = [
+    'BEGIN TRANSACTION;',
+    `-- 1. The batch's events.\nDELETE FROM ${batch};`,
+    `INSERT INTO ${batch} (${all}, ${SRC})\nSELECT ${eventColumns(c, 'e.')}, 'B'\nFROM (${normalisedSource(c)}) e;`,
+    `-- 2. Keys with an event at or before their last one (late, or re-delivered) are refolded from all their events:\n` +
+      `--    bring their logged events in. In a batch without such keys the event log is not read.\n` +
+      `INSERT INTO ${batch} (${all}, ${SRC})\nSELECT ${eventColumns(c, 'l.')}, 'L'\nFROM ${c.eventLog} l\n` +
+      `JOIN (SELECT DISTINCT ${names(c.keys, 'w.')} FROM ${batch} w JOIN ${c.keysTable} k ON ${keyMatch(c, 'k', 'w')}\n` +
+      `  WHERE w.${SRC} = 'B' AND NOT ${seqAfter(c, 'w', 'k')}) lk ON ${keyMatch(c, 'lk', 'l')};`,
+    `-- 3. Drop re-deliveries: new events already in the event log (re-applied batches change nothing).\n` +
+      `DELETE FROM ${batch} e WHERE e.${SRC} = 'B' AND EXISTS (SELECT 1 FROM ${batch} l WHERE l.${SRC} = 'L' AND ${sameEvent(c, 'l', 'e')});`,
+    `-- 4. Reject the batch (the error ends the transaction; nothing is applied, the source is not consumed) on a\n` +
+      `--    NULL key or sequence, or two different upserts with the same key and sequence (logged ones included).\n` +
+      guardSql(c),
+    `-- 5. Remember the new events.\nINSERT INTO ${c.eventLog} (${all}) SELECT ${all} FROM ${batch} WHERE ${SRC} = 'B';`,
+    `-- 6. Fold every touched key: a late key from all its events, any other from its state and its new events.\nDELETE FROM ${c.versionsTable};`,
+    `INSERT INTO ${c.versionsTable} (${versionCols})\n${ctes}\nSELECT ${versionCols}\nFROM __VERSIONS;`,
+  ];
+  if (c.scd2) {
+    const s = c.scd2;
+    const cols = [...c.keys, ...c.columns].map((col) => col.name);
+    // A late key loses its whole history; any other touched key its current version, which began at the state's __FROM.
+    const replaced =
+      `(SELECT ${keys}, NULL AS __FROM FROM ${batch} WHERE ${SRC} = 'L' GROUP BY ${keys}\n` +
+      `  UNION ALL SELECT ${names(c.keys, 'k.')}, k.__FROM FROM ${c.keysTable} k JOIN ${appendKeys} a ON ${keyMatch(c, 'a', 'k')} WHERE k.${OP} = 'U')`;
+    out.push(
+      `-- 7. SCD2: a late key's history, and the current version of the other touched keys, become the folded versions.\n` +
+        `DELETE FROM ${s.table} t USING ${replaced} AS r\nWHERE ${keyMatch(c, 'r', 't')} AND (r.__FROM IS NULL OR t.${s.validFrom} = r.__FROM);`,
+      `INSERT INTO ${s.table} (${[...cols, s.validFrom, s.validTo, ...(s.isCurrent ? [s.isCurrent] : [])].join(', ')})\n` +
+        `SELECT ${cols.join(', ')}, __FROM, ${scd2End(c, '__NEXT')}${s.isCurrent ? ', __NEXT IS NULL' : ''}\nFROM ${c.versionsTable}\nWHERE __DEL = 0;`,
+    );
+  }
+  if (c.scd1) {
+    const cols = [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).join(', ');
+    out.push(
+      `-- ${c.scd2 ? 8 : 7}. SCD1: the current version of every touched key that is live.\n${deleteTouched(c.scd1.table)}`,
+      `INSERT INTO ${c.scd1.table} (${cols})\nSELECT ${cols}\nFROM ${c.versionsTable}\nWHERE __DEL = 0 AND __NEXT IS NULL;`,
+    );
+  }
+  out.push(
+    `-- ${c.scd1 && c.scd2 ? 9 : 8}. The touched keys' new states.\n${deleteTouched(c.keysTable)}`,
+    `INSERT INTO ${c.keysTable} (${all}, __FROM)\n${keyStateSelect(c, c.versionsTable)};`,
+    `DELETE FROM ${batch};`,
+    `DELETE FROM ${c.versionsTable};`,
+    'COMMIT;',
+  );
+  return out.join('\n\n') + '\n';
+}
