@@ -53,7 +53,7 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
       `JOIN (SELECT DISTINCT ${names(c.keys, 'w.')} FROM ${batch} w JOIN ${c.keysTable} k ON ${keyMatch(c, 'k', 'w')}\n` +
       `  WHERE w.${SRC} = 'B' AND NOT ${seqAfter(c, 'w', 'k')}) lk ON ${keyMatch(c, 'lk', 'l')};`,
     `-- 3. Drop re-deliveries: new events already in the event log (re-applied batches change nothing).\n` +
-      `DELETE FROM ${batch} e WHERE e.${SRC} = 'B' AND EXISTS (SELECT 1 FROM ${batch} l WHERE l.${SRC} = 'L' AND ${sameEvent(c, 'l', 'e')});`,
+      `DELETE FROM ${batch} e USING (SELECT ${all} FROM ${batch} WHERE ${SRC} = 'L') AS l\nWHERE e.${SRC} = 'B' AND ${sameEvent(c, 'l', 'e')};`,
     `-- 4. Reject the batch (the error ends the transaction; nothing is applied, the source is not consumed) on a\n` +
       `--    NULL key or sequence, or two different upserts with the same key and sequence (logged ones included).\n` +
       guardSql(c),
