@@ -10,7 +10,7 @@
  * parsed as BIGINT before being stored as DECIMAL(38,0) (DuckDB's fastest route).
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { benchMemoryLimit } from './bench-util.js';
+import { baselineMemoryLimit } from './bench-util.js';
 
 const PAYLOAD = ['first_name', 'last_name', 'email', 'street', 'city', 'state', 'country'];
 const CSV_COLUMNS = `{'customer_id': 'BIGINT', 'first_name': 'VARCHAR', 'last_name': 'VARCHAR', 'email': 'VARCHAR', 'street': 'VARCHAR',
@@ -56,7 +56,7 @@ export class DuckScdBaseline {
   static async open(path: string): Promise<DuckScdBaseline> {
     const instance = await DuckDBInstance.create(path);
     const conn = await instance.connect();
-    await conn.run(`SET memory_limit = ${quote(benchMemoryLimit())}`);
+    await conn.run(`SET memory_limit = ${quote(baselineMemoryLimit())}`);
     await conn.run(SETUP);
     return new DuckScdBaseline(instance, conn);
   }
