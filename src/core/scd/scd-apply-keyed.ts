@@ -3,8 +3,9 @@
  * key ever seen, its last event (sequence, op, values after ignore-null) and the start of its current version.
  * A key whose new events all come after its last event is folded from that one row plus the new events, so its
  * past is never read; only keys with late or re-delivered events bring their logged events into the work table and
- * are refolded from all of them. A batch without late events therefore never reads the event log, and the cost of
- * a run follows the batch, not the warehouse.
+ * are refolded from all of them. A batch without late events therefore never reads the event log; of the other big
+ * tables (targets, key states) a run reads what it takes to find the touched keys' rows — on DuckDB a scan of their
+ * key columns, so a run still costs a little more as they grow (bench/README.md, "Session 6").
  *
  * Equivalence with the full refold (the property test checks it batch by batch): the fold of a key's events only
  * depends, at its last event, on the sequence, the op, the effective values, and where the open run began. The
