@@ -3,6 +3,7 @@ import { runStreamsBench } from './streams/streams-bench.js';
 import { runTasksBench } from './tasks/tasks-bench.js';
 import { runTranslateBench } from './translate/translate-bench.js';
 import { runFlowBench } from './flow/flow-bench.js';
+import { runMd5Bench } from './flow/md5-bench.js';
 import { runCopyBench } from './copy/copy-bench.js';
 import { runCopyMemoryBench } from './copy/copy-memory-bench.js';
 import { runVarcharLengthBench } from './dml/varchar-length-bench.js';
@@ -13,6 +14,7 @@ import { runSteadyBench } from './pipeline/steady-bench.js';
 
 await runTranslateBench();
 await runFlowBench();
+runMd5Bench();
 await runStreamsBench();
 await runTasksBench();
 await runCopyBench();
