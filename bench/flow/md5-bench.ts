@@ -5,15 +5,14 @@
  * check after a Node upgrade. `FLOE_BENCH_MD5_MB`: MiB per stream (default 64, an ETag part).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { MD5X4_DATA, MD5X4_LANES, md5x4Wasm, type Md5x4Exports } from '../../src/adapters/object-store/local/md5x4.js';
+import { MD5X4_DATA, MD5X4_LANES, md5x4Instance } from '../../src/adapters/object-store/local/md5x4.js';
 
 const MB = Number(process.env['FLOE_BENCH_MD5_MB'] ?? 64);
 const LANE = 512 * 1024; // the worker pool's read per stream
 const rounds = Math.max(1, Math.round((MB * 1024 * 1024) / LANE));
 
 export function runMd5Bench(): void {
-  const x = new WebAssembly.Instance(new WebAssembly.Module(md5x4Wasm())).exports as unknown as Md5x4Exports;
-  x.memory.grow(Math.ceil((MD5X4_DATA + MD5X4_LANES * LANE) / 65536) - x.memory.buffer.byteLength / 65536);
+  const x = md5x4Instance(LANE);
   new Uint8Array(x.memory.buffer).set(randomBytes(MD5X4_LANES * LANE), MD5X4_DATA);
   const lanes = Array.from({ length: MD5X4_LANES }, (_, i) => MD5X4_DATA + i * LANE);
   const chunk = randomBytes(LANE);

@@ -14,14 +14,10 @@
  */
 import type { ResolvedScdConfig } from './scd-config.js';
 import { OP, versionsCtes } from './scd-fold-sql.js';
-import { eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd2End, seqAfter } from './scd-sql-parts.js';
+import { eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd1Insert, scd2Insert, seqAfter, versionColumns } from './scd-sql-parts.js';
 
 /** Marks batch work-table rows: 'B' a new event of the batch, 'L' a logged event of a late key. */
 export const SRC = '__SRC';
-
-/** Columns of the versions work table written by this script (the fold's tails included). */
-const versionColumns = (c: ResolvedScdConfig): string =>
-  [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).concat('__FROM', '__NEXT', '__DEL').join(', ');
 
 /** The key-state row of every key among the fold's results (`__NEXT IS NULL`: a key's last event). */
 export function keyStateSelect(c: ResolvedScdConfig, from: string): string {
@@ -64,7 +60,6 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
   ];
   if (c.scd2) {
     const s = c.scd2;
-    const cols = [...c.keys, ...c.columns].map((col) => col.name);
     // A late key loses its whole history; any other touched key its current version, which began at the state's __FROM.
     const replaced =
       `(SELECT ${keys}, NULL AS __FROM FROM ${batch} WHERE ${SRC} = 'L' GROUP BY ${keys}\n` +
@@ -72,16 +67,11 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
     out.push(
       `-- 7. SCD2: a late key's history, and the current version of the other touched keys, become the folded versions.\n` +
         `DELETE FROM ${s.table} t USING ${replaced} AS r\nWHERE ${keyMatch(c, 'r', 't')} AND (r.__FROM IS NULL OR t.${s.validFrom} = r.__FROM);`,
-      `INSERT INTO ${s.table} (${[...cols, s.validFrom, s.validTo, ...(s.isCurrent ? [s.isCurrent] : [])].join(', ')})\n` +
-        `SELECT ${cols.join(', ')}, __FROM, ${scd2End(c, '__NEXT')}${s.isCurrent ? ', __NEXT IS NULL' : ''}\nFROM ${c.versionsTable}\nWHERE __DEL = 0;`,
+      scd2Insert(c, c.versionsTable),
     );
   }
   if (c.scd1) {
-    const cols = [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).join(', ');
-    out.push(
-      `-- ${c.scd2 ? 8 : 7}. SCD1: the current version of every touched key that is live.\n${deleteTouched(c.scd1.table)}`,
-      `INSERT INTO ${c.scd1.table} (${cols})\nSELECT ${cols}\nFROM ${c.versionsTable}\nWHERE __DEL = 0 AND __NEXT IS NULL;`,
-    );
+    out.push(`-- ${c.scd2 ? 8 : 7}. SCD1: the current version of every touched key that is live.\n${deleteTouched(c.scd1.table)}`, scd1Insert(c, c.versionsTable));
   }
   out.push(
     `-- ${c.scd1 && c.scd2 ? 9 : 8}. The touched keys' new states.\n${deleteTouched(c.keysTable)}`,

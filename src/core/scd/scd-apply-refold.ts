@@ -5,7 +5,7 @@
  */
 import type { ResolvedScdConfig } from './scd-config.js';
 import { OP, versionsCtes } from './scd-fold-sql.js';
-import { eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd2End, seqMatch } from './scd-sql-parts.js';
+import { eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd1Insert, scd2Insert, seqMatch, versionColumns } from './scd-sql-parts.js';
 
 export function refoldApplySql(c: ResolvedScdConfig): string {
   const all = eventColumns(c);
@@ -23,7 +23,7 @@ export function refoldApplySql(c: ResolvedScdConfig): string {
   const ctes = versionsCtes(c, events);
   // With both targets the fold runs once into a work table; with one, it feeds the insert directly.
   const shared = c.scd1 !== undefined && c.scd2 !== undefined;
-  const versionCols = [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).concat('__FROM', '__NEXT').join(', ');
+  const versionCols = versionColumns(c);
   const versions = shared ? '' : `${ctes}\n`;
   const fromVersions = shared ? c.versionsTable : '__VERSIONS';
 
@@ -44,20 +44,16 @@ export function refoldApplySql(c: ResolvedScdConfig): string {
     );
   }
   if (c.scd2) {
-    const s = c.scd2;
-    const cols = [...c.keys, ...c.columns].map((col) => col.name);
     out.push(
       `-- ${shared ? 5 : 4}. SCD2: replace the history of every touched key by its recomputed versions.\n` +
-        `DELETE FROM ${s.table} t WHERE ${touched('t')};`,
-      `INSERT INTO ${s.table} (${[...cols, s.validFrom, s.validTo, ...(s.isCurrent ? [s.isCurrent] : [])].join(', ')})\n` +
-        `${versions}SELECT ${cols.join(', ')}, __FROM, ${scd2End(c, '__NEXT')}${s.isCurrent ? ', __NEXT IS NULL' : ''}\nFROM ${fromVersions};`,
+        `DELETE FROM ${c.scd2.table} t WHERE ${touched('t')};`,
+      scd2Insert(c, fromVersions, versions),
     );
   }
   if (c.scd1) {
-    const cols = [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).join(', ');
     out.push(
       `-- ${shared ? 6 : 5}. SCD1: the current version of every touched key that is live.\nDELETE FROM ${c.scd1.table} t WHERE ${touched('t')};`,
-      `INSERT INTO ${c.scd1.table} (${cols})\n${versions}SELECT ${cols}\nFROM ${fromVersions}\nWHERE __NEXT IS NULL;`,
+      scd1Insert(c, fromVersions, versions),
     );
   }
   out.push(`DELETE FROM ${c.batchTable};`, ...(shared ? [`DELETE FROM ${c.versionsTable};`] : []), 'COMMIT;');

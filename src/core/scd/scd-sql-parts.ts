@@ -67,8 +67,31 @@ export function guardSql(c: ResolvedScdConfig, logged?: string): string {
   );
 }
 
-/** The SCD2 end of the current version: the sentinel literal, or NULL. */
-export function scd2End(c: ResolvedScdConfig, expr: string): string {
+/** Columns of the versions work table: payload, the sequence of each version's last event, its span, its op. */
+export const versionColumns = (c: ResolvedScdConfig): string =>
+  [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).concat('__FROM', '__NEXT', '__DEL').join(', ');
+
+/**
+ * The targets' INSERTs from folded versions: `from` is the versions work table, or `__VERSIONS` after the fold's
+ * `WITH …` given as `ctes`. Tombstone rows (`__DEL = 1`, key states only) never reach a target.
+ */
+export function scd2Insert(c: ResolvedScdConfig, from: string, ctes = ''): string {
   const s = c.scd2!;
-  return s.endValue !== undefined ? `COALESCE(${expr}, '${s.endValue}'::${c.sequenceBy[0]!.type})` : expr;
+  const cols = [...c.keys, ...c.columns].map((col) => col.name);
+  const end = s.endValue !== undefined ? `COALESCE(__NEXT, '${s.endValue}'::${c.sequenceBy[0]!.type})` : '__NEXT';
+  return (
+    `INSERT INTO ${s.table} (${[...cols, s.validFrom, s.validTo, ...(s.isCurrent ? [s.isCurrent] : [])].join(', ')})
+` +
+    `${ctes}SELECT ${cols.join(', ')}, __FROM, ${end}${s.isCurrent ? ', __NEXT IS NULL' : ''}
+FROM ${from}
+WHERE __DEL = 0;`
+  );
+}
+
+export function scd1Insert(c: ResolvedScdConfig, from: string, ctes = ''): string {
+  const cols = [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).join(', ');
+  return `INSERT INTO ${c.scd1!.table} (${cols})
+${ctes}SELECT ${cols}
+FROM ${from}
+WHERE __DEL = 0 AND __NEXT IS NULL;`;
 }

@@ -209,6 +209,13 @@ export function md5x4Wasm(): Uint8Array<ArrayBuffer> {
   return (wasm ??= buildModule());
 }
 
+/** A fresh instance with room for `laneBytes` of data in each of the MD5X4_LANES lanes from MD5X4_DATA on. */
+export function md5x4Instance(laneBytes: number): Md5x4Exports {
+  const x = new WebAssembly.Instance(new WebAssembly.Module(md5x4Wasm())).exports as unknown as Md5x4Exports;
+  x.memory.grow(Math.ceil((MD5X4_DATA + LANES * laneBytes) / 65536) - x.memory.buffer.byteLength / 65536);
+  return x;
+}
+
 export interface Md5x4Exports {
   readonly memory: WebAssembly.Memory;
   init(): void;
@@ -235,9 +242,7 @@ export class Md5x4 {
   ) {
     if (!(streams >= 1 && streams <= LANES)) throw new RangeError(`Md5x4 hashes 1 to ${LANES} streams`);
     if (laneBytes <= 0 || laneBytes % 64 !== 0) throw new RangeError('Md5x4 lane size must be a positive multiple of 64');
-    this.x = new WebAssembly.Instance(new WebAssembly.Module(md5x4Wasm())).exports as unknown as Md5x4Exports;
-    const needed = MD5X4_DATA + streams * laneBytes;
-    this.x.memory.grow(Math.ceil(needed / 65536) - this.x.memory.buffer.byteLength / 65536);
+    this.x = md5x4Instance(laneBytes);
     // Lanes without a stream hash stream 0's bytes again; their digests are dropped.
     this.lanes = Array.from({ length: LANES }, (_, i) => MD5X4_DATA + (i < streams ? i : 0) * laneBytes);
     this.x.init();
