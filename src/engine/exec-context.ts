@@ -136,6 +136,11 @@ export interface DdlOptions {
   streams?: readonly string[];
   /** A temporary table change: applied to the session's overlay after the commit, never to the shared catalog. */
   temporary?: { remove?: TableDef; put?: TableDef };
+  /**
+   * Backend statements committed on their own just before the DDL's transaction: dropping an access path (an index)
+   * that the backend will not let the DDL change while it exists, even in the same transaction. The DDL re-creates it.
+   */
+  before?: readonly string[];
 }
 
 export async function commitDdl(ctx: ExecContext, physical: PhysicalDdl, change: CatalogChange, options: DdlOptions = {}): Promise<void> {
@@ -147,6 +152,7 @@ export async function commitDdl(ctx: ExecContext, physical: PhysicalDdl, change:
     await engine.clock.acquire(session);
     try {
       for (const id of options.streams ?? []) await engine.clock.acquireStream(session, id);
+      for (const sql of options.before ?? []) await session.conn.execute(sql);
       await applyCatalogChange(engine, session.conn, physical, change);
     } finally {
       engine.clock.release(session);

@@ -57,6 +57,8 @@ export interface TableDef extends Owned {
   retentionTime: number;
   /** MAX_DATA_EXTENSION_TIME_IN_DAYS when set on the table (stream staleness). */
   maxDataExtension?: number;
+  /** CLUSTER BY: the clustering key, in order (engine/handlers/clustering-key.ts). */
+  clusterBy?: ClusterKey[];
   /**
    * Stable identity: survives renames, differs after DROP + CREATE or CREATE OR REPLACE (streams follow the
    * id, so a replaced table leaves its streams stale). Tables created before ids existed get one lazily.
@@ -68,6 +70,9 @@ export interface TableDef extends Owned {
    */
   tracked?: TrackedStorage;
 }
+
+/** One item of a clustering key: a column, or an expression kept as written. */
+export type ClusterKey = { column: string } | { expression: string };
 
 export interface TrackedStorage {
   /** Warehouse change version at which tracking started (rows present then have version 0). */

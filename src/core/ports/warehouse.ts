@@ -85,8 +85,19 @@ export interface WarehouseDialect {
   /** `temporary`: a per-connection table (physical name from `temporaryParts`). */
   createTable(physicalName: string, columns: readonly ColumnSpec[], replace: boolean, temporary?: boolean): string;
   changeTracking: ChangeTrackingDialect;
+  clusterIndex: ClusterIndexDialect;
   /** TIMESTAMP_LTZ value of an epoch-milliseconds expression (history tables keep epoch ms). */
   epochMillisToLtz(expr: string): string;
+}
+
+/**
+ * The access path a backend gives a table's clustering key (Snowflake CLUSTER BY): statements creating and dropping
+ * an index over the key's columns, or none where the backend has nothing better than a scan. Backends whose index
+ * blocks column renames and drops get it dropped before and re-created after such changes.
+ */
+export interface ClusterIndexDialect {
+  create(physicalTable: string, table: { database: string; schema: string; name: string }, columns: readonly string[]): string[];
+  drop(table: { database: string; schema: string; name: string }): string[];
 }
 
 /**

@@ -11,7 +11,7 @@ import { resolveScdConfig, type ResolvedScdConfig, type ScdConfig } from './scd-
 import { OP, versionsCtes } from './scd-fold-sql.js';
 import { keyedApplySql, keyStateSelect, SRC } from './scd-apply-keyed.js';
 import { refoldApplySql } from './scd-apply-refold.js';
-import { eventColumns } from './scd-sql-parts.js';
+import { eventColumns, names } from './scd-sql-parts.js';
 
 export interface ScdPlan {
   setup: string;
@@ -38,7 +38,8 @@ function setupSql(c: ResolvedScdConfig): string {
   const out = [
     `-- Every accepted event, exact duplicates collapsed (${OP}: U upsert, D delete${c.truncateWhen ? ', T truncate' : ''}).\n` +
       `-- The applier's memory for late events, early deletes (tombstones) and runs of no-op updates: keep it.\n` +
-      `CREATE TABLE IF NOT EXISTS ${c.eventLog} (\n  ${eventDefinition(c).join(',\n  ')}\n);`,
+      `-- Clustered by key: a late key's events are read by key (floe's DuckDB backend indexes the key).\n` +
+      `CREATE TABLE IF NOT EXISTS ${c.eventLog} (\n  ${eventDefinition(c).join(',\n  ')}\n) CLUSTER BY (${names(c.keys)});`,
     `-- Work table for the batch being applied${keyed ? ` (${SRC}: B a new event, L a logged event of a late key)` : ''}; empty outside the apply transaction.\n` +
       `CREATE TABLE IF NOT EXISTS ${c.batchTable} (\n  ${[...eventDefinition(c), `${SRC} VARCHAR(1)`].join(',\n  ')}\n);`,
   ];

@@ -8,6 +8,7 @@ import type { FloeValue } from '../../core/result.js';
 import type { TokenCursor } from '../../sql/token-cursor.js';
 import type { ExecContext, HandlerResult } from '../exec-context.js';
 import { physicalTableOf } from '../temp-tables.js';
+import { showClusterBy } from './clustering-key.js';
 import { parseShowOptions, resolveScope, showResult, tablesInScope, ltz, TERSE_COLUMNS, type ColumnSpecs, type Row, type ShowOptions } from './show-common.js';
 
 export { showColumns } from './show-columns.js';
@@ -89,12 +90,12 @@ export async function showTables(ctx: ExecContext, cur: TokenCursor, terse: bool
     rows.push({
       ...base,
       comment: t.comment ?? '',
-      cluster_by: '',
+      cluster_by: showClusterBy(t),
       rows: await rowCount(ctx, t),
       bytes: null,
       owner: t.owner,
       retention_time: String(t.retentionTime),
-      automatic_clustering: 'OFF',
+      automatic_clustering: t.clusterBy ? 'ON' : 'OFF',
       change_tracking: t.changeTracking ? 'ON' : 'OFF',
       search_optimization: 'OFF',
       search_optimization_progress: null,

@@ -5,7 +5,7 @@
 import { alreadyExists, compilationError, notFound, unsupported } from '../../core/errors.js';
 import { displayIdent, displayName, resolveIdent } from '../../core/catalog/identifiers.js';
 import { keys } from '../../core/catalog/catalog.js';
-import type { ColumnDef, TableDef } from '../../core/catalog/catalog-model.js';
+import type { ClusterKey, ColumnDef, TableDef } from '../../core/catalog/catalog-model.js';
 import type { ColumnSpec } from '../../core/ports/warehouse.js';
 import { sfTypeFromResult } from '../../core/types/result-to-sf-type.js';
 import { nodeKind, type AstNode, type Ident } from '../../sql/ast/ast-node.js';
@@ -26,6 +26,7 @@ import { endTransaction, inTransaction } from '../transactions.js';
 import { disableTracking, enableTracking } from './stream-ddl.js';
 import { loadHistoryKey, lookupTable, physicalTableOf, sessionTempTable, temporaryModifier } from '../temp-tables.js';
 import type { CatalogChange } from '../../core/catalog/catalog.js';
+import { alterClusteringKey, checkClusterKeys, createClusterIndexSql, dropClusterIndexSql, extractClusterBy } from './clustering-key.js';
 
 const ident = (i: Ident): string => resolveIdent(i.name, i.quoted);
 const title = (k: string): string => k[0] + k.slice(1).toLowerCase();
@@ -33,13 +34,20 @@ const title = (k: string): string => k[0] + k.slice(1).toLowerCase();
 const NO_SHARED_CHANGE: CatalogChange = { put: [], remove: [] };
 
 /** Commit a table DDL: a temporary table's change goes to the session's overlay, any other to the catalog. */
-async function commitTableDdl(ctx: ExecContext, physical: string[], before: TableDef | undefined, after: TableDef | undefined, remove: CatalogChange['remove'] = []): Promise<void> {
+async function commitTableDdl(
+  ctx: ExecContext,
+  physical: string[],
+  before: TableDef | undefined,
+  after: TableDef | undefined,
+  remove: CatalogChange['remove'] = [],
+  first: string[] = [],
+): Promise<void> {
   const def = before ?? after;
   if (def?.temporary) {
-    await commitDdl(ctx, physical, NO_SHARED_CHANGE, { temporary: { ...(before ? { remove: before } : {}), ...(after ? { put: after } : {}) } });
+    await commitDdl(ctx, physical, NO_SHARED_CHANGE, { before: first, temporary: { ...(before ? { remove: before } : {}), ...(after ? { put: after } : {}) } });
     return;
   }
-  await commitDdl(ctx, physical, { remove, put: after ? [{ kind: 'TABLE', def: after }] : [] });
+  await commitDdl(ctx, physical, { remove, put: after ? [{ kind: 'TABLE', def: after }] : [] }, { before: first });
 }
 
 function tableComment(body: AstNode): string | undefined {
@@ -58,14 +66,17 @@ async function probeColumns(ctx: ExecContext, querySql: string): Promise<ColumnS
 export async function handleCreateTableOrView(ctx: ExecContext): Promise<HandlerResult> {
   // LOCAL/GLOBAL TEMPORARY and VOLATILE are Snowflake's synonyms of TEMPORARY; the parser knows TEMP[ORARY] only.
   const temp = temporaryModifier(ctx.stmt.sql, ctx.stmt.tokens);
-  const ast = parseStatement(temp ? { ...ctx, stmt: { ...ctx.stmt, sql: temp.sql } } : ctx);
+  const cluster = extractClusterBy(temp?.sql ?? ctx.stmt.sql, ctx.stmt.tokens);
+  const sql = cluster?.sql ?? temp?.sql;
+  const ast = parseStatement(sql !== undefined ? { ...ctx, stmt: { ...ctx.stmt, sql } } : ctx);
   const kind = nodeKind(ast);
-  if (kind === 'create_table') return createTable(ctx, ast.create_table);
+  if (kind === 'create_table') return createTable(ctx, ast.create_table, cluster?.keys);
+  if (cluster) throw compilationError('CLUSTER BY is only valid for tables.');
   if (kind === 'create_view') return createView(ctx, ast.create_view);
   throw unsupported(`CREATE statement '${kind}'`);
 }
 
-async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResult> {
+async function createTable(ctx: ExecContext, body: AstNode, clusterBy: ClusterKey[] | undefined): Promise<HandlerResult> {
   const name = objectNameOf(body.name);
   const full = qualify(ctx, name, 'CREATE TABLE');
   requireSchema(ctx, full.database, full.schema);
@@ -134,6 +145,7 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
   if (querySql !== undefined) physical.push(`INSERT INTO ${phys} SELECT * FROM (${querySql}) AS floe_ctas`);
   if (ctx.changes?.consumes) physical.push(...offsetUpdateSql(ctx, ctx.changes));
   const props = parseRawProperties(body);
+  if (clusterBy) checkClusterKeys(clusterBy, { columns });
   const comment = tableComment(body);
   let def: TableDef = {
     id: newObjectId(),
@@ -151,6 +163,7 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
     ...(temporary ? { temporary: true } : {}),
     ...(comment !== undefined ? { comment } : {}),
     ...(props.MAX_DATA_EXTENSION_TIME_IN_DAYS !== undefined ? { maxDataExtension: Number(props.MAX_DATA_EXTENSION_TIME_IN_DAYS) } : {}),
+    ...(clusterBy ? { clusterBy } : {}),
   };
   if (def.changeTracking && temporary) throw unsupported('CHANGE_TRACKING = TRUE on a temporary table (floe has no streams on temporary tables)');
   if (def.changeTracking) {
@@ -158,6 +171,7 @@ async function createTable(ctx: ExecContext, body: AstNode): Promise<HandlerResu
     physical.push(...tracking.physical);
     def = tracking.def;
   }
+  physical.push(...createClusterIndexSql(d, def));
   await commitTableDdl(ctx, physical, existing?.temporary ? existing : undefined, def);
   return statusResult(`Table ${displayIdent(full.name)} successfully created.`);
 }
@@ -300,6 +314,14 @@ export async function handleAlterTable(ctx: ExecContext): Promise<HandlerResult>
   if (def.kind !== 'TABLE') throw compilationError(`Object found is of type '${def.kind}', not specified type 'TABLE'.`);
   // Property changes are floe's own (comment, change tracking, retention); column changes go through the parser.
   if (cur.isWord('SET', 'UNSET')) return alterTableProperties(ctx, cur, def);
+  const clustered = alterClusteringKey(cur, ctx.stmt.sql, def);
+  if (clustered) {
+    const d = ctx.engine.driver.dialect;
+    // The same key again changes nothing (and keeps the index rather than rebuilding it).
+    const same = JSON.stringify(clustered.clusterBy ?? null) === JSON.stringify(def.clusterBy ?? null);
+    await commitTableDdl(ctx, same ? [] : [...dropClusterIndexSql(d, def), ...createClusterIndexSql(d, clustered)], def, clustered);
+    return statusResult('Statement executed successfully.');
+  }
   return alterTableStructure(ctx, def);
 }
 
@@ -337,6 +359,9 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
   const phys = names ? names.base : physicalTableOf(d, def);
   const onLog = (sql: string): string[] => (names ? [sql.replace(phys, names.log)] : []);
   const next: TableDef = { ...def, columns: def.columns.map((c) => ({ ...c })) };
+  // DuckDB refuses to rename or drop columns, or rename the table, under an index — even one dropped earlier in the
+  // same transaction: it is dropped on its own first and re-created with the change.
+  const unindex = dropClusterIndexSql(d, def);
   const physical: string[] = [];
   const remove = [];
   for (const action of ast.alter_table.actions as AstNode[]) {
@@ -359,6 +384,7 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
         throw compilationError(`invalid identifier '${col}'`);
       }
       if (next.columns.length === 1) throw compilationError('Cannot drop the only column of a table.');
+      if (next.clusterBy?.some((k) => 'column' in k && k.column === col)) throw compilationError(`cannot drop column '${col}' which belongs to a clustering key`);
       next.columns = next.columns.filter((c) => c.name !== col);
       if (names) physical.push(`DROP VIEW ${names.view}`);
       const drop = `ALTER TABLE ${phys} DROP COLUMN ${d.quoteIdent(col)}`;
@@ -370,6 +396,7 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
       if (!c) throw compilationError(`invalid identifier '${from}'`);
       if (next.columns.some((x) => x.name === to)) throw compilationError(`column '${to}' already exists`);
       c.name = to;
+      if (next.clusterBy) next.clusterBy = next.clusterBy.map((k) => ('column' in k && k.column === from ? { column: to } : k));
       if (names) physical.push(`DROP VIEW IF EXISTS ${names.view}`);
       const rename = `ALTER TABLE ${phys} RENAME COLUMN ${d.quoteIdent(from)} TO ${d.quoteIdent(to)}`;
       physical.push(rename, ...onLog(rename));
@@ -396,7 +423,8 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
     }
   }
   if (names) physical.push(`DROP VIEW IF EXISTS ${names.view}`, viewSql(d, next));
-  await commitTableDdl(ctx, physical, def, next, remove);
+  physical.push(...createClusterIndexSql(d, next));
+  await commitTableDdl(ctx, physical, def, next, remove, unindex);
   return statusResult('Statement executed successfully.');
 }
 

@@ -63,6 +63,9 @@ function rejectCaseOnlyDuplicates(names: readonly string[]): void {
 const caseOnlyDuplicate = (a: string, b: string): FloeError =>
   unsupported(`columns "${a}" and "${b}" in one table (names that differ only by case; the DuckDB backend compares column names case-insensitively)`);
 
+/** Index names are per schema; a table's name is unique there, so the index is named after it. */
+const clusterIndexName = (t: { database: string; schema: string; name: string }): string => quoteIdent(`${physicalParts(t.database, t.schema, t.name).name}$cluster`);
+
 export const duckDbDialect: WarehouseDialect = {
   quoteIdent,
   quoteString,
@@ -96,6 +99,12 @@ export const duckDbDialect: WarehouseDialect = {
     return `CREATE ${replace ? 'OR REPLACE ' : ''}${temporary ? 'TEMP ' : ''}TABLE ${physicalName} (${cols.join(', ')})`;
   },
   epochMillisToLtz: (expr) => `CASE WHEN ${expr} IS NULL THEN NULL ELSE make_timestamptz(CAST(${expr} AS BIGINT) * 1000) END`,
+  // An ART index: joins with a small key set (≤ dynamic_or_filter_threshold keys) then read the table by index.
+  // DuckDB does not vacuum a table with an index at checkpoints: fine for append-mostly tables like event logs.
+  clusterIndex: {
+    create: (physicalTable, t, columns) => [`CREATE INDEX ${clusterIndexName(t)} ON ${physicalTable} (${columns.map(quoteIdent).join(', ')})`],
+    drop: (t) => [`DROP INDEX IF EXISTS ${quoteIdent(physicalParts(t.database, t.schema, t.name).schema)}.${clusterIndexName(t)}`],
+  },
   changeTracking: {
     createSequence: (name) => `CREATE SEQUENCE IF NOT EXISTS ${name}`,
     nextRowId: (name) => `nextval(${quoteString(name)})`,
