@@ -38,8 +38,8 @@ describe('warehouse.memoryLimit', () => {
 });
 
 describe('warehouse.checkpointThreshold', () => {
-  it('defaults to 1GB (DuckDB: 16MB) and takes the project setting', async () => {
-    expect(await settingOf('', 'ckpt-default', 'checkpoint_threshold')).toBe('953.6 MiB'); // DuckDB prints 1GB (10^9 bytes) in MiB
+  it('defaults to 256MB (DuckDB: 16MB) and takes the project setting', async () => {
+    expect(await settingOf('', 'ckpt-default', 'checkpoint_threshold')).toBe('244.1 MiB'); // DuckDB prints 256MB (10^6 bytes each) in MiB
     expect(await settingOf("warehouse: { checkpointThreshold: '64MB' }\n", 'ckpt-set', 'checkpoint_threshold')).toBe('61.0 MiB');
   });
 });
