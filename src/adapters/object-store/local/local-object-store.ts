@@ -119,13 +119,14 @@ export class LocalObjectStore implements ObjectStore {
       const handle = await open(tmp, 'r');
       await handle.sync().finally(() => handle.close());
     };
-    let etag: string;
-    try {
-      [, etag] = await Promise.all([place(), options.contentEtag ?? contentEtagOfFile(path)]);
-    } catch (error) {
+    // Both settle before any cleanup: when the source is missing the hash fails first, and placing it (falling back
+    // to a copy into a fresh temp file) would otherwise leave that temp file behind after the unlink.
+    const [placed, hashed] = await Promise.allSettled([place(), options.contentEtag ?? contentEtagOfFile(path)]);
+    if (placed.status === 'rejected' || hashed.status === 'rejected') {
       await unlink(tmp).catch(() => undefined);
-      throw error;
+      throw placed.status === 'rejected' ? placed.reason : (hashed as PromiseRejectedResult).reason;
     }
+    const etag = hashed.value;
     const info = await this.publish(key, tmp, target, (await stat(tmp)).size, etag);
     // Renaming a link onto another link of the same file (the same content put again) leaves both names.
     await unlink(tmp).catch(() => undefined);
