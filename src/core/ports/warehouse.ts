@@ -92,8 +92,9 @@ export interface WarehouseDialect {
 
 /**
  * The access path a backend gives a table's clustering key (Snowflake CLUSTER BY): statements creating and dropping
- * an index over the key's columns, or none where the backend has nothing better than a scan. Backends whose index
- * blocks column renames and drops get it dropped before and re-created after such changes.
+ * an index over the key's columns (creating one that exists is a no-op), or none where the backend has nothing better
+ * than a scan. Backends whose index blocks column renames and drops get it dropped before and re-created after such
+ * changes.
  */
 export interface ClusterIndexDialect {
   create(physicalTable: string, table: { database: string; schema: string; name: string }, columns: readonly string[]): string[];

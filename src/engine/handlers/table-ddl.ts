@@ -317,9 +317,9 @@ export async function handleAlterTable(ctx: ExecContext): Promise<HandlerResult>
   const clustered = alterClusteringKey(cur, ctx.stmt.sql, def);
   if (clustered) {
     const d = ctx.engine.driver.dialect;
-    // The same key again changes nothing (and keeps the index rather than rebuilding it).
+    // The same key again keeps the index rather than rebuilding it (and re-creates it if a crash lost it).
     const same = JSON.stringify(clustered.clusterBy ?? null) === JSON.stringify(def.clusterBy ?? null);
-    await commitTableDdl(ctx, same ? [] : [...dropClusterIndexSql(d, def), ...createClusterIndexSql(d, clustered)], def, clustered);
+    await commitTableDdl(ctx, [...(same ? [] : dropClusterIndexSql(d, def)), ...createClusterIndexSql(d, clustered)], def, clustered);
     return statusResult('Statement executed successfully.');
   }
   return alterTableStructure(ctx, def);

@@ -102,7 +102,7 @@ export const duckDbDialect: WarehouseDialect = {
   // An ART index: joins with a small key set (≤ dynamic_or_filter_threshold keys) then read the table by index.
   // DuckDB does not vacuum a table with an index at checkpoints: fine for append-mostly tables like event logs.
   clusterIndex: {
-    create: (physicalTable, t, columns) => [`CREATE INDEX ${clusterIndexName(t)} ON ${physicalTable} (${columns.map(quoteIdent).join(', ')})`],
+    create: (physicalTable, t, columns) => [`CREATE INDEX IF NOT EXISTS ${clusterIndexName(t)} ON ${physicalTable} (${columns.map(quoteIdent).join(', ')})`],
     drop: (t) => [`DROP INDEX IF EXISTS ${quoteIdent(physicalParts(t.database, t.schema, t.name).schema)}.${clusterIndexName(t)}`],
   },
   changeTracking: {
