@@ -15,12 +15,11 @@ import { TokenCursor } from '../../sql/token-cursor.js';
 import { physicalTableOf } from '../temp-tables.js';
 
 /**
- * The key list after `CLUSTER BY` (`(a, b)` or `LINEAR(a, b)`) starting at `tokens[from]`: column names resolved,
- * other items kept as their text in `sql` (whose first character is at offset `base` of the token positions).
- * `end` is the index after the closing parenthesis.
+ * The key list after `CLUSTER BY` (`(a, b)` or `LINEAR(a, b)`), consumed from `cur` up to its closing parenthesis
+ * (returned): column names resolved, other items kept as their text in `sql` (whose first character is at offset
+ * `base` of the token positions).
  */
-function parseClusterKeys(tokens: readonly Token[], from: number, sql: string, base: number): { keys: ClusterKey[]; end: number } {
-  const cur = new TokenCursor(tokens.slice(from));
+function parseClusterKeys(cur: TokenCursor, sql: string, base: number): { keys: ClusterKey[]; close: Token } {
   cur.acceptWords('LINEAR');
   cur.expectSymbol('(');
   const keys: ClusterKey[] = [];
@@ -34,7 +33,7 @@ function parseClusterKeys(tokens: readonly Token[], from: number, sql: string, b
       if (item.length === 0) throw cur.unexpectedAt(t, 'a clustering key expression');
       keys.push(keyOf(item, sql, base));
       item = [];
-      if (symbol === ')') return { keys, end: tokens.length - cur.rest().length };
+      if (symbol === ')') return { keys, close: t };
       continue;
     }
     if (symbol === '(') depth++;
@@ -62,9 +61,9 @@ export function extractClusterBy(sql: string, tokens: readonly Token[]): { sql: 
     else if (t.type === 'symbol' && t.text === ')') depth--;
     else if (depth === 0 && t.type === 'word' && t.value === 'AS') return undefined;
     else if (depth === 0 && t.type === 'word' && t.value === 'CLUSTER' && tokens[i + 1]?.type === 'word' && tokens[i + 1]!.value === 'BY') {
-      const { keys, end } = parseClusterKeys(tokens, i + 2, sql, base);
+      const { keys, close } = parseClusterKeys(new TokenCursor(tokens.slice(i + 2)), sql, base);
       const from = t.start - base;
-      const to = tokens[end - 1]!.end - base;
+      const to = close.end - base;
       return { sql: sql.slice(0, from) + ' '.repeat(to - from) + sql.slice(to), keys };
     }
   }
@@ -104,9 +103,8 @@ export function dropClusterIndexSql(d: WarehouseDialect, def: TableDef): string[
  */
 export function alterClusteringKey(cur: TokenCursor, sql: string, def: TableDef): TableDef | undefined {
   if (cur.acceptWords('CLUSTER', 'BY')) {
-    const rest = cur.rest();
-    const { keys: clusterBy, end } = parseClusterKeys(rest, 0, sql, cur.tokens[0]!.start);
-    new TokenCursor(rest.slice(end)).expectEnd();
+    const { keys: clusterBy } = parseClusterKeys(cur, sql, cur.tokens[0]!.start);
+    cur.expectEnd();
     checkClusterKeys(clusterBy, def);
     return { ...def, clusterBy };
   }

@@ -360,11 +360,12 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
   const onLog = (sql: string): string[] => (names ? [sql.replace(phys, names.log)] : []);
   const next: TableDef = { ...def, columns: def.columns.map((c) => ({ ...c })) };
   // DuckDB refuses to rename or drop columns, or rename the table, under an index — even one dropped earlier in the
-  // same transaction: it is dropped on its own first and re-created with the change.
-  const unindex = dropClusterIndexSql(d, def);
+  // same transaction: it is dropped on its own first and re-created with the change (adding columns keeps it).
+  const actions = ast.alter_table.actions as AstNode[];
+  const unindex = actions.every((a) => 'AddColumn' in a) ? [] : dropClusterIndexSql(d, def);
   const physical: string[] = [];
   const remove = [];
-  for (const action of ast.alter_table.actions as AstNode[]) {
+  for (const action of actions) {
     const [kind] = Object.keys(action);
     const a = action[kind] as AstNode;
     if (kind === 'AddColumn') {
