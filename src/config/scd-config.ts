@@ -74,7 +74,8 @@ source:
   # where: "COUNTRY IS NOT NULL"            # optional filter over source columns
 
 keys:                                       # entity key (composite keys: several entries)
-  CUSTOMER_ID: NUMBER(38,0)
+  CUSTOMER_ID: NUMBER(18,0)                 # not 38 digits: on DuckDB that is a 128-bit integer, and every run
+                                            # joins on the key (docs/scd.md "Key types")
 sequenceBy:                                 # order of events per key; the first entry is what validity holds
   UPDATED_AT: TIMESTAMP_NTZ
 columns:                                    # payload carried into the targets
