@@ -11,10 +11,11 @@ import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderWatcher } from '../../src/adapters/object-store/local/folder-watcher.js';
+import { envNumber, pct, sleep } from '../pipeline/bench-util.js';
 
-const FILES = Number(process.env['FLOE_BENCH_WATCH_FILES'] ?? 200);
+const FILES = envNumber('FLOE_BENCH_WATCH_FILES', 200);
 const EXISTING = (process.env['FLOE_BENCH_WATCH_EXISTING'] ?? '0,3000,10000').split(',').map(Number);
-const GAP_MS = Number(process.env['FLOE_BENCH_WATCH_GAP_MS'] ?? 20);
+const GAP_MS = envNumber('FLOE_BENCH_WATCH_GAP_MS', 20);
 
 type Start = (root: string, seen: (key: string) => void) => Promise<() => Promise<void>>;
 
@@ -53,15 +54,14 @@ async function round(start: Start, existing: number): Promise<{ cpuMsPerFile: nu
     await writeFile(tmp, 'y'.repeat(10_000));
     written.set(`stream/new-${i}.csv`, performance.now());
     await rename(tmp, join(root, 'stream', `new-${i}.csv`));
-    await new Promise((r) => setTimeout(r, GAP_MS));
+    await sleep(GAP_MS);
   }
   const deadline = Date.now() + 5_000;
-  while (written.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (written.size > 0 && Date.now() < deadline) await sleep(20);
   const cpu = process.cpuUsage(cpu0);
   await stop();
   await rm(root, { recursive: true, force: true });
-  latency.sort((a, b) => a - b);
-  return { cpuMsPerFile: (cpu.user + cpu.system) / 1000 / FILES, p50Ms: latency[Math.floor(latency.length / 2)] ?? NaN, reported: latency.length };
+  return { cpuMsPerFile: (cpu.user + cpu.system) / 1000 / FILES, p50Ms: pct(latency, 50), reported: latency.length };
 }
 
 export async function runWatchBench(): Promise<void> {

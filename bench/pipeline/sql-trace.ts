@@ -40,6 +40,8 @@ const cpuNowMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 let inFlight = 0;
+/** Statements started so far: one that started while another ran makes both overlapping, even if it ended first. */
+let started = 0;
 let overlapCpuMs = 0;
 
 const listeners = new Set<StatementListener>();
@@ -53,7 +55,8 @@ export function onBackendStatement(listener: StatementListener): () => void {
     proto.run = async function (this: object, sql: string, ...rest: unknown[]) {
       const t0 = performance.now();
       const c0 = cpuNowMs();
-      let solo = ++inFlight === 1;
+      const alone = ++inFlight === 1;
+      const startNo = ++started;
       let ok = false;
       try {
         const r = await original.call(this, sql, ...rest);
@@ -62,7 +65,8 @@ export function onBackendStatement(listener: StatementListener): () => void {
       } finally {
         const ms = performance.now() - t0;
         const cpuMs = cpuNowMs() - c0;
-        if (inFlight-- > 1) solo = false;
+        inFlight--;
+        const solo = alone && started === startNo;
         if (!solo) overlapCpuMs += cpuMs;
         for (const l of listeners) l(this, sql, rest[0], ms, ok, { ms: cpuMs, solo });
       }

@@ -22,10 +22,11 @@ const KNOWN_TTL_MS = 60_000;
 
 // lstat: a planted symbolic link is not a file of the bucket (the store refuses to read through one).
 const statOf = (path: string): Promise<Stats | undefined> => lstat(path).catch(() => undefined);
-const sameFile = (a: Stats, b: Stats): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs;
+type Seen = Pick<Stats, 'size' | 'mtimeMs'>;
+const sameFile = (a: Seen, b: Seen): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs;
 
 export class FolderWatcher {
-  private readonly known = new Map<string, { size: number; mtimeMs: number; at: number }>();
+  private readonly known = new Map<string, Seen & { at: number }>();
   /** Paths waiting to settle; `true` once another event arrived for them while waiting. */
   private readonly settling = new Map<string, boolean>();
   /** Pending waits, resolved early on close. */
@@ -138,7 +139,7 @@ export class FolderWatcher {
     const key = relative(this.root, path).split(sep).join('/');
     if (key === '' || key.startsWith('..') || this.closed) return;
     const known = this.known.get(key);
-    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs) return;
+    if (known && sameFile(known, st)) return;
     this.remember(key, st);
     await this.onFile(key, st);
   }
