@@ -76,14 +76,19 @@ export interface WarehouseDialect {
    */
   temporaryParts(database: string, schema: string, name: string): { catalog: string; schema: string; name: string };
   typeFor(type: SfType): string;
-  /** The type as written in a column definition (CREATE TABLE, ADD COLUMN): `typeFor` plus any storage clause. */
-  columnType(type: SfType): string;
+  /** The type as written in a column definition (CREATE TABLE, ADD COLUMN): `typeFor` plus any storage clause
+   *  (`readByKey`: as in `createTable`). */
+  columnType(type: SfType, options?: { readByKey?: boolean }): string;
   /** Text → date/time value with a Snowflake format (COPY's DATE_FORMAT …): NULL when the text does not match. */
   tryParseDateTime(text: string, type: SfType, snowflakeFormat: string): string;
   createSchema(physicalSchema: string): string;
   dropSchema(physicalSchema: string): string;
-  /** `temporary`: a per-connection table (physical name from `temporaryParts`). */
-  createTable(physicalName: string, columns: readonly ColumnSpec[], replace: boolean, temporary?: boolean): string;
+  /**
+   * `temporary`: a per-connection table (physical name from `temporaryParts`). `readByKey`: the table has a clustering
+   * key of plain columns, so its rows are mostly read a few at a time through the key's index (ClusterIndexDialect);
+   * a backend may store its columns in an encoding that is cheap to fetch row by row.
+   */
+  createTable(physicalName: string, columns: readonly ColumnSpec[], replace: boolean, options?: { temporary?: boolean; readByKey?: boolean }): string;
   changeTracking: ChangeTrackingDialect;
   clusterIndex: ClusterIndexDialect;
   /** TIMESTAMP_LTZ value of an epoch-milliseconds expression (history tables keep epoch ms). */

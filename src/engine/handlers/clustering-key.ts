@@ -80,13 +80,16 @@ export const showClusterBy = (def: TableDef): string =>
   def.clusterBy ? `LINEAR(${def.clusterBy.map((k) => ('column' in k ? displayIdent(k.column) : k.expression)).join(', ')})` : '';
 
 /** The columns of the backend's index for the table's clustering key: only a key of plain columns gets one. */
-function indexColumns(def: TableDef): string[] | undefined {
+function indexColumns(def: Partial<Pick<TableDef, 'clusterBy' | 'tracked' | 'temporary'>>): string[] | undefined {
   const keys = def.clusterBy;
   // A tracked table's rows live in a base table behind a view, and temporary tables are short-lived: neither is indexed.
   if (!keys || keys.length === 0 || def.tracked || def.temporary) return undefined;
   const cols = keys.flatMap((k) => ('column' in k ? [k.column] : []));
   return cols.length === keys.length ? cols : undefined;
 }
+
+/** Whether the table gets the backend's index for its clustering key (and is therefore read by key: `readByKey`). */
+export const hasClusterIndex = (def: Partial<Pick<TableDef, 'clusterBy' | 'tracked' | 'temporary'>>): boolean => indexColumns(def) !== undefined;
 
 export function createClusterIndexSql(d: WarehouseDialect, def: TableDef): string[] {
   const cols = indexColumns(def);

@@ -26,7 +26,7 @@ import { endTransaction, inTransaction } from '../transactions.js';
 import { disableTracking, enableTracking } from './stream-ddl.js';
 import { loadHistoryKey, lookupTable, physicalTableOf, sessionTempTable, temporaryModifier } from '../temp-tables.js';
 import type { CatalogChange } from '../../core/catalog/catalog.js';
-import { alterClusteringKey, checkClusterKeys, createClusterIndexSql, dropClusterIndexSql, extractClusterBy } from './clustering-key.js';
+import { alterClusteringKey, checkClusterKeys, createClusterIndexSql, dropClusterIndexSql, extractClusterBy, hasClusterIndex } from './clustering-key.js';
 
 const ident = (i: Ident): string => resolveIdent(i.name, i.quoted);
 const title = (k: string): string => k[0] + k.slice(1).toLowerCase();
@@ -141,7 +141,7 @@ async function createTable(ctx: ExecContext, body: AstNode, clusterBy: ClusterKe
       if (sp) sp.nullable = false;
     }
   }
-  physical.push(d.createTable(phys, specs, replace, temporary));
+  physical.push(d.createTable(phys, specs, replace, { temporary, readByKey: hasClusterIndex({ clusterBy, temporary }) }));
   if (querySql !== undefined) physical.push(`INSERT INTO ${phys} SELECT * FROM (${querySql}) AS floe_ctas`);
   if (ctx.changes?.consumes) physical.push(...offsetUpdateSql(ctx, ctx.changes));
   const props = parseRawProperties(body);
@@ -375,7 +375,7 @@ async function alterTableStructure(ctx: ExecContext, def: TableDef): Promise<Han
         throw compilationError(`column '${p.def.name}' already exists`);
       }
       next.columns.push(p.def);
-      const add = `ALTER TABLE ${phys} ADD COLUMN ${d.quoteIdent(p.spec.name)} ${d.columnType(p.spec.type)}`;
+      const add = `ALTER TABLE ${phys} ADD COLUMN ${d.quoteIdent(p.spec.name)} ${d.columnType(p.spec.type, { readByKey: hasClusterIndex(def) })}`;
       physical.push(add + (p.spec.defaultSql !== undefined ? ` DEFAULT ${p.spec.defaultSql}` : ''), ...onLog(add));
       if (!p.spec.nullable) physical.push(`ALTER TABLE ${phys} ALTER COLUMN ${d.quoteIdent(p.spec.name)} SET NOT NULL`);
     } else if (kind === 'DropColumn') {
@@ -435,7 +435,7 @@ function moveTableSql(ctx: ExecContext, fromPhys: string, to: TableDef): string[
   const toPhys = d.physicalTable(to.database, to.schema, to.name);
   const cols = to.columns.map((c) => d.quoteIdent(c.name)).join(', ');
   return [
-    d.createTable(toPhys, columnSpecsOf(ctx, to), false),
+    d.createTable(toPhys, columnSpecsOf(ctx, to), false, { readByKey: hasClusterIndex(to) }),
     `INSERT INTO ${toPhys} (${cols}) SELECT ${cols} FROM ${fromPhys}`,
     `DROP TABLE ${fromPhys}`,
   ];

@@ -80,17 +80,17 @@ export const duckDbDialect: WarehouseDialect = {
   },
   temporaryParts,
   typeFor: (type: SfType) => duckDbTypeFor(type),
-  columnType: (type: SfType) => duckDbColumnType(type),
+  columnType: (type: SfType, options) => duckDbColumnType(type, options),
   tryParseDateTime: (text, type, format) =>
     `TRY_CAST(try_strptime(${text}, '${snowflakeTimeFormatToDuckDb(format, { parse: true }).replace(/'/g, "''")}') AS ${duckDbTypeFor(type)})`,
   createSchema: (physicalSchema) => `CREATE SCHEMA IF NOT EXISTS ${physicalSchema}`,
   dropSchema: (physicalSchema) => `DROP SCHEMA IF EXISTS ${physicalSchema} CASCADE`,
-  createTable: (physicalName, columns: readonly ColumnSpec[], replace, temporary = false) => {
+  createTable: (physicalName, columns: readonly ColumnSpec[], replace, { temporary = false, readByKey = false } = {}) => {
     // Constraints other than NOT NULL are catalog metadata only (Snowflake does not enforce them, and
     // DuckDB's PRIMARY KEY breaks MERGE … RETURNING, see toolchain.md).
     rejectCaseOnlyDuplicates(columns.map((c) => c.name));
     const cols = columns.map((c) => {
-      let s = `${quoteIdent(c.name)} ${duckDbColumnType(c.type)}`;
+      let s = `${quoteIdent(c.name)} ${duckDbColumnType(c.type, { readByKey })}`;
       if (c.defaultSql !== undefined) s += ` DEFAULT ${c.defaultSql}`;
       if (!c.nullable) s += ' NOT NULL';
       if (c.type.kind === 'VARCHAR' && c.type.length < MAX_VARCHAR_LENGTH) s += ` ${varcharLengthCheck(c.name, c.type.length)}`;

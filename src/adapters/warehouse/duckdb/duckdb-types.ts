@@ -34,14 +34,19 @@ export function duckDbTypeFor(t: SfType): string {
 }
 
 /**
- * A column's type with its storage: DuckDB bit-packs DECIMALs wider than 18 digits (128-bit integers, so
+ * A column's type with its storage. DuckDB bit-packs DECIMALs wider than 18 digits (128-bit integers, so
  * NUMBER(38,0), Snowflake's default for NUMBER and INT) and unpacks them ~50× slower than 64-bit ones — a scan of
  * 3M values took 424 ms instead of 9 ms uncompressed (DuckDB 1.5). Every stream read, SCD apply and join on a key
  * column scans them, so they are stored uncompressed (16 bytes a value).
  */
-export function duckDbColumnType(t: SfType): string {
+export function duckDbColumnType(t: SfType, options: { readByKey?: boolean } = {}): string {
   const type = duckDbTypeFor(t);
-  return t.kind === 'NUMBER' && t.precision > 18 ? `${type} USING COMPRESSION uncompressed` : type;
+  if (t.kind === 'NUMBER' && t.precision > 18) return `${type} USING COMPRESSION uncompressed`;
+  // A table read through its clustering key's index fetches rows one by one. DuckDB picks FSST for most text, and
+  // an FSST row costs ~30 µs a column to fetch (its decoder is set up per row): 288 logged events of 16 late keys,
+  // 7 text columns, took 15 ms at 3M events, 3 ms with dictionary encoding (bench/README.md, "Session 9").
+  if (options.readByKey && t.kind === 'VARCHAR') return `${type} USING COMPRESSION dictionary`;
+  return type;
 }
 
 export interface SfResultType {
