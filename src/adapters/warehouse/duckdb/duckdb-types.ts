@@ -44,7 +44,7 @@ export function duckDbColumnType(t: SfType, options: { readByKey?: boolean } = {
   if (t.kind === 'NUMBER' && t.precision > 18) return `${type} USING COMPRESSION uncompressed`;
   // A table read through its clustering key's index fetches rows one by one. DuckDB picks FSST for most text, and
   // an FSST row costs ~30 µs a column to fetch (its decoder is set up per row): 288 logged events of 16 late keys,
-  // 7 text columns, took 15 ms at 3M events, 3 ms with dictionary encoding (bench/README.md, "Session 9").
+  // 7 text columns, took 15 ms at 3M events, 3 ms with dictionary encoding (docs/status.md, session 9).
   if (options.readByKey && t.kind === 'VARCHAR') return `${type} USING COMPRESSION dictionary`;
   return type;
 }
