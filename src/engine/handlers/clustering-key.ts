@@ -79,8 +79,11 @@ export function checkClusterKeys(keys: readonly ClusterKey[], def: Pick<TableDef
 export const showClusterBy = (def: TableDef): string =>
   def.clusterBy ? `LINEAR(${def.clusterBy.map((k) => ('column' in k ? displayIdent(k.column) : k.expression)).join(', ')})` : '';
 
+/** What decides whether a table gets the backend's index (a table being created has no full TableDef yet). */
+type IndexedTable = Partial<Pick<TableDef, 'clusterBy' | 'tracked' | 'temporary'>>;
+
 /** The columns of the backend's index for the table's clustering key: only a key of plain columns gets one. */
-function indexColumns(def: Partial<Pick<TableDef, 'clusterBy' | 'tracked' | 'temporary'>>): string[] | undefined {
+function indexColumns(def: IndexedTable): string[] | undefined {
   const keys = def.clusterBy;
   // A tracked table's rows live in a base table behind a view, and temporary tables are short-lived: neither is indexed.
   if (!keys || keys.length === 0 || def.tracked || def.temporary) return undefined;
@@ -89,7 +92,7 @@ function indexColumns(def: Partial<Pick<TableDef, 'clusterBy' | 'tracked' | 'tem
 }
 
 /** Whether the table gets the backend's index for its clustering key (and is therefore read by key: `readByKey`). */
-export const hasClusterIndex = (def: Partial<Pick<TableDef, 'clusterBy' | 'tracked' | 'temporary'>>): boolean => indexColumns(def) !== undefined;
+export const hasClusterIndex = (def: IndexedTable): boolean => indexColumns(def) !== undefined;
 
 export function createClusterIndexSql(d: WarehouseDialect, def: TableDef): string[] {
   const cols = indexColumns(def);
