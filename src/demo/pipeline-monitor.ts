@@ -2,7 +2,8 @@
  * Watches the running customer pipeline cheaply, for the live view: engine events (staging-table commits,
  * pipe loads, task runs) drive the file counters and the latency tracker; the flows' in-memory status gives
  * queue sizes and bulletins; row counts and the pipe queue come from one small query, run only after something
- * committed (at most twice a second), never a scan per refresh. The stream's backlog is what was loaded but not
+ * committed (at most twice a second, and at most 5 % of the time as the tables grow: query-budget.ts), never a scan
+ * per refresh. The stream's backlog is what was loaded but not
  * yet applied (from the tracker): the stream is read once at start only, as reading it takes the change lock.
  * Start the monitor before the pipes, so it sees every load.
  */
@@ -13,10 +14,14 @@ import type { FlowEngine } from '../flow/flow-engine.js';
 import { DEMO_OBJECTS, DEMO_SCHEMA, qualified } from './demo-objects.js';
 import type { DemoError, DemoSnapshot } from './demo-snapshot.js';
 import { LatencyTracker } from './latency-tracker.js';
+import { QueryBudget } from './query-budget.js';
 
 const SAMPLE_MS = 500;
 const IDLE_SAMPLE_MS = 5_000;
 const HINT_SAMPLE_MS = 15_000;
+/** Shares of the time the counts and the hint (a scan of the history) may take. */
+const COUNT_SHARE = 0.05;
+const HINT_SHARE = 0.01;
 const MAX_ERRORS = 4;
 
 export interface MonitorCounts {
@@ -34,7 +39,8 @@ export class PipelineMonitor {
   private sampling: Promise<void> | undefined;
   private dirty = true;
   private lastSample = 0;
-  private lastHint = 0;
+  private readonly counting = new QueryBudget(SAMPLE_MS, COUNT_SHARE);
+  private readonly hinting = new QueryBudget(HINT_SAMPLE_MS, HINT_SHARE);
   private lastRawCommitMs: number | undefined;
   private counts: MonitorCounts = {};
   private landing = 0;
@@ -118,6 +124,7 @@ export class PipelineMonitor {
     if (this.sampling) return;
     const now = Date.now();
     if (!this.dirty && now - this.lastSample < IDLE_SAMPLE_MS) return;
+    if (!this.counting.due(now)) return;
     await this.sample();
   }
 
@@ -137,18 +144,21 @@ export class PipelineMonitor {
       this.landing = 0;
     }
     const q = (name: string): string => qualified(name);
+    const started = Date.now();
     const r = await this.row(
       `SELECT (SELECT COUNT(*) FROM ${q(DEMO_OBJECTS.raw)}), (SELECT COUNT(*) FROM ${q(DEMO_OBJECTS.scd1)}), ` +
         `(SELECT COUNT(*) FROM ${q(DEMO_OBJECTS.scd2)}), SYSTEM$PIPE_STATUS('${q(DEMO_OBJECTS.pipe)}')`,
     );
+    this.counting.spent(started, Date.now() - started);
     if (r) {
       const status = parsePipeStatus(r[3]);
       this.counts = { raw: num(r[0]), scd1: num(r[1]), scd2: num(r[2]), ...(status.pending !== undefined ? { pipePending: status.pending } : {}) };
       if (status.error) this.error('pipe', `${DEMO_OBJECTS.pipe}: ${status.error}`);
     }
-    if (this.sampleCustomerId === undefined || Date.now() - this.lastHint > HINT_SAMPLE_MS) {
-      this.lastHint = Date.now();
+    if (this.sampleCustomerId === undefined || this.hinting.due(Date.now())) {
+      const at = Date.now();
       const id = await this.sampleCustomer();
+      this.hinting.spent(at, Date.now() - at);
       if (id !== undefined) this.sampleCustomerId = id;
     }
   }

@@ -9,6 +9,7 @@ import { MetadataStore } from './metadata-store.js';
 import { ChangeClock } from './changes/change-clock.js';
 import { ChangeEvents } from './changes/change-events.js';
 import { LogCompactor } from './changes/log-compactor.js';
+import { Reclusterer } from './clustering/reclusterer.js';
 import { bootstrapChangeTablesSql, changeTables } from './changes/change-store.js';
 import { SessionImpl } from './session.js';
 import { appliedSqlStore, type AppliedSql } from './project-sql-store.js';
@@ -39,6 +40,7 @@ export class EngineImpl implements Engine {
       clock: new ChangeClock(committedVersion),
       events: new ChangeEvents(),
       compactor: undefined as unknown as LogCompactor,
+      reclusterer: undefined as unknown as Reclusterer,
       pipes: undefined as unknown as PipeService,
       tasks: undefined as unknown as TaskScheduler,
       now: () => timeSource.now(),
@@ -53,6 +55,7 @@ export class EngineImpl implements Engine {
       },
     };
     this.core.compactor = new LogCompactor(this.core);
+    this.core.reclusterer = new Reclusterer(this.core, async () => (await this.session()) as SessionImpl);
     this.pipes = this.core.pipes = new PipeService(this.core);
     this.appliedSql = appliedSqlStore(driver);
     this.core.tasks = new TaskScheduler(this.core, {
@@ -84,7 +87,11 @@ export class EngineImpl implements Engine {
       await s.query(`CREATE DATABASE IF NOT EXISTS ${DEFAULT_DATABASE}`);
       await s.close();
     }
-    if (options.tasks?.scheduler !== false) await engine.core.tasks.start();
+    if (options.tasks?.scheduler !== false) {
+      await engine.core.tasks.start();
+      // Like the scheduler, background maintenance belongs to a long-running engine (floe run, floe demo).
+      engine.core.reclusterer.start();
+    }
     return engine;
   }
 
@@ -116,6 +123,7 @@ export class EngineImpl implements Engine {
   }
 
   async close(): Promise<void> {
+    await this.core.reclusterer.close();
     await this.pipes.stop();
     // In-flight task runs finish first (they use sessions of this engine).
     await this.core.tasks.close();

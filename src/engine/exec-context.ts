@@ -15,6 +15,7 @@ import type { RememberedResult } from './session-functions.js';
 import type { ChangeClock } from './changes/change-clock.js';
 import type { ChangeEvents } from './changes/change-events.js';
 import type { LogCompactor } from './changes/log-compactor.js';
+import type { Reclusterer } from './clustering/reclusterer.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { TaskScheduler } from './tasks/task-scheduler.js';
 import type { TransactionChanges } from './transactions.js';
@@ -34,6 +35,7 @@ export interface EngineCore {
   clock: ChangeClock;
   events: ChangeEvents;
   compactor: LogCompactor;
+  reclusterer: Reclusterer;
   /** Wall clock in ms (injectable so tests can age streams). */
   now(): number;
   /** JavaScript procedure sandbox limits (EngineOptions.procedures); defaults apply when unset. */

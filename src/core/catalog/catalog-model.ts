@@ -59,6 +59,8 @@ export interface TableDef extends Owned {
   maxDataExtension?: number;
   /** CLUSTER BY: the clustering key, in order (engine/handlers/clustering-key.ts). */
   clusterBy?: ClusterKey[];
+  /** ALTER TABLE … SUSPEND RECLUSTER: no background reclustering (engine/clustering/reclusterer.ts) until RESUME. */
+  reclusterSuspended?: boolean;
   /**
    * Stable identity: survives renames, differs after DROP + CREATE or CREATE OR REPLACE (streams follow the
    * id, so a replaced table leaves its streams stale). Tables created before ids existed get one lazily.

@@ -104,6 +104,13 @@ export interface WarehouseDialect {
 export interface ClusterIndexDialect {
   create(physicalTable: string, table: { database: string; schema: string; name: string }, columns: readonly string[]): string[];
   drop(table: { database: string; schema: string; name: string }): string[];
+  /**
+   * The backend keeps rows in insertion order, so an indexed table's rows for one key end up spread over its storage,
+   * and it can be rebuilt in key order in the background (engine/clustering/reclusterer.ts). Requires
+   * `capabilities.rowIdentity` to number rows in storage order, growing for appended rows and never renumbering an
+   * indexed table's rows (DuckDB does not vacuum tables that have an index).
+   */
+  reclusters?: boolean;
 }
 
 /**

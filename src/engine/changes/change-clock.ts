@@ -13,6 +13,7 @@
  * only one), so in-process ordering is total ordering.
  */
 import { OwnerLocks } from './owner-locks.js';
+import { TableGate } from './table-gate.js';
 
 const CHANGES = 'changes';
 const streamKey = (streamId: string): string => `stream:${streamId}`;
@@ -21,6 +22,8 @@ export class ChangeClock {
   private committedVersion: number;
   private nextVersion: number;
   private readonly locks = new OwnerLocks();
+  /** Holds on tables background maintenance may replace; they end with the owner's transaction, like the locks. */
+  readonly gate = new TableGate();
 
   constructor(committed: number) {
     this.committedVersion = committed;
@@ -56,5 +59,6 @@ export class ChangeClock {
   release(owner: object, version?: number): void {
     if (this.holds(owner) && version !== undefined && version > this.committedVersion) this.committedVersion = version;
     this.locks.release(owner);
+    this.gate.release(owner);
   }
 }

@@ -8,12 +8,13 @@ import { displayName, fullKey, type FullName } from '../../core/catalog/identifi
 import type { StreamDef, TableDef } from '../../core/catalog/catalog-model.js';
 import { netChangesSql, type StreamInterval } from '../../core/stream/net-changes.js';
 import { staleAfterMs } from '../../core/stream/staleness.js';
-import type { AstNode } from '../../sql/ast/ast-node.js';
+import { nodeKind, type AstNode } from '../../sql/ast/ast-node.js';
 import { tableRefsOf } from '../../sql/translate/bind-statement.js';
 import type { ExecContext } from '../exec-context.js';
 import { qualify } from '../resolve-names.js';
 import { lookupTable } from '../temp-tables.js';
 import { changeTables } from './change-store.js';
+import { hasClusterIndex } from '../handlers/clustering-key.js';
 import { retentionOf, trackedSource } from './stream-source.js';
 import { streamableViewQuery, viewContext, viewQuery } from './view-expansion.js';
 import { viewDeltaSql } from './view-delta.js';
@@ -69,11 +70,45 @@ export async function analyzeChanges(ctx: ExecContext, ast: AstNode, writes: boo
   const tracked = new Map<string, TableDef>();
   collectRefs(ctx, ast, streams, tracked, new Set());
   const out: StatementChanges = { streams: new Map(), writes: [...tracked.values()], consumes: writes && streams.size > 0 };
+  for (const [table, edit] of gatedTables(ctx, ast, nodeKind(ast) === 'insert')) await enterTableGate(ctx, table, edit);
   if (out.writes.length > 0) await ctx.engine.clock.acquire(ctx.session);
   if (out.consumes) for (const { def } of streams.values()) await ctx.engine.clock.acquireStream(ctx.session, def.id);
   if (streams.size === 0) return out;
   const readPoint = ctx.session.txn?.startVersion ?? ctx.engine.clock.committed;
   for (const [key, { def }] of streams) out.streams.set(key, await streamRead(ctx, def, readPoint));
+  return out;
+}
+
+/** The gate key of a table (table-gate.ts). */
+export const tableGateKey = (def: FullName): string => fullKey(def);
+
+const gated = (ctx: ExecContext, def: TableDef): boolean =>
+  def.kind === 'TABLE' && ctx.engine.driver.dialect.clusterIndex.reclusters === true && hasClusterIndex(def);
+
+/**
+ * Hold a table background reclustering may replace (table-gate.ts) until the transaction ends; `edit`: the statement
+ * may change or delete existing rows (a rebuild running meanwhile must not keep its copy).
+ */
+export async function enterTableGate(ctx: ExecContext, def: TableDef, edit: boolean): Promise<void> {
+  if (!gated(ctx, def)) return;
+  const key = tableGateKey(def);
+  await ctx.engine.clock.gate.enter(ctx.session, key);
+  if (edit) ctx.engine.clock.gate.noteEdit(key);
+}
+
+/**
+ * The tables of `enterTableGate` a statement names, and whether it may edit them (any write but INSERT). Tables read
+ * through views need no hold: an autocommit statement only reads them, and an explicit transaction holds the gate
+ * from BEGIN anyway (transactions.ts).
+ */
+function gatedTables(ctx: ExecContext, ast: AstNode, insert: boolean): Map<TableDef, boolean> {
+  const out = new Map<TableDef, boolean>();
+  if (ctx.engine.driver.dialect.clusterIndex.reclusters !== true) return out;
+  for (const use of tableRefsOf(ast)) {
+    if (use.name.schema === 'INFORMATION_SCHEMA') continue;
+    const table = lookupTable(ctx, qualify(ctx, use.name, 'query'));
+    if (table && gated(ctx, table)) out.set(table, (out.get(table) ?? false) || (use.role === 'write' && !insert));
+  }
   return out;
 }
 

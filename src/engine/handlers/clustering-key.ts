@@ -119,10 +119,14 @@ export function alterClusteringKey(cur: TokenCursor, sql: string, def: TableDef)
     const { clusterBy: _dropped, ...rest } = def;
     return rest;
   }
-  // floe keeps no background reclustering to suspend: an index is always up to date.
-  if (cur.acceptWords('SUSPEND', 'RECLUSTER') || cur.acceptWords('RESUME', 'RECLUSTER')) {
+  if (cur.acceptWords('SUSPEND', 'RECLUSTER')) {
     cur.expectEnd();
-    return def;
+    return { ...def, reclusterSuspended: true };
+  }
+  if (cur.acceptWords('RESUME', 'RECLUSTER')) {
+    cur.expectEnd();
+    const { reclusterSuspended: _resumed, ...rest } = def;
+    return rest;
   }
   return undefined;
 }

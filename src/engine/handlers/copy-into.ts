@@ -4,6 +4,7 @@
  * Snowflake's result set. One backend transaction per statement: rows and history commit together.
  */
 import { writeToTable } from '../changes/tracked-dml.js';
+import { enterTableGate } from '../changes/statement-changes.js';
 import { randomUUID } from 'node:crypto';
 import type { ObjectInfo } from '../../core/ports/object-store.js';
 import type { FloeValue } from '../../core/result.js';
@@ -82,6 +83,7 @@ export async function runCopy(ctx: ExecContext, plan: CopyPlan, run: RunCopyOpti
   const d = ctx.engine.driver.dialect;
   const conn = ctx.session.conn;
   const def = lookupTable(ctx, table)!;
+  await enterTableGate(ctx, def, false);
   const format = resolveFormat(ctx, loc.fileFormat, formatOptions('FILE_FORMAT', o.FILE_FORMAT));
   const onError = parseOnError(optionString('ON_ERROR', o.ON_ERROR), run.onErrorDefault);
   const force = optionBool('FORCE', o.FORCE, false);

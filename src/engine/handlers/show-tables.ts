@@ -95,7 +95,7 @@ export async function showTables(ctx: ExecContext, cur: TokenCursor, terse: bool
       bytes: null,
       owner: t.owner,
       retention_time: String(t.retentionTime),
-      automatic_clustering: t.clusterBy ? 'ON' : 'OFF',
+      automatic_clustering: t.clusterBy && !t.reclusterSuspended ? 'ON' : 'OFF',
       change_tracking: t.changeTracking ? 'ON' : 'OFF',
       search_optimization: 'OFF',
       search_optimization_progress: null,

@@ -19,7 +19,7 @@ import { columnSpecsOf, parseColumn, parseTableConstraints } from './column-defs
 import { parseProperties } from './properties.js';
 import { clearLoadHistory } from '../load/load-history.js';
 import { dropTrackedSql, trackedNames, viewSql } from '../changes/change-store.js';
-import { analyzeChanges, offsetUpdateSql } from '../changes/statement-changes.js';
+import { analyzeChanges, enterTableGate, offsetUpdateSql } from '../changes/statement-changes.js';
 import { captureRows, stampWrites } from '../changes/tracked-dml.js';
 import { newObjectId } from '../changes/stream-source.js';
 import { endTransaction, inTransaction } from '../transactions.js';
@@ -285,6 +285,7 @@ export async function handleTruncate(ctx: ExecContext): Promise<HandlerResult> {
   }
   if (def.kind !== 'TABLE') throw compilationError(`Object found is of type '${def.kind}', not specified type 'TABLE'.`);
   if (!def.tracked) {
+    await enterTableGate(ctx, def, true);
     await ctx.session.conn.execute(`DELETE FROM ${physicalTableOf(ctx.engine.driver.dialect, def)}`);
     await clearLoadHistory(ctx.session.conn, ctx.engine.driver.dialect, loadHistoryKey(def));
     return statusResult('Statement executed successfully.');

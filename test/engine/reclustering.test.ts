@@ -1,0 +1,181 @@
+/**
+ * Background reclustering (engine/clustering/reclusterer.ts): a table with a clustering key is rebuilt in key order
+ * while it stays in use — rows, column defaults, NOT NULL and the key's index survive, rows appended during the copy
+ * are kept, a table edited during the copy is left alone, a table in use by an open transaction is retried later,
+ * and ALTER TABLE … SUSPEND RECLUSTER stops it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Engine, Session } from '../../src/engine/engine-api.js';
+import type { EngineImpl } from '../../src/engine/engine.js';
+import { openEngine } from '../../src/engine/open-engine.js';
+import type { TableDef } from '../../src/core/catalog/catalog-model.js';
+
+let engines: Engine[] = [];
+afterEach(async () => {
+  for (const e of engines) await e.close();
+  engines = [];
+});
+
+async function open(): Promise<{ e: EngineImpl; s: Session }> {
+  const e = (await openEngine({ database: ':memory:' })) as EngineImpl;
+  engines.push(e);
+  const s = await e.session();
+  await s.query('CREATE DATABASE D; CREATE SCHEMA D.S; USE SCHEMA D.S');
+  return { e, s };
+}
+
+async function rows(s: Session, sql: string): Promise<unknown[][]> {
+  const r = await s.query(sql);
+  return r[r.length - 1]!.rows;
+}
+
+/** `n` rows with keys in a scrambled order (the multiplier is prime to n). */
+function values(n: number, from = 0): string {
+  return Array.from({ length: n }, (_, i) => `(${((from + i) * 7919) % 1009}, 'v${from + i}')`).join(', ');
+}
+
+/** The backend's view of T: its keys in storage order, and its index. */
+async function physical(e: EngineImpl, table = 'T'): Promise<{ keys: number[]; indexes: string[] }> {
+  const conn = await e.core.driver.connect();
+  try {
+    const keys = (await conn.query(`SELECT K FROM "D.S"."${table}" ORDER BY rowid`)).rows.map((r) => Number(r[0]));
+    const indexes = (await conn.query(`SELECT index_name FROM duckdb_indexes() WHERE schema_name = 'D.S'`)).rows.map((r) => String(r[0]));
+    return { keys, indexes };
+  } finally {
+    await conn.close();
+  }
+}
+
+const sortedRuns = (keys: number[]): number => keys.reduce((n, k, i) => (i > 0 && k < keys[i - 1]! ? n + 1 : n), 1);
+const def = (e: EngineImpl, name = 'T'): TableDef => e.core.catalog.table('D', 'S', name)!;
+const content = (s: Session): Promise<unknown[][]> => rows(s, 'SELECT K, V, N FROM T ORDER BY K, V');
+
+async function clusteredTable(s: Session, n: number): Promise<void> {
+  await s.query(`CREATE TABLE T (K INT, V VARCHAR NOT NULL, N INT DEFAULT 42) CLUSTER BY (K)`);
+  await s.query(`INSERT INTO T (K, V) VALUES ${values(n)}`);
+}
+
+describe('reclustering', () => {
+  it('rebuilds a table in key order, keeping its rows, defaults, NOT NULL and index', async () => {
+    const { e, s } = await open();
+    await clusteredTable(s, 3000);
+    const before = await content(s);
+    expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(100);
+    // A copy left by a crash between the copy and the swap is replaced.
+    const conn = await e.core.driver.connect();
+    await conn.execute('CREATE TABLE "D.S"."T$recluster" (X INT)');
+    await conn.close();
+
+    expect(await e.core.reclusterer.recluster(def(e))).toBe('reclustered');
+    expect(await content(s)).toEqual(before);
+    const after = await physical(e);
+    expect(sortedRuns(after.keys)).toBe(1);
+    expect(after.indexes).toEqual(['T$cluster']);
+    await s.query(`INSERT INTO T (K, V) VALUES (5, 'new')`);
+    expect(await rows(s, `SELECT N FROM T WHERE V = 'new'`)).toEqual([[42]]);
+    await expect(s.query(`INSERT INTO T (K, V) VALUES (6, NULL)`)).rejects.toThrow(/NULL/i);
+    const state = await e.core.driver.connect();
+    expect((await state.query(`SELECT table_key, sorted_rows FROM _floe.table_clustering`)).rows).toEqual([[def(e).id, 3000]]);
+    await state.close();
+    // Later DDL still finds the index by its name.
+    await s.query('ALTER TABLE T DROP CLUSTERING KEY');
+    expect((await physical(e)).indexes).toEqual([]);
+  });
+
+  it('keeps rows appended during the copy, after the sorted ones', async () => {
+    const { e, s } = await open();
+    await clusteredTable(s, 2000);
+    const other = await e.session();
+    await other.query('USE SCHEMA D.S');
+    e.core.reclusterer.afterCopy = async () => {
+      await other.query(`INSERT INTO T (K, V) VALUES ${values(50, 5000)}`);
+    };
+    expect(await e.core.reclusterer.recluster(def(e))).toBe('reclustered');
+    expect(await rows(s, 'SELECT COUNT(*), COUNT(DISTINCT V) FROM T')).toEqual([[2050, 2050]]);
+    expect(sortedRuns((await physical(e)).keys)).toBe(2);
+    await other.close();
+  });
+
+  it('leaves a table that was updated or deleted from during the copy as it is', async () => {
+    const { e, s } = await open();
+    await clusteredTable(s, 2000);
+    const other = await e.session();
+    await other.query('USE SCHEMA D.S');
+    for (const edit of [`UPDATE T SET V = 'changed' WHERE K = 3`, `DELETE FROM T WHERE K = 4`]) {
+      e.core.reclusterer.afterCopy = async () => {
+        await other.query(edit);
+      };
+      const before = (await physical(e)).keys;
+      expect(await e.core.reclusterer.recluster(def(e))).toBe('changed');
+      const after = await physical(e);
+      expect(after.keys.length).toBe(before.filter((k) => !edit.startsWith('DELETE') || k !== 4).length);
+      expect(after.indexes).toEqual(['T$cluster']);
+    }
+    expect(await rows(s, `SELECT COUNT(*) FROM T WHERE V = 'changed'`)).not.toEqual([[0]]);
+    expect(await rows(s, `SELECT COUNT(*) FROM T WHERE K = 4`)).toEqual([[0]]);
+    // The copies were dropped.
+    const conn = await e.core.driver.connect();
+    expect((await conn.query(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'D.S'`)).rows).toEqual([['T']]);
+    await conn.close();
+    await other.close();
+  });
+
+  it('waits for no transaction to use the table, and retries later when one keeps it', async () => {
+    const { e, s } = await open();
+    await clusteredTable(s, 2000);
+    e.core.reclusterer.policy.gateWaitMs = 50;
+    const other = await e.session();
+    await other.query('USE SCHEMA D.S');
+    await s.query('CREATE TABLE OTHER (X INT)');
+    // A transaction whose snapshot began before a swap could not write the table after it, even one that has not
+    // touched the table yet.
+    await other.query('BEGIN');
+    expect(await rows(other, 'SELECT COUNT(*) FROM OTHER')).toEqual([[0]]);
+    expect(await e.core.reclusterer.recluster(def(e))).toBe('busy');
+    expect(await rows(other, 'SELECT COUNT(*) FROM T')).toEqual([[2000]]);
+    expect(await e.core.reclusterer.recluster(def(e))).toBe('busy');
+    await other.query(`INSERT INTO T (K, V) VALUES (1, 'in the transaction')`);
+    await other.query('COMMIT');
+    expect(await e.core.reclusterer.recluster(def(e))).toBe('reclustered');
+    expect(await rows(s, 'SELECT COUNT(*) FROM T')).toEqual([[2001]]);
+    await other.close();
+  });
+
+  it('rebuilds a table once it has doubled since its last rebuild, unless SUSPEND RECLUSTER', async () => {
+    const { e, s } = await open();
+    const r = e.core.reclusterer;
+    r.policy.minRows = 1000;
+    await clusteredTable(s, 900);
+    await r.pass();
+    expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(1); // below minRows
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(300, 900)}`);
+    await s.query('ALTER TABLE T SUSPEND RECLUSTER');
+    expect((await rows(s, `SHOW TABLES LIKE 'T'`)).length).toBe(1);
+    await r.pass();
+    expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(1);
+    await s.query('ALTER TABLE T RESUME RECLUSTER');
+    await r.pass();
+    expect(sortedRuns((await physical(e)).keys)).toBe(1);
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 2000)}`);
+    await r.pass(); // 1,800 rows: not yet twice the 1,200 sorted
+    expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(1);
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 3000)}`);
+    await r.pass();
+    expect(sortedRuns((await physical(e)).keys)).toBe(1);
+    expect(await rows(s, 'SELECT COUNT(*) FROM T')).toEqual([[2400]]);
+  });
+
+  it('shows SUSPEND RECLUSTER in SHOW TABLES automatic_clustering', async () => {
+    const { s } = await open();
+    await s.query('CREATE TABLE T (K INT) CLUSTER BY (K)');
+    const auto = async (): Promise<unknown> => {
+      const r = (await s.query(`SHOW TABLES LIKE 'T'`))[0]!;
+      return r.rows[0]![r.columns.findIndex((c) => c.name === 'automatic_clustering')];
+    };
+    expect(await auto()).toBe('ON');
+    await s.query('ALTER TABLE T SUSPEND RECLUSTER');
+    expect(await auto()).toBe('OFF');
+    await s.query('ALTER TABLE T RESUME RECLUSTER');
+    expect(await auto()).toBe('ON');
+  });
+});
