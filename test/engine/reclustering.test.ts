@@ -96,7 +96,7 @@ describe('reclustering', () => {
     await other.close();
   });
 
-  it('leaves a table that was updated or deleted from during the copy as it is', async () => {
+  it('leaves a table that was updated, deleted from or altered during the copy as it is', async () => {
     const { e, s } = await open();
     await clusteredTable(s, 2000);
     const other = await e.session();
@@ -111,6 +111,12 @@ describe('reclustering', () => {
       expect(after.keys.length).toBe(before.filter((k) => !edit.startsWith('DELETE') || k !== 4).length);
       expect(after.indexes).toEqual(['T$cluster']);
     }
+    // DDL during the copy: the new definition wins, the copy is dropped.
+    e.core.reclusterer.afterCopy = async () => {
+      await other.query('ALTER TABLE T ADD COLUMN Z INT');
+    };
+    expect(await e.core.reclusterer.recluster(def(e))).toBe('changed');
+    expect(await rows(s, 'SELECT COUNT(Z), COUNT(*) > 1900 FROM T')).toEqual([[0, true]]);
     expect(await rows(s, `SELECT COUNT(*) FROM T WHERE V = 'changed'`)).not.toEqual([[0]]);
     expect(await rows(s, `SELECT COUNT(*) FROM T WHERE K = 4`)).toEqual([[0]]);
     // The copies were dropped.
