@@ -16,7 +16,7 @@ import type { ChangeClock } from './changes/change-clock.js';
 import type { ChangeEvents } from './changes/change-events.js';
 import type { LogCompactor } from './changes/log-compactor.js';
 import type { Reclusterer } from './clustering/reclusterer.js';
-import { EXPLICIT_TRANSACTIONS } from './changes/table-gate.js';
+import { EXPLICIT_TRANSACTIONS, reclusters } from './changes/table-gate.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { TaskScheduler } from './tasks/task-scheduler.js';
 import type { TransactionChanges } from './transactions.js';
@@ -155,7 +155,7 @@ export async function commitDdl(ctx: ExecContext, physical: PhysicalDdl, change:
     await engine.clock.acquire(session);
     try {
       // Not while a table is swapped for its rebuild in key order (table-gate.ts); released with the change lock.
-      if (engine.driver.dialect.clusterIndex.reclusters === true) await engine.clock.gate.enter(session, EXPLICIT_TRANSACTIONS);
+      if (reclusters(engine.driver.dialect)) await engine.clock.gate.enter(session, EXPLICIT_TRANSACTIONS);
       for (const id of options.streams ?? []) await engine.clock.acquireStream(session, id);
       for (const sql of options.before ?? []) await session.conn.execute(sql);
       await applyCatalogChange(engine, session.conn, physical, change);

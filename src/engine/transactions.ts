@@ -6,7 +6,7 @@
  */
 import type { TableDef } from '../core/catalog/catalog-model.js';
 import type { EngineCore, SessionState } from './exec-context.js';
-import { EXPLICIT_TRANSACTIONS } from './changes/table-gate.js';
+import { EXPLICIT_TRANSACTIONS, reclusters } from './changes/table-gate.js';
 
 export interface TransactionChanges {
   /** Committed change version when the explicit transaction began: what its stream reads see. */
@@ -33,7 +33,7 @@ export const newTransactionChanges = (startVersion: number): TransactionChanges 
 
 export async function beginExplicit(engine: EngineCore, session: SessionState): Promise<void> {
   // A table rebuilt in the background must not be swapped under this transaction's snapshot (table-gate.ts).
-  if (engine.driver.dialect.clusterIndex.reclusters === true) await engine.clock.gate.enter(session, EXPLICIT_TRANSACTIONS);
+  if (reclusters(engine.driver.dialect)) await engine.clock.gate.enter(session, EXPLICIT_TRANSACTIONS);
   // Read the point first: a snapshot taken after this read contains everything up to it.
   session.txn = newTransactionChanges(engine.clock.committed);
   await session.conn.execute('BEGIN TRANSACTION');

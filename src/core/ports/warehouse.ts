@@ -105,12 +105,13 @@ export interface ClusterIndexDialect {
   create(physicalTable: string, table: { database: string; schema: string; name: string }, columns: readonly string[]): string[];
   drop(table: { database: string; schema: string; name: string }): string[];
   /**
-   * The backend keeps rows in insertion order, so an indexed table's rows for one key end up spread over its storage,
-   * and it can be rebuilt in key order in the background (engine/clustering/reclusterer.ts). Requires
+   * Present when the backend keeps rows in insertion order, so an indexed table's rows for one key end up spread over
+   * its storage, and it can be rebuilt in key order in the background (engine/clustering/reclusterer.ts). Requires
    * `capabilities.rowIdentity` to number rows in storage order, growing for appended rows and never renumbering an
-   * indexed table's rows (DuckDB does not vacuum tables that have an index).
+   * indexed table's rows (DuckDB does not vacuum tables that have an index). `quantile`: an aggregate giving the value
+   * of `expr` below which `fraction` of the rows lie (the rebuild sorts one key range at a time).
    */
-  reclusters?: boolean;
+  recluster?: { quantile(expr: string, fraction: number): string };
 }
 
 /**

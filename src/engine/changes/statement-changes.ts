@@ -14,6 +14,7 @@ import type { ExecContext } from '../exec-context.js';
 import { qualify } from '../resolve-names.js';
 import { lookupTable } from '../temp-tables.js';
 import { changeTables } from './change-store.js';
+import { reclusters } from './table-gate.js';
 import { hasClusterIndex } from '../handlers/clustering-key.js';
 import { retentionOf, trackedSource } from './stream-source.js';
 import { streamableViewQuery, viewContext, viewQuery } from './view-expansion.js';
@@ -83,7 +84,7 @@ export async function analyzeChanges(ctx: ExecContext, ast: AstNode, writes: boo
 export const tableGateKey = (def: FullName): string => fullKey(def);
 
 const gated = (ctx: ExecContext, def: TableDef): boolean =>
-  def.kind === 'TABLE' && ctx.engine.driver.dialect.clusterIndex.reclusters === true && hasClusterIndex(def);
+  def.kind === 'TABLE' && reclusters(ctx.engine.driver.dialect) && hasClusterIndex(def);
 
 /**
  * Hold a table background reclustering may replace (table-gate.ts) until the transaction ends; `edit`: the statement
@@ -103,7 +104,7 @@ export async function enterTableGate(ctx: ExecContext, def: TableDef, edit: bool
  */
 function gatedTables(ctx: ExecContext, ast: AstNode, insert: boolean): Map<TableDef, boolean> {
   const out = new Map<TableDef, boolean>();
-  if (ctx.engine.driver.dialect.clusterIndex.reclusters !== true) return out;
+  if (!reclusters(ctx.engine.driver.dialect)) return out;
   for (const use of tableRefsOf(ast)) {
     if (use.name.schema === 'INFORMATION_SCHEMA') continue;
     const table = lookupTable(ctx, qualify(ctx, use.name, 'query'));

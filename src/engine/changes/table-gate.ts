@@ -11,7 +11,12 @@
  * no lock of theirs. Holders are never held back by a waiting closer, so no wait here can close a cycle with the
  * engine's other locks; the price is that a busy table may have to be retried later.
  */
+import type { WarehouseDialect } from '../../core/ports/warehouse.js';
+
 export const EXPLICIT_TRANSACTIONS = '*explicit transactions*';
+
+/** Whether the backend rebuilds tables in the background, so the gate is needed at all. */
+export const reclusters = (d: WarehouseDialect): boolean => d.clusterIndex.recluster !== undefined;
 
 export class TableGate {
   private readonly holds = new Map<string, Set<object>>();

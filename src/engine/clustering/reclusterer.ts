@@ -1,6 +1,6 @@
 /**
  * Background reclustering: floe's Automatic Clustering, for backends that keep rows in insertion order
- * (`clusterIndex.reclusters`). A table whose clustering key gets the backend's index finds a key's rows without a
+ * (`clusterIndex.recluster`). A table whose clustering key gets the backend's index finds a key's rows without a
  * scan, but appended rows of one key land all over the table's storage: once the table outgrows the cache, each row
  * fetched costs a block read (the SCD applier's late keys: 16 keys of a 3M-row event log took ~100 ms with a cold
  * cache on DuckDB, 25 ms with the rows in key order). So when a table has as many rows appended since its last
@@ -19,13 +19,14 @@
 import { FloeError } from '../../core/errors.js';
 import type { TableDef } from '../../core/catalog/catalog-model.js';
 import type { WarehouseConnection } from '../../core/ports/warehouse.js';
+import type { FloeValue } from '../../core/result.js';
 import type { EngineCore, ExecContext } from '../exec-context.js';
 import type { SessionImpl } from '../session.js';
 import { METADATA_SCHEMA } from '../metadata-store.js';
 import { columnSpecsOf } from '../handlers/column-defs.js';
 import { createClusterIndexSql, hasClusterIndex } from '../handlers/clustering-key.js';
 import { tableGateKey } from '../changes/statement-changes.js';
-import { EXPLICIT_TRANSACTIONS } from '../changes/table-gate.js';
+import { EXPLICIT_TRANSACTIONS, reclusters } from '../changes/table-gate.js';
 
 export interface ReclusterPolicy {
   /** Tables smaller than this are left alone (a scan of them is cheap anyway). */
@@ -36,12 +37,14 @@ export interface ReclusterPolicy {
   checkMs: number;
   /** How long to wait for a moment with no transaction on the table before trying again later. */
   gateWaitMs: number;
+  /** Rows sorted at a time by a rebuild (each range of the key is copied by its own statement). */
+  chunkRows: number;
 }
 
 // Below a million rows a table's blocks mostly stay cached (the demo's event log: ~80 MB), and a rebuild's stall
 // (the swap, and the checkpoint before it) would show in the latency of a short burst (the latency bench: p99 906 ms
 // with rebuilds from 100,000 rows, ~250 ms without).
-export const DEFAULT_RECLUSTER_POLICY: ReclusterPolicy = { minRows: 1_000_000, growth: 1, checkMs: 5_000, gateWaitMs: 2_000 };
+export const DEFAULT_RECLUSTER_POLICY: ReclusterPolicy = { minRows: 1_000_000, growth: 1, checkMs: 5_000, gateWaitMs: 2_000, chunkRows: 500_000 };
 
 export type ReclusterOutcome = 'reclustered' | 'busy' | 'changed';
 
@@ -62,7 +65,7 @@ export class Reclusterer {
 
   /** Check tables every `policy.checkMs` in the background (only on backends that recluster). */
   start(): void {
-    if (this.engine.driver.dialect.clusterIndex.reclusters !== true || this.timer || this.closed) return;
+    if (!reclusters(this.engine.driver.dialect) || this.timer || this.closed) return;
     this.timer = setInterval(() => {
       this.running = this.running.then(() => this.pass()).catch(() => undefined);
     }, this.policy.checkMs);
@@ -83,7 +86,7 @@ export class Reclusterer {
 
   /** Rebuild `def` in key order now (what a pass does for a table that grew enough). */
   async recluster(def: TableDef): Promise<ReclusterOutcome> {
-    if (!reclusterable(def) || this.engine.driver.dialect.clusterIndex.reclusters !== true) {
+    if (!reclusterable(def) || !reclusters(this.engine.driver.dialect)) {
       throw new FloeError('INTERNAL', `table ${def.name} cannot be reclustered`);
     }
     const d = this.engine.driver.dialect;
@@ -101,7 +104,9 @@ export class Reclusterer {
     const conn = await this.conn();
     const sorted = await this.sortedRows();
     const cols = def.columns.map((c) => d.quoteIdent(c.name)).join(', ');
-    const order = (def.clusterBy ?? []).map((k) => d.quoteIdent('column' in k ? k.column : '')).join(', ');
+    const keyCols = (def.clusterBy ?? []).map((k) => d.quoteIdent('column' in k ? k.column : ''));
+    const order = keyCols.join(', ');
+    const first = keyCols[0]!;
     await conn.execute(`DROP TABLE IF EXISTS ${copy}`);
 
     // 1. A snapshot taken while no transaction uses the table: rows beyond `top` are appended after it.
@@ -124,7 +129,11 @@ export class Reclusterer {
     // 2. The copy in key order, while the table stays in use.
     try {
       await conn.execute(d.createTable(copy, columnSpecsOf(this.context(), def), false, { readByKey: true }));
-      await conn.execute(`INSERT INTO ${copy} (${cols}) SELECT ${cols} FROM ${phys} ORDER BY ${order}`);
+      // One range of the key's first column at a time: a sort of the whole table would take the memory the
+      // pipeline's own statements need (a 10M-event backfill ran out of its 512MB limit with both at once).
+      for (const where of await this.keyRanges(conn, phys, first, count)) {
+        await conn.query(`INSERT INTO ${copy} (${cols}) SELECT ${cols} FROM ${phys} WHERE ${where.sql} ORDER BY ${order}`, where.params);
+      }
       await conn.execute('COMMIT');
     } catch (e) {
       await conn.execute('ROLLBACK').catch(() => undefined);
@@ -183,6 +192,31 @@ export class Reclusterer {
     await this.running;
     await this.session?.close();
     this.session = undefined;
+  }
+
+  /**
+   * Conditions on the key's first column that split the table's rows into ranges of about `policy.chunkRows`, in
+   * key order (NULL keys last), from the quantiles of the snapshot being copied.
+   */
+  private async keyRanges(conn: WarehouseConnection, phys: string, column: string, rows: number): Promise<{ sql: string; params: FloeValue[] }[]> {
+    const parts = Math.ceil(rows / this.policy.chunkRows);
+    const q = this.engine.driver.dialect.clusterIndex.recluster!;
+    let bounds: FloeValue[] = [];
+    if (parts > 1) {
+      const list = Array.from({ length: parts - 1 }, (_, i) => q.quantile(column, (i + 1) / parts)).join(', ');
+      const row = (await conn.query(`SELECT ${list} FROM ${phys}`)).rows[0] ?? [];
+      // Equal quantiles (a key with many rows) would make empty ranges.
+      bounds = row.filter((b, i) => b !== null && (i === 0 || String(b) !== String(row[i - 1])));
+    }
+    const ranges: { sql: string; params: FloeValue[] }[] = [];
+    for (let i = 0; i <= bounds.length; i++) {
+      const lo = i > 0 ? `${column} >= ?` : undefined;
+      const hi = i < bounds.length ? `${column} < ?` : undefined;
+      const params = [...(i > 0 ? [bounds[i - 1]!] : []), ...(i < bounds.length ? [bounds[i]!] : [])];
+      ranges.push({ sql: [lo, hi].filter(Boolean).join(' AND ') || `${column} IS NOT NULL`, params });
+    }
+    ranges.push({ sql: `${column} IS NULL`, params: [] });
+    return ranges;
   }
 
   private get stateTable(): string {

@@ -105,7 +105,7 @@ export const duckDbDialect: WarehouseDialect = {
     create: (physicalTable, t, columns) => [`CREATE INDEX IF NOT EXISTS ${clusterIndexName(t)} ON ${physicalTable} (${columns.map(quoteIdent).join(', ')})`],
     drop: (t) => [`DROP INDEX IF EXISTS ${quoteIdent(physicalParts(t.database, t.schema, t.name).schema)}.${clusterIndexName(t)}`],
     // An ART index finds a key's rows, but each may sit in another 256 KiB block: rows in key order share blocks.
-    reclusters: true,
+    recluster: { quantile: (expr, fraction) => `quantile_disc(${expr}, ${fraction})` },
   },
   changeTracking: {
     createSequence: (name) => `CREATE SEQUENCE IF NOT EXISTS ${name}`,
