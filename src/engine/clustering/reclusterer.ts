@@ -90,98 +90,110 @@ export class Reclusterer {
       throw new FloeError('INTERNAL', `table ${def.name} cannot be reclustered`);
     }
     const d = this.engine.driver.dialect;
-    const rowId = this.engine.driver.capabilities.rowIdentity;
-    if (!rowId) throw new FloeError('INTERNAL', 'reclustering needs a row identity');
-    const key = tableGateKey(def);
-    // Explicit transactions too: one that began before the swap may write the table after it.
-    const keys = [key, EXPLICIT_TRANSACTIONS];
-    const gate = this.engine.clock.gate;
-    const phys = this.physical(def);
     const copyName = `${d.physicalParts(def.database, def.schema, def.name).name}$recluster`;
     // The copy lives next to the table (a rename cannot move it); a user table of that name is never touched.
     if (this.engine.catalog.tables(def.database, def.schema).some((t) => d.physicalParts(t.database, t.schema, t.name).name === copyName)) return 'busy';
-    const copy = `${d.physicalSchema(def.database, def.schema)}.${d.quoteIdent(copyName)}`;
-    const conn = await this.conn();
-    const sorted = await this.sortedRows();
-    const cols = def.columns.map((c) => d.quoteIdent(c.name)).join(', ');
     const keyCols = (def.clusterBy ?? []).map((k) => d.quoteIdent('column' in k ? k.column : ''));
-    const order = keyCols.join(', ');
-    const first = keyCols[0]!;
-    await conn.execute(`DROP TABLE IF EXISTS ${copy}`);
+    const job: Job = {
+      def,
+      key: tableGateKey(def),
+      phys: this.physical(def),
+      copy: `${d.physicalSchema(def.database, def.schema)}.${d.quoteIdent(copyName)}`,
+      cols: def.columns.map((c) => d.quoteIdent(c.name)).join(', '),
+      keyCols,
+      order: keyCols.join(', '),
+      conn: await this.conn(),
+    };
+    await this.sortedRows();
+    await job.conn.execute(`DROP TABLE IF EXISTS ${job.copy}`);
+    const snap = await this.snapshot(job);
+    if (!snap) return 'busy';
+    await this.copy(job, snap.count);
+    await this.afterCopy?.();
+    const outcome = await this.swap(job, snap);
+    if (outcome !== 'reclustered') await job.conn.execute(`DROP TABLE IF EXISTS ${job.copy}`).catch(() => undefined);
+    return outcome;
+  }
 
-    // 1. A snapshot taken while no transaction uses the table: rows beyond `top` are appended after it.
-    if (!(await gate.tryClose(keys, this.policy.gateWaitMs))) return 'busy';
-    let count: number;
-    let top: number;
-    const edits = gate.editCount(key);
+  /** 1. A snapshot begun while no transaction uses or may use the table: rows beyond `top` are appended after it. */
+  private async snapshot(job: Job): Promise<Snapshot | undefined> {
+    const gate = this.engine.clock.gate;
+    const keys = gateKeys(job);
+    if (!(await gate.tryClose(keys, this.policy.gateWaitMs))) return undefined;
     try {
-      await conn.execute('BEGIN TRANSACTION');
-      const r = await conn.query(`SELECT COUNT(*), COALESCE(MAX(${rowId}), -1) FROM ${phys}`);
-      count = Number(r.rows[0]?.[0]);
-      top = Number(r.rows[0]?.[1]);
+      const edits = gate.editCount(job.key);
+      await job.conn.execute('BEGIN TRANSACTION');
+      const r = await job.conn.query(`SELECT COUNT(*), COALESCE(MAX(${this.rowId()}), -1) FROM ${job.phys}`);
+      return { count: Number(r.rows[0]?.[0]), top: Number(r.rows[0]?.[1]), edits };
     } catch (e) {
-      await conn.execute('ROLLBACK').catch(() => undefined);
+      await job.conn.execute('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
       gate.open(keys);
     }
+  }
 
-    // 2. The copy in key order, while the table stays in use.
+  /** 2. The snapshot copied in key order (in the snapshot's transaction), while the table stays in use. */
+  private async copy(job: Job, rows: number): Promise<void> {
+    const { conn } = job;
     try {
-      await conn.execute(d.createTable(copy, columnSpecsOf(this.context(), def), false, { readByKey: true }));
+      await conn.execute(this.engine.driver.dialect.createTable(job.copy, columnSpecsOf(this.context(), job.def), false, { readByKey: true }));
       // One range of the key's first column at a time: a sort of the whole table would take the memory the
       // pipeline's own statements need (a 10M-event backfill ran out of its 512MB limit with both at once).
-      for (const where of await this.keyRanges(conn, phys, first, count)) {
-        await conn.query(`INSERT INTO ${copy} (${cols}) SELECT ${cols} FROM ${phys} WHERE ${where.sql} ORDER BY ${order}`, where.params);
+      for (const where of await this.keyRanges(conn, job.phys, job.keyCols[0]!, rows)) {
+        await conn.query(`INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${where.sql} ORDER BY ${job.order}`, where.params);
       }
       await conn.execute('COMMIT');
     } catch (e) {
       await conn.execute('ROLLBACK').catch(() => undefined);
       throw e;
     }
-
     // The copy's rows are in the WAL now; a checkpoint here keeps the swap's commit from writing them under the gate
     // (at 3M rows: the swap's commit 2.5 s without it, 0.5 s with). Best effort: it may find other transactions.
     await conn.execute('CHECKPOINT').catch(() => undefined);
-    await this.afterCopy?.();
-    // 3. The swap, unless the table changed other than by appends meanwhile.
-    const drop = (): Promise<void> => conn.execute(`DROP TABLE IF EXISTS ${copy}`).catch(() => undefined);
-    if (this.closed || !(await gate.tryClose(keys, this.policy.gateWaitMs))) {
-      await drop();
-      return 'busy';
-    }
+  }
+
+  /** 3. The swap, unless the table changed other than by appends since the snapshot. */
+  private async swap(job: Job, snap: Snapshot): Promise<ReclusterOutcome> {
+    const { conn, def } = job;
+    const gate = this.engine.clock.gate;
+    const keys = gateKeys(job);
+    const d = this.engine.driver.dialect;
+    const rowId = this.rowId();
+    if (this.closed || !(await gate.tryClose(keys, this.policy.gateWaitMs))) return 'busy';
     try {
-      const now = this.engine.catalog.table(def.database, def.schema, def.name);
-      if (now !== def || gate.editCount(key) !== edits) {
-        await drop();
-        return 'changed';
-      }
+      if (this.engine.catalog.table(def.database, def.schema, def.name) !== def || gate.editCount(job.key) !== snap.edits) return 'changed';
       await conn.execute('BEGIN TRANSACTION');
       try {
-        const kept = Number((await conn.query(`SELECT COUNT(*) FROM ${phys} WHERE ${rowId} <= ${top}`)).rows[0]?.[0]);
-        if (kept !== count) {
+        const kept = Number((await conn.query(`SELECT COUNT(*) FROM ${job.phys} WHERE ${rowId} <= ${snap.top}`)).rows[0]?.[0]);
+        if (kept !== snap.count) {
           await conn.execute('ROLLBACK');
-          await drop();
           return 'changed';
         }
-        await conn.execute(`INSERT INTO ${copy} (${cols}) SELECT ${cols} FROM ${phys} WHERE ${rowId} > ${top} ORDER BY ${order}`);
-        const total = Number((await conn.query(`SELECT COUNT(*) FROM ${copy}`)).rows[0]?.[0]);
-        await conn.execute(`DROP TABLE ${phys}`);
-        await conn.execute(`ALTER TABLE ${copy} RENAME TO ${d.quoteIdent(d.physicalParts(def.database, def.schema, def.name).name)}`);
+        await conn.execute(`INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${rowId} > ${snap.top} ORDER BY ${job.order}`);
+        const total = Number((await conn.query(`SELECT COUNT(*) FROM ${job.copy}`)).rows[0]?.[0]);
+        await conn.execute(`DROP TABLE ${job.phys}`);
+        await conn.execute(`ALTER TABLE ${job.copy} RENAME TO ${d.quoteIdent(d.physicalParts(def.database, def.schema, def.name).name)}`);
         for (const sql of createClusterIndexSql(d, def)) await conn.execute(sql);
         await conn.query(`DELETE FROM ${this.stateTable} WHERE table_key = ?`, [stateKey(def)]);
         await conn.query(`INSERT INTO ${this.stateTable} VALUES (?, ?)`, [stateKey(def), total]);
         await conn.execute('COMMIT');
-        sorted.set(stateKey(def), total);
+        (await this.sortedRows()).set(stateKey(def), total);
+        return 'reclustered';
       } catch (e) {
         await conn.execute('ROLLBACK').catch(() => undefined);
-        await drop();
+        await conn.execute(`DROP TABLE IF EXISTS ${job.copy}`).catch(() => undefined);
         throw e;
       }
     } finally {
       gate.open(keys);
     }
-    return 'reclustered';
+  }
+
+  private rowId(): string {
+    const rowId = this.engine.driver.capabilities.rowIdentity;
+    if (!rowId) throw new FloeError('INTERNAL', 'reclustering needs a row identity');
+    return rowId;
   }
 
   async close(): Promise<void> {
@@ -248,6 +260,27 @@ export class Reclusterer {
     return this.sorted;
   }
 }
+
+/** One rebuild's names: the table, its copy, its columns and key, and the reclusterer's connection. */
+interface Job {
+  def: TableDef;
+  key: string;
+  phys: string;
+  copy: string;
+  cols: string;
+  keyCols: string[];
+  order: string;
+  conn: WarehouseConnection;
+}
+
+interface Snapshot {
+  count: number;
+  top: number;
+  edits: number;
+}
+
+/** Explicit transactions too: one that began before the swap may write the table after it. */
+const gateKeys = (job: Job): string[] => [job.key, EXPLICIT_TRANSACTIONS];
 
 /** Where a table's last rebuild is recorded: its id (kept by renames; tables from before ids: the name). */
 const stateKey = (def: TableDef): string => def.id ?? [def.database, def.schema, def.name].join('.');
