@@ -3,8 +3,9 @@
  * `ALTER TABLE … DROP CLUSTERING KEY`. In Snowflake a clustering key co-locates rows by the key so that lookups by
  * it prune micro-partitions. floe keeps the key in the catalog (SHOW TABLES `cluster_by`) and asks the backend for
  * the access path it has for lookups by those columns — on DuckDB an ART index, which serves joins with a small set
- * of keys (the SCD applier's read of a late key's logged events) without scanning the table. Keys with expressions
- * are kept as written but get no index (docs/compatibility.md).
+ * of keys (the SCD applier's read of a late key's logged events) without scanning the table; a long-running engine
+ * also rebuilds such a table in key order now and then (engine/clustering/reclusterer.ts), and `SUSPEND RECLUSTER`
+ * stops that. Keys with expressions are kept as written but get no index (docs/compatibility.md).
  */
 import { compilationError } from '../../core/errors.js';
 import { displayIdent, resolveIdent } from '../../core/catalog/identifiers.js';
