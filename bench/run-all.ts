@@ -8,6 +8,7 @@ import { runWatchBench } from './flow/watch-bench.js';
 import { runCopyBench } from './copy/copy-bench.js';
 import { runCopyMemoryBench } from './copy/copy-memory-bench.js';
 import { runVarcharLengthBench } from './dml/varchar-length-bench.js';
+import { runReclusterBench } from './clustering/recluster-bench.js';
 import { runServerBench } from './server/server-bench.js';
 import { runLatencyBench } from './pipeline/latency-bench.js';
 import { runBackfillBench } from './pipeline/backfill-bench.js';
@@ -23,6 +24,7 @@ await runCopyBench();
 // The 2 GB memory scenario writes a big file: only when asked (FLOE_BENCH_COPY_BIG_MB=2048).
 if (process.env.FLOE_BENCH_COPY_BIG_MB) await runCopyMemoryBench();
 await runVarcharLengthBench();
+await runReclusterBench();
 await runServerBench();
 // End-to-end customer pipeline (issue #7); `npm run bench -- --quick` runs their short variants.
 await runLatencyBench();
