@@ -176,6 +176,18 @@ describe('reclustering', () => {
     expect(await rows(s, 'SELECT COUNT(*) FROM T')).toEqual([[2400]]);
   });
 
+  it('drops a copy left by a crash on its first pass, even for a table too small to rebuild', async () => {
+    const { e, s } = await open();
+    await clusteredTable(s, 100);
+    const conn = await e.core.driver.connect();
+    const tables = async (): Promise<unknown[][]> => (await conn.query(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'D.S' ORDER BY 1`)).rows;
+    await conn.execute('CREATE TABLE "D.S"."T$recluster" AS SELECT * FROM "D.S"."T"');
+    expect(await tables()).toEqual([['T'], ['T$recluster']]);
+    await e.core.reclusterer.pass();
+    expect(await tables()).toEqual([['T']]);
+    await conn.close();
+  });
+
   it('shows SUSPEND RECLUSTER in SHOW TABLES automatic_clustering', async () => {
     const { s } = await open();
     await s.query('CREATE TABLE T (K INT) CLUSTER BY (K)');

@@ -14,7 +14,7 @@
  *     transaction, copy the appended rows, drop the table, give the new one its name and index, record the count.
  * Writers of the table, and explicit transactions, wait only for step 3 (the appended rows and the index: about a
  * second at 3M rows). A crash leaves the
- * table as it was (step 3 is one transaction) and at most an orphan copy, dropped by the next attempt.
+ * table as it was (step 3 is one transaction) and at most an orphan copy, dropped by the next process's first pass.
  */
 import { FloeError } from '../../core/errors.js';
 import type { TableDef } from '../../core/catalog/catalog-model.js';
@@ -54,6 +54,8 @@ export class Reclusterer {
   afterCopy: (() => Promise<void>) | undefined;
   private session: SessionImpl | undefined;
   private sorted: Map<string, number> | undefined;
+  /** Tables whose leftover copy (from a crash) this process has dropped. */
+  private readonly swept = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -78,6 +80,12 @@ export class Reclusterer {
       if (this.closed) return;
       if (!reclusterable(def)) continue;
       const conn = await this.conn();
+      if (!this.swept.has(stateKey(def))) {
+        // A copy left by a crash in an earlier process (a full copy of the table: not kept until the next rebuild).
+        const copy = this.copyOf(def);
+        if (copy) await conn.execute(`DROP TABLE IF EXISTS ${copy}`);
+        this.swept.add(stateKey(def));
+      }
       const rows = Number((await conn.query(`SELECT COUNT(*) FROM ${this.physical(def)}`)).rows[0]?.[0] ?? 0);
       const sorted = (await this.sortedRows()).get(stateKey(def)) ?? 0;
       if (rows >= this.policy.minRows && rows - sorted >= sorted * this.policy.growth) await this.recluster(def);
@@ -90,15 +98,14 @@ export class Reclusterer {
       throw new FloeError('INTERNAL', `table ${def.name} cannot be reclustered`);
     }
     const d = this.engine.driver.dialect;
-    const copyName = `${d.physicalParts(def.database, def.schema, def.name).name}$recluster`;
-    // The copy lives next to the table (a rename cannot move it); a user table of that name is never touched.
-    if (this.engine.catalog.tables(def.database, def.schema).some((t) => d.physicalParts(t.database, t.schema, t.name).name === copyName)) return 'busy';
+    const copy = this.copyOf(def);
+    if (!copy) return 'busy';
     const keyCols = (def.clusterBy ?? []).map((k) => d.quoteIdent('column' in k ? k.column : ''));
     const job: Job = {
       def,
       key: tableGateKey(def),
       phys: this.physical(def),
-      copy: `${d.physicalSchema(def.database, def.schema)}.${d.quoteIdent(copyName)}`,
+      copy,
       cols: def.columns.map((c) => d.quoteIdent(c.name)).join(', '),
       keyCols,
       order: keyCols.join(', '),
@@ -188,6 +195,17 @@ export class Reclusterer {
     } finally {
       gate.open(keys);
     }
+  }
+
+  /**
+   * Where the rebuild of `def` is copied: next to the table (a rename cannot move it to another schema). Undefined
+   * when a user table has that name: it is never touched.
+   */
+  private copyOf(def: TableDef): string | undefined {
+    const d = this.engine.driver.dialect;
+    const name = `${d.physicalParts(def.database, def.schema, def.name).name}$recluster`;
+    if (this.engine.catalog.tables(def.database, def.schema).some((t) => d.physicalParts(t.database, t.schema, t.name).name === name)) return undefined;
+    return `${d.physicalSchema(def.database, def.schema)}.${d.quoteIdent(name)}`;
   }
 
   private rowId(): string {
