@@ -3,8 +3,8 @@
  * pipe loads, task runs) drive the file counters and the latency tracker; the flows' in-memory status gives
  * queue sizes and bulletins; row counts and the pipe queue come from one small query, run only after something
  * committed (at most twice a second, and at most 5 % of the time as the tables grow: query-budget.ts), never a scan
- * per refresh. The stream's backlog is what was loaded but not
- * yet applied (from the tracker): the stream is read once at start only, as reading it takes the change lock.
+ * per refresh. The stream's backlog is what was loaded but not yet applied (from the tracker): the stream is read
+ * once at start only, as reading it takes the change lock.
  * Start the monitor before the pipes, so it sees every load.
  */
 import { readdir } from 'node:fs/promises';

@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Engine, Session } from '../../src/engine/engine-api.js';
 import type { EngineImpl } from '../../src/engine/engine.js';
 import { openEngine } from '../../src/engine/open-engine.js';
+import { lastRows, openInSchema } from '../support/engine-schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'floe-cluster-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,18 +21,8 @@ afterEach(async () => {
   engines = [];
 });
 
-async function open(database = ':memory:'): Promise<{ e: Engine; s: Session }> {
-  const e = await openEngine({ database });
-  engines.push(e);
-  const s = await e.session();
-  await s.query('CREATE DATABASE D; CREATE SCHEMA D.S; USE SCHEMA D.S');
-  return { e, s };
-}
-
-async function rows(s: Session, sql: string): Promise<unknown[][]> {
-  const r = await s.query(sql);
-  return r[r.length - 1]!.rows;
-}
+const open = (database?: string): ReturnType<typeof openInSchema> => openInSchema(engines, database);
+const rows = lastRows;
 
 /** SHOW TABLES' cluster_by and automatic_clustering of one table. */
 async function shown(s: Session, name: string): Promise<unknown[]> {

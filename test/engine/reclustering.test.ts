@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine, Session } from '../../src/engine/engine-api.js';
 import type { EngineImpl } from '../../src/engine/engine.js';
-import { openEngine } from '../../src/engine/open-engine.js';
+import { lastRows, openInSchema } from '../support/engine-schema.js';
 import type { TableDef } from '../../src/core/catalog/catalog-model.js';
 
 let engines: Engine[] = [];
@@ -16,18 +16,8 @@ afterEach(async () => {
   engines = [];
 });
 
-async function open(): Promise<{ e: EngineImpl; s: Session }> {
-  const e = (await openEngine({ database: ':memory:' })) as EngineImpl;
-  engines.push(e);
-  const s = await e.session();
-  await s.query('CREATE DATABASE D; CREATE SCHEMA D.S; USE SCHEMA D.S');
-  return { e, s };
-}
-
-async function rows(s: Session, sql: string): Promise<unknown[][]> {
-  const r = await s.query(sql);
-  return r[r.length - 1]!.rows;
-}
+const open = (database?: string): ReturnType<typeof openInSchema> => openInSchema(engines, database);
+const rows = lastRows;
 
 /** `n` rows with keys in a scrambled order (the multiplier is prime to n). */
 function values(n: number, from = 0): string {

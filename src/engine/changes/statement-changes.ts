@@ -69,9 +69,13 @@ export function streamSource(ctx: ExecContext, s: StreamDef): { table: TableDef;
 export async function analyzeChanges(ctx: ExecContext, ast: AstNode, writes: boolean): Promise<StatementChanges> {
   const streams = new Map<string, { full: FullName; def: StreamDef }>();
   const tracked = new Map<string, TableDef>();
-  collectRefs(ctx, ast, streams, tracked, new Set());
+  const named = new Map<TableDef, boolean>();
+  collectRefs(ctx, ast, streams, tracked, new Set(), named);
   const out: StatementChanges = { streams: new Map(), writes: [...tracked.values()], consumes: writes && streams.size > 0 };
-  for (const [table, edit] of gatedTables(ctx, ast, nodeKind(ast) === 'insert')) await enterTableGate(ctx, table, edit);
+  // Tables read through views need no hold: an autocommit statement only reads them, and an explicit transaction
+  // holds the gate from BEGIN anyway (transactions.ts). Any write but INSERT may edit existing rows.
+  const insert = nodeKind(ast) === 'insert';
+  for (const [table, written] of named) await enterTableGate(ctx, table, written && !insert);
   if (out.writes.length > 0) await ctx.engine.clock.acquire(ctx.session);
   if (out.consumes) for (const { def } of streams.values()) await ctx.engine.clock.acquireStream(ctx.session, def.id);
   if (streams.size === 0) return out;
@@ -98,29 +102,24 @@ export async function enterTableGate(ctx: ExecContext, def: TableDef, edit: bool
 }
 
 /**
- * The tables of `enterTableGate` a statement names, and whether it may edit them (any write but INSERT). Tables read
- * through views need no hold: an autocommit statement only reads them, and an explicit transaction holds the gate
- * from BEGIN anyway (transactions.ts).
+ * Streams read (also through stream-reading views) and tracked tables written; with `named`, the tables the
+ * statement itself names (not through views), mapped to whether it writes them.
  */
-function gatedTables(ctx: ExecContext, ast: AstNode, insert: boolean): Map<TableDef, boolean> {
-  const out = new Map<TableDef, boolean>();
-  if (!reclusters(ctx.engine.driver.dialect)) return out;
-  for (const use of tableRefsOf(ast)) {
-    if (use.name.schema === 'INFORMATION_SCHEMA') continue;
-    const table = lookupTable(ctx, qualify(ctx, use.name, 'query'));
-    if (table && gated(ctx, table)) out.set(table, (out.get(table) ?? false) || (use.role === 'write' && !insert));
-  }
-  return out;
-}
-
-/** Streams read (also through stream-reading views) and tracked tables written. */
-function collectRefs(ctx: ExecContext, ast: AstNode, streams: Map<string, { full: FullName; def: StreamDef }>, tracked: Map<string, TableDef>, views: Set<string>): void {
+function collectRefs(
+  ctx: ExecContext,
+  ast: AstNode,
+  streams: Map<string, { full: FullName; def: StreamDef }>,
+  tracked: Map<string, TableDef>,
+  views: Set<string>,
+  named?: Map<TableDef, boolean>,
+): void {
   const { catalog } = ctx.engine;
   for (const use of tableRefsOf(ast)) {
     if (use.name.schema === 'INFORMATION_SCHEMA') continue;
     const full = qualify(ctx, use.name, 'query');
     // A temporary table (never tracked) hides a tracked permanent table of the same name.
     const table = lookupTable(ctx, full);
+    if (table && named) named.set(table, (named.get(table) ?? false) || use.role === 'write');
     if (use.role === 'write') {
       if (table?.tracked) tracked.set(table.id as string, table);
       continue;
