@@ -25,6 +25,7 @@ export const scdConfigSchema = z
     batchTable: z.string().optional(),
     versionsTable: z.string().optional(),
     keysTable: z.string().optional(),
+    closedTable: z.string().optional(),
     scd1: z.object({ table: z.string().min(1) }).strict().optional(),
     scd2: z
       .object({
@@ -96,11 +97,12 @@ eventLog: SCD_DEMO.SCD2.CUSTOMER_EVENTS      # every accepted event: the applier
 # batchTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_BATCH
 # versionsTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_VERSIONS
 # keysTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_KEYS
+# closedTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_CLOSED   # SCD2's closed versions (the SCD2 target is a view)
 
 scd1:
   table: SCD_DEMO.SCD2.CUSTOMER
 scd2:
-  table: SCD_DEMO.SCD2.CUSTOMER_HISTORY
+  table: SCD_DEMO.SCD2.CUSTOMER_HISTORY       # a view: closed versions + each live key's current version
   validFrom: START_TIME
   validTo: END_TIME
   isCurrent: IS_CURRENT                     # or null for no flag column

@@ -33,7 +33,8 @@ describe('floe scd', () => {
     writeFileSync(join(dir, 'scd.yaml'), template.out);
     const sql = await cli(['scd', '--config', 'scd.yaml']);
     expect(sql.code).toBe(0);
-    expect(sql.out).toContain('CREATE TABLE IF NOT EXISTS SCD_DEMO.SCD2.CUSTOMER_HISTORY');
+    expect(sql.out).toContain('CREATE OR REPLACE VIEW SCD_DEMO.SCD2.CUSTOMER_HISTORY AS');
+    expect(sql.out).toContain('CREATE TABLE IF NOT EXISTS SCD_DEMO.SCD2.CUSTOMER_EVENTS_CLOSED');
     expect(sql.out).toContain('BEGIN TRANSACTION;');
 
     const engine = await openEngine({ database: ':memory:' });

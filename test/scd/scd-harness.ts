@@ -6,8 +6,6 @@ import { openEngine } from '../../src/engine/open-engine.js';
 import type { Engine, Session } from '../../src/engine/engine-api.js';
 import type { ScdConfig, ScdColumn } from '../../src/core/scd/scd-config.js';
 import { planScd } from '../../src/core/scd/scd-plan.js';
-import { resolveScdConfig } from '../../src/core/scd/scd-config.js';
-import { refoldApplySql } from '../../src/core/scd/scd-apply-refold.js';
 
 export type Val = string | number | null;
 /** (key, seq, op, values) as in scd-semantics §5; key and seq may be tuples. */
@@ -57,13 +55,13 @@ export class ScdRig {
       ...(scenario.scd2 === false ? {} : { scd2: { table: 'HIST', validFrom: 'VF', validTo: 'VT', isCurrent: 'IS_CURRENT' } }),
       ...scenario.options,
     };
-    const plan = planScd(config);
+    const plan = planScd(config, { refold: scenario.refold === true });
     const cols = [...keys, ...sequenceBy].map((c) => `${c.name} ${c.type}`).concat('OP VARCHAR', ...columns.map((c) => `${c.name} ${c.type}`));
     await s.query(`CREATE SCHEMA ${schema}; USE SCHEMA ${schema};
       CREATE TABLE SRC (${cols.join(', ')});
       CREATE STREAM SRC_STREAM ON TABLE SRC;`);
     await s.query(plan.setup);
-    return new ScdRig(e, s, config, scenario.refold ? refoldApplySql(resolveScdConfig(config)) : plan.apply, schema);
+    return new ScdRig(e, s, config, plan.apply, schema);
   }
 
   /** Insert the events into staging, then run the generated apply script. */

@@ -14,7 +14,7 @@
  */
 import type { ResolvedScdConfig } from './scd-config.js';
 import { OP, versionsCtes } from './scd-fold-sql.js';
-import { eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd1Insert, scd2Insert, seqAfter, versionColumns } from './scd-sql-parts.js';
+import { eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, closedInsert, scd1Insert, seqAfter, versionColumns } from './scd-sql-parts.js';
 
 /** Marks batch work-table rows: 'B' a new event of the batch, 'L' a logged event of a late key. */
 export const SRC = '__SRC';
@@ -59,15 +59,13 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
     `INSERT INTO ${c.versionsTable} (${versionCols})\n${ctes}\nSELECT ${versionCols}\nFROM __VERSIONS;`,
   ];
   if (c.scd2) {
-    const s = c.scd2;
-    // A late key loses its whole history; any other touched key its current version, which began at the state's __FROM.
-    const replaced =
-      `(SELECT ${keys}, NULL AS __FROM FROM ${batch} WHERE ${SRC} = 'L' GROUP BY ${keys}\n` +
-      `  UNION ALL SELECT ${names(c.keys, 'k.')}, k.__FROM FROM ${c.keysTable} k JOIN ${appendKeys} a ON ${keyMatch(c, 'a', 'k')} WHERE k.${OP} = 'U')`;
+    // The SCD2 target is a view over the closed versions and the key states (scd2View): a version that closes is
+    // appended, and only a late key, refolded from all its events, has its closed versions replaced.
     out.push(
-      `-- 7. SCD2: a late key's history, and the current version of the other touched keys, become the folded versions.\n` +
-        `DELETE FROM ${s.table} t USING ${replaced} AS r\nWHERE ${keyMatch(c, 'r', 't')} AND (r.__FROM IS NULL OR t.${s.validFrom} = r.__FROM);`,
-      scd2Insert(c, c.versionsTable),
+      `-- 7. SCD2: the versions the batch closed are appended; a late key's closed versions are replaced. (Current versions\n` +
+        `--    are key states, step ${c.scd1 ? 9 : 8}.)\n` +
+        `DELETE FROM ${c.closedTable} t USING (SELECT ${keys} FROM ${batch} WHERE ${SRC} = 'L' GROUP BY ${keys}) AS r WHERE ${keyMatch(c, 'r', 't')};`,
+      closedInsert(c, c.versionsTable),
     );
   }
   if (c.scd1) {

@@ -88,6 +88,31 @@ WHERE __DEL = 0;`
   );
 }
 
+/** SCD2's closed versions (`__NEXT` set) into the closed-versions table; `also` narrows the rows further. */
+export function closedInsert(c: ResolvedScdConfig, from: string, ctes = '', also?: string): string {
+  const s = c.scd2!;
+  const cols = [...c.keys, ...c.columns].map((col) => col.name);
+  return `INSERT INTO ${c.closedTable} (${[...cols, s.validFrom, s.validTo].join(', ')})
+${ctes}SELECT ${cols.join(', ')}, __FROM, __NEXT
+FROM ${from}
+WHERE __DEL = 0 AND __NEXT IS NOT NULL${also ? ` AND ${also}` : ''};`;
+}
+
+/** The SCD2 target over key states: the closed versions, and every live key's state as its current version. */
+export function scd2View(c: ResolvedScdConfig): string {
+  const s = c.scd2!;
+  const cols = [...c.keys, ...c.columns].map((col) => col.name).join(', ');
+  const type = c.sequenceBy[0]!.type;
+  const end = s.endValue !== undefined ? `'${s.endValue}'::${type}` : `NULL::${type}`;
+  const flag = (v: string): string => (s.isCurrent ? `, ${v} AS ${s.isCurrent}` : '');
+  return (
+    `CREATE OR REPLACE VIEW ${s.table} AS\n` +
+    `SELECT ${cols}, ${s.validFrom}, ${s.validTo}${flag('FALSE')} FROM ${c.closedTable}\n` +
+    `UNION ALL\n` +
+    `SELECT ${cols}, __FROM AS ${s.validFrom}, ${end} AS ${s.validTo}${flag('TRUE')} FROM ${c.keysTable} WHERE ${OP} = 'U';`
+  );
+}
+
 export function scd1Insert(c: ResolvedScdConfig, from: string, ctes = ''): string {
   const cols = [...c.keys, ...c.columns, ...c.sequenceBy].map((col) => col.name).join(', ');
   return `INSERT INTO ${c.scd1!.table} (${cols})
