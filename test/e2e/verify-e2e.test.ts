@@ -65,7 +65,7 @@ describe('floe verify', () => {
     const [[live]] = (await warehouseQuery(p, `SELECT MAX(CUSTOMER_ID) FROM SCD_DEMO.SCD2.CUSTOMER`)) as number[][];
     await warehouseQuery(
       p,
-      `DELETE FROM SCD_DEMO.SCD2.CUSTOMER_HISTORY WHERE CUSTOMER_ID = ${closed} AND NOT IS_CURRENT; UPDATE SCD_DEMO.SCD2.CUSTOMER SET CITY = 'Atlantis' WHERE CUSTOMER_ID = ${live}`,
+      `DELETE FROM SCD_DEMO.SCD2.CUSTOMER_EVENTS_CLOSED WHERE CUSTOMER_ID = ${closed}; UPDATE SCD_DEMO.SCD2.CUSTOMER SET CITY = 'Atlantis' WHERE CUSTOMER_ID = ${live}`,
     );
     const r = await cli(['verify', '--project', p]);
     expect(r.code).toBe(1);

@@ -117,8 +117,8 @@ describe('floe verify on a project of its own', () => {
     await warehouseQuery(
       q,
       `UPDATE SHOP.PUBLIC.ORDERS SET AMOUNT = 11 WHERE REGION = 'EU' AND ORDER_NO = 1;
-       DELETE FROM SHOP.PUBLIC.ORDERS_HIST WHERE REGION = 'US' AND ORDER_NO = 1;
-       INSERT INTO SHOP.PUBLIC.ORDERS_HIST (REGION, ORDER_NO, STATUS, AMOUNT, NOTE, FROM_TS, TO_TS) VALUES ('ZZ', 1, 'ghost', 0, NULL, '2026-01-01', NULL), ('AA', 1, 'ghost', 0, NULL, '2026-01-01', NULL)`,
+       DELETE FROM SHOP.PUBLIC.ORDER_LOG_CLOSED WHERE REGION = 'US' AND ORDER_NO = 1;
+       INSERT INTO SHOP.PUBLIC.ORDER_LOG_CLOSED (REGION, ORDER_NO, STATUS, AMOUNT, NOTE, FROM_TS, TO_TS) VALUES ('ZZ', 1, 'ghost', 0, NULL, '2026-01-01', NULL), ('AA', 1, 'ghost', 0, NULL, '2026-01-01', NULL)`,
     );
     const { code, report } = await verifyJson(q);
     expect(code).toBe(1);

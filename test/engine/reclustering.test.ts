@@ -166,6 +166,34 @@ describe('reclustering', () => {
     expect(await rows(s, 'SELECT COUNT(*) FROM T')).toEqual([[2400]]);
   });
 
+  it('after a rebuild gave up on an edit, waits for the table to double again before the next try', async () => {
+    const { e, s } = await open();
+    const r = e.core.reclusterer;
+    r.policy.minRows = 1000;
+    await clusteredTable(s, 1200);
+    const other = await e.session();
+    await other.query('USE SCHEMA D.S');
+    let copies = 0;
+    r.afterCopy = async () => {
+      copies++;
+      await other.query('DELETE FROM T WHERE K = 5');
+    };
+    await r.pass();
+    expect(copies).toBe(1);
+    await r.pass(); // same size: no second copy of a table that is edited while it is copied
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 5000)}`);
+    await r.pass(); // 1,800 of the 1,200 it had when it gave up: not yet twice
+    expect(copies).toBe(1);
+    r.afterCopy = async () => {
+      copies++;
+    };
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(700, 6000)}`);
+    await r.pass();
+    expect(copies).toBe(2);
+    expect(sortedRuns((await physical(e)).keys)).toBe(1);
+    await other.close();
+  });
+
   it('drops a copy left by a crash on its first pass, even for a table too small to rebuild', async () => {
     const { e, s } = await open();
     await clusteredTable(s, 100);

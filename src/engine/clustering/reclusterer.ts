@@ -54,6 +54,9 @@ export class Reclusterer {
   afterCopy: (() => Promise<void>) | undefined;
   private session: SessionImpl | undefined;
   private sorted: Map<string, number> | undefined;
+  /** Rows a table had when a rebuild gave up because it changed (edited while copied): the next try waits for as
+   *  much growth again, so a table edited on every run costs one wasted copy per doubling, not one per check. */
+  private readonly changedAt = new Map<string, number>();
   /** Tables whose leftover copy (from a crash) this process has dropped. */
   private readonly swept = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -87,8 +90,9 @@ export class Reclusterer {
         this.swept.add(stateKey(def));
       }
       const rows = Number((await conn.query(`SELECT COUNT(*) FROM ${this.physical(def)}`)).rows[0]?.[0] ?? 0);
-      const sorted = (await this.sortedRows()).get(stateKey(def)) ?? 0;
-      if (rows >= this.policy.minRows && rows - sorted >= sorted * this.policy.growth) await this.recluster(def);
+      const base = Math.max((await this.sortedRows()).get(stateKey(def)) ?? 0, this.changedAt.get(stateKey(def)) ?? 0);
+      if (rows < this.policy.minRows || rows - base < base * this.policy.growth) continue;
+      if ((await this.recluster(def)) === 'changed') this.changedAt.set(stateKey(def), rows);
     }
   }
 
