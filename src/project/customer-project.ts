@@ -179,7 +179,7 @@ floe verify                               # recompute the SCD tables from the lo
 | \`sql/01_database.sql\` | database \`SCD_DEMO\`, schema \`SCD2\` |
 | \`sql/02_staging.sql\` | file format, stage, staging table \`CUSTOMER_RAW\`, pipe \`CUSTOMER_S3_PIPE\` |
 | \`sql/03_stream.sql\` | stream \`CUSTOMER_RAW_STREAM\` on the staging table |
-| \`sql/04_scd.sql\` | event log, \`CUSTOMER\`, \`CUSTOMER_HISTORY\` and the task (generated from \`scd.yaml\`) |
+| \`sql/04_scd.sql\` | event log, key states, \`CUSTOMER\`, \`CUSTOMER_HISTORY\` (a view over the closed versions and the key states) and the task (generated from \`scd.yaml\`) |
 | \`scd.yaml\` | the SCD rules: key, sequence column, delete condition, end date of the current version |
 
 \`floe run\` applies each statement once and remembers it (\`.floe/\`); a restart skips what was applied and

@@ -3,9 +3,10 @@
  * key ever seen, its last event (sequence, op, values after ignore-null) and the start of its current version.
  * A key whose new events all come after its last event is folded from that one row plus the new events, so its
  * past is never read; only keys with late or re-delivered events bring their logged events into the work table and
- * are refolded from all of them. A batch without late events therefore never reads the event log; of the other big
- * tables (targets, key states) a run reads what it takes to find the touched keys' rows — on DuckDB a scan of their
- * key columns, so a run still costs a little more as they grow (bench/README.md, "Session 6").
+ * are refolded from all of them. A batch without late events therefore never reads the event log. SCD2's current
+ * versions are key states too (the SCD2 target is a view: scd2View), so a run appends the versions it closes and
+ * never searches the history for them; it finds the touched keys' rows of SCD1 and the key states by a join on the
+ * key — on DuckDB a scan of their key columns, which grow with the keys, not with the history.
  *
  * Equivalence with the full refold (the property test checks it batch by batch): the fold of a key's events only
  * depends, at its last event, on the sequence, the op, the effective values, and where the open run began. The
