@@ -66,15 +66,15 @@ export function versionsCtes(c: ResolvedScdConfig, events: string, options: { to
   const same = balanced('AND', c.tracked.map((n) => `EQUAL_NULL(__F.${n}, __P.${n})`), 'TRUE');
   ctes.push(`__CHANGES AS (SELECT __F.*, CASE WHEN __F.__DEL = 1 OR __P.__RN IS NULL OR __P.__DEL = 1 OR NOT ${same} THEN 1 ELSE 0 END AS __CHG
     FROM ${prev} __F LEFT JOIN ${prev} __P ON ${keys.map((k) => `__P.${k} = __F.${k}`).join(' AND ')} AND __P.__RN = __F.__RN - 1)`);
-  // 4. Run id, end of the run (the next event's sequence), and whether this row is the run's last member.
-  ctes.push(`__RUNS AS (SELECT __G.*, SUM(__CHG) OVER (${running}) AS __GRP, LEAD(${first}) OVER (${ordered}) AS __NEXT,
-      COALESCE(LEAD(__CHG) OVER (${ordered}), 1) AS __TAIL
+  // 4. End of the run (the next event's sequence), whether this row is the run's last member, and the run's start:
+  //    the sequence of the latest run-starting event so far (the first sequence component never decreases along
+  //    __RN). All three share one window, so the engine sorts each key's events once more, not twice. The visible
+  //    row carries the last event's values.
+  ctes.push(`__RUNS AS (SELECT __G.*, LEAD(${first}) OVER (${ordered}) AS __NEXT, COALESCE(LEAD(__CHG) OVER (${ordered}), 1) AS __TAIL,
+      MAX(CASE WHEN __CHG = 1 THEN ${first} END) OVER (${running}) AS __FROM
     FROM __CHANGES __G)`);
-
-  // 5. The run's start is its first event; the visible row carries the last event's values.
-  ctes.push(`__STARTS AS (SELECT __V.*, MIN(${first}) OVER (PARTITION BY ${list(keys)}, __GRP) AS __FROM FROM __RUNS __V)`);
   ctes.push(`__VERSIONS AS (SELECT *
-    FROM __STARTS
+    FROM __RUNS
     WHERE (__DEL = 0 AND __TAIL = 1 AND (__NEXT IS NULL OR __FROM < __NEXT))${options.tombstones ? ' OR (__DEL = 1 AND __NEXT IS NULL)' : ''})`);
   return `WITH ${ctes.join(',\n')}`;
 }
