@@ -25,6 +25,7 @@ export const scdConfigSchema = z
     batchTable: z.string().optional(),
     versionsTable: z.string().optional(),
     keysTable: z.string().optional(),
+    tombstonesTable: z.string().optional(),
     closedTable: z.string().optional(),
     scd1: z.object({ table: z.string().min(1) }).strict().optional(),
     scd2: z
@@ -97,6 +98,7 @@ eventLog: SCD_DEMO.SCD2.CUSTOMER_EVENTS      # every accepted event: the applier
 # batchTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_BATCH
 # versionsTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_VERSIONS
 # keysTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_KEYS
+# tombstonesTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_TOMBSTONES
 # closedTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_CLOSED   # SCD2's closed versions (the SCD2 target is a view)
 
 scd1:

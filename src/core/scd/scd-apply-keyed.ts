@@ -40,6 +40,9 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
   const ctes = versionsCtes(c, `SELECT ${all} FROM ${batch}\n      UNION ALL ${pseudo}`, { tombstones: true });
   const versionCols = versionColumns(c);
   const deleteTouched = (table: string): string => `DELETE FROM ${table} t USING ${touchedKeys} AS tk WHERE ${keyMatch(c, 'tk', 't')};`;
+  // Every key's last sequence: live keys' from the key states, deleted keys' from the tombstones.
+  const lastSeqs = `${names(c.keys)}, ${names(c.sequenceBy)}`;
+  const lastEvents = `(SELECT ${lastSeqs} FROM ${c.keysTable} UNION ALL SELECT ${lastSeqs} FROM ${c.tombstonesTable})`;
 
   const out: string[] = [
     'BEGIN TRANSACTION;',
@@ -48,7 +51,7 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
     `-- 2. Keys with an event at or before their last one (late, or re-delivered) are refolded from all their events:\n` +
       `--    bring their logged events in. In a batch without such keys the event log is not read.\n` +
       `INSERT INTO ${batch} (${all}, ${SRC})\nSELECT ${eventColumns(c, 'l.')}, 'L'\nFROM ${c.eventLog} l\n` +
-      `JOIN (SELECT DISTINCT ${names(c.keys, 'w.')} FROM ${batch} w JOIN ${c.keysTable} k ON ${keyMatch(c, 'k', 'w')}\n` +
+      `JOIN (SELECT DISTINCT ${names(c.keys, 'w.')} FROM ${batch} w JOIN ${lastEvents} k ON ${keyMatch(c, 'k', 'w')}\n` +
       `  WHERE w.${SRC} = 'B' AND NOT ${seqAfter(c, 'w', 'k')}) lk ON ${keyMatch(c, 'lk', 'l')};`,
     `-- 3. Drop re-deliveries: new events already in the event log (re-applied batches change nothing).\n` +
       `DELETE FROM ${batch} e USING (SELECT ${all} FROM ${batch} WHERE ${SRC} = 'L') AS l\nWHERE e.${SRC} = 'B' AND ${sameEvent(c, 'l', 'e')};`,
@@ -73,8 +76,10 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
     out.push(`-- ${c.scd2 ? 8 : 7}. SCD1: the current version of every touched key that is live.\n${deleteTouched(c.scd1.table)}`, scd1Insert(c, c.versionsTable));
   }
   out.push(
-    `-- ${c.scd1 && c.scd2 ? 9 : 8}. The touched keys' new states.\n${deleteTouched(c.keysTable)}`,
-    `INSERT INTO ${c.keysTable} (${all}, __FROM)\n${keyStateSelect(c, c.versionsTable)};`,
+    `-- ${c.scd1 && c.scd2 ? 9 : 8}. The touched keys' new states: a live key's last event, a deleted key's tombstone.\n${deleteTouched(c.keysTable)}`,
+    deleteTouched(c.tombstonesTable),
+    `INSERT INTO ${c.keysTable} (${all}, __FROM)\n${keyStateSelect(c, c.versionsTable)} AND __DEL = 0;`,
+    `INSERT INTO ${c.tombstonesTable} (${lastSeqs})\nSELECT ${lastSeqs}\nFROM ${c.versionsTable}\nWHERE __NEXT IS NULL AND __DEL = 1;`,
     `DELETE FROM ${batch};`,
     `DELETE FROM ${c.versionsTable};`,
     'COMMIT;',

@@ -35,8 +35,10 @@ export interface ScdConfig {
   batchTable?: string;
   /** Work table for the recomputed versions (default: event log name + `_VERSIONS`). Empty between runs. */
   versionsTable?: string;
-  /** Key states: each key's last event and the start of its current version (default: event log name + `_KEYS`). */
+  /** Key states: each live key's last event and the start of its current version (default: event log name + `_KEYS`). */
   keysTable?: string;
+  /** Tombstones: the last sequence of each key whose last event is a delete (default: event log name + `_TOMBSTONES`). */
+  tombstonesTable?: string;
   /** SCD2's closed versions (default: event log name + `_CLOSED`); the SCD2 target is a view over it and the key states. */
   closedTable?: string;
   scd1?: { table: string };
@@ -56,6 +58,7 @@ export interface ResolvedScdConfig extends Omit<ScdConfig, 'scd2'> {
   batchTable: string;
   versionsTable: string;
   keysTable: string;
+  tombstonesTable: string;
   closedTable: string;
   tracked: string[];
   ignoreNull: string[];
@@ -80,7 +83,7 @@ function checkPredicate(key: string, sql: string | undefined): void {
 }
 
 export function resolveScdConfig(c: ScdConfig): ResolvedScdConfig {
-  for (const [key, name] of [['source.name', c.source.name], ['eventLog', c.eventLog], ['batchTable', c.batchTable], ['versionsTable', c.versionsTable], ['keysTable', c.keysTable], ['closedTable', c.closedTable], ['scd1.table', c.scd1?.table], ['scd2.table', c.scd2?.table]] as const) {
+  for (const [key, name] of [['source.name', c.source.name], ['eventLog', c.eventLog], ['batchTable', c.batchTable], ['versionsTable', c.versionsTable], ['keysTable', c.keysTable], ['tombstonesTable', c.tombstonesTable], ['closedTable', c.closedTable], ['scd1.table', c.scd1?.table], ['scd2.table', c.scd2?.table]] as const) {
     if (name !== undefined && !QUALIFIED.test(name)) throw bad(key, `'${name}' is not a [db.][schema.]name identifier`);
   }
   if (c.keys.length === 0) throw bad('keys', 'at least one key column is required');
@@ -136,7 +139,8 @@ export function resolveScdConfig(c: ScdConfig): ResolvedScdConfig {
   const batchTable = c.batchTable ?? `${c.eventLog}_BATCH`;
   const versionsTable = c.versionsTable ?? `${c.eventLog}_VERSIONS`;
   const keysTable = c.keysTable ?? `${c.eventLog}_KEYS`;
+  const tombstonesTable = c.tombstonesTable ?? `${c.eventLog}_TOMBSTONES`;
   const closedTable = c.closedTable ?? `${c.eventLog}_CLOSED`;
   const { scd2: _given, ...rest } = c;
-  return { ...rest, batchTable, versionsTable, keysTable, closedTable, tracked, ignoreNull, ...(scd2 ? { scd2 } : {}) };
+  return { ...rest, batchTable, versionsTable, keysTable, tombstonesTable, closedTable, tracked, ignoreNull, ...(scd2 ? { scd2 } : {}) };
 }

@@ -78,9 +78,12 @@ function keyStateSetup(c: ResolvedScdConfig, closedColumns: string[]): string[] 
   const folded = `${versionsCtes(c, `SELECT ${all} FROM ${c.eventLog}`, { tombstones: true })}\n`;
   const unfilled = `NOT EXISTS (SELECT 1 FROM ${c.keysTable})`;
   const out = [
-    `-- Key states: every key's last event (${OP} U or D, values after ignore-null) and __FROM, where its current\n` +
+    `-- Key states: every live key's last event (${OP} U, values after ignore-null) and __FROM, where its current\n` +
       `-- version began. New events after it are folded onto this row alone; the event log is read only for late keys.\n` +
       `CREATE TABLE IF NOT EXISTS ${c.keysTable} (\n  ${[...eventDefinition(c), `__FROM ${c.sequenceBy[0]!.type}`].join(',\n  ')}\n);`,
+    `-- Tombstones: the sequence of every deleted key's last event (a delete), so that an older event still counts as\n` +
+      `-- late. Kept apart from the key states, which every run reads in full: a deleted key is never folded from its state.\n` +
+      `CREATE TABLE IF NOT EXISTS ${c.tombstonesTable} (\n  ${[...typed(c.keys), ...typed(c.sequenceBy)].join(',\n  ')}\n);`,
   ];
   if (c.scd2) {
     out.push(
