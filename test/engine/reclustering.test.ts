@@ -194,6 +194,25 @@ describe('reclustering', () => {
     await other.close();
   });
 
+  it('does not copy a table deleted from since the previous check', async () => {
+    const { e, s } = await open();
+    const r = e.core.reclusterer;
+    r.policy.minRows = 1000;
+    await clusteredTable(s, 1200);
+    let copies = 0;
+    r.afterCopy = async () => {
+      copies++;
+    };
+    await s.query('DELETE FROM T WHERE K = 5');
+    await r.pass();
+    await s.query('DELETE FROM T WHERE K = 6');
+    await r.pass();
+    expect(copies).toBe(0);
+    await r.pass(); // no edit since the previous check
+    expect(copies).toBe(1);
+    expect(sortedRuns((await physical(e)).keys)).toBe(1);
+  });
+
   it('drops a copy left by a crash on its first pass, even for a table too small to rebuild', async () => {
     const { e, s } = await open();
     await clusteredTable(s, 100);

@@ -57,6 +57,8 @@ export class Reclusterer {
   /** Rows a table had when a rebuild gave up because it changed (edited while copied): the next try waits for as
    *  much growth again, so a table edited on every run costs one wasted copy per doubling, not one per check. */
   private readonly changedAt = new Map<string, number>();
+  /** Each table's edit count (table-gate.ts) at the previous pass: a table edited since is not copied now. */
+  private readonly editsSeen = new Map<string, number>();
   /** Tables whose leftover copy (from a crash) this process has dropped. */
   private readonly swept = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -90,8 +92,13 @@ export class Reclusterer {
         this.swept.add(stateKey(def));
       }
       const rows = Number((await conn.query(`SELECT COUNT(*) FROM ${this.physical(def)}`)).rows[0]?.[0] ?? 0);
+      // A table updated or deleted from since the previous check would most likely be edited during the copy too
+      // (the SCD applier's closed versions: on every run with late events), so the copy would be wasted.
+      const edits = this.engine.clock.gate.editCount(tableGateKey(def));
+      const quiet = (this.editsSeen.get(stateKey(def)) ?? 0) === edits;
+      this.editsSeen.set(stateKey(def), edits);
       const base = Math.max((await this.sortedRows()).get(stateKey(def)) ?? 0, this.changedAt.get(stateKey(def)) ?? 0);
-      if (rows < this.policy.minRows || rows - base < base * this.policy.growth) continue;
+      if (!quiet || rows < this.policy.minRows || rows - base < base * this.policy.growth) continue;
       if ((await this.recluster(def)) === 'changed') this.changedAt.set(stateKey(def), rows);
     }
   }
