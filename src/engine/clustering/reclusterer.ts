@@ -10,8 +10,10 @@
  *     row count and its highest row id — every later row is appended beyond it — and start a snapshot;
  *  2. gate open: copy the snapshot into a new table with the same columns, in key order, and commit;
  *  3. gate closed again: give up if the table changed other than by appends (an UPDATE, DELETE, MERGE or TRUNCATE
- *     was noted, rows at or below the noted row id went missing, or its definition changed); else, in one
- *     transaction, copy the appended rows, drop the table, give the new one its name and index, record the count.
+ *     was noted, rows at or below the noted row id went missing, or its definition changed) — and wait for it to
+ *     double again before the next try; else, in one transaction, copy the appended rows, drop the table, give the
+ *     new one its name and index, record the count.
+ * A table edited (other than by appends) since the previous check is not copied: its copy would likely be wasted.
  * Writers of the table, and explicit transactions, wait only for step 3 (the appended rows and the index: about a
  * second at 3M rows). A crash leaves the
  * table as it was (step 3 is one transaction) and at most an orphan copy, dropped by the next process's first pass.
