@@ -35,11 +35,12 @@ describe('pipeline benchmarks at a tiny size', () => {
   }, 180_000);
 
   it.each(['demo', 'run'])('steady state (%s): samples the process under test and every generated row is loaded', async (mode) => {
-    Object.assign(process.env, { FLOE_BENCH_STEADY_PROCESS: mode, FLOE_BENCH_STEADY_SECONDS: '2', FLOE_BENCH_STEADY_RATE: '3', FLOE_BENCH_STEADY_ROWS: '20', FLOE_BENCH_STEADY_CUSTOMERS: '30', FLOE_BENCH_STEADY_SAMPLE_MS: '500', FLOE_BENCH_STEADY_IDLE_SECONDS: '1' });
+    Object.assign(process.env, { FLOE_BENCH_STEADY_PROCESS: mode, FLOE_BENCH_STEADY_SECONDS: '2', FLOE_BENCH_STEADY_WARMUP_SECONDS: '1', FLOE_BENCH_STEADY_RATE: '3', FLOE_BENCH_STEADY_ROWS: '20', FLOE_BENCH_STEADY_CUSTOMERS: '30', FLOE_BENCH_STEADY_SAMPLE_MS: '500', FLOE_BENCH_STEADY_IDLE_SECONDS: '1' });
     const r = await runSteadyBench(true, false);
-    // The paced generator writes rate × seconds files; the demo's --duration may also write the file due at its end.
-    if (mode === 'run') expect(r.generated.files).toBe(6);
-    else expect([6, 7]).toContain(r.generated.files);
+    // The paced generator writes rate × (warm-up + seconds) files; the demo's --duration may also write the file due
+    // at its end.
+    if (mode === 'run') expect(r.generated.files).toBe(9);
+    else expect([9, 10]).toContain(r.generated.files);
     expect(r.loadedRows).toBe(r.generated.files * 20);
     expect(r.streamBacklog).toBe(0);
     expect(r.samples.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 /**
  * The apply script with key states (scd-semantics §4.5, the affected window): the key-state table holds, for every
- * key ever seen, its last event (sequence, op, values after ignore-null) and the start of its current version.
+ * live key, its last event (sequence, op, values after ignore-null) and the start of its current version; the
+ * tombstones table holds every deleted key's last sequence (a deleted key's next version needs nothing else).
  * A key whose new events all come after its last event is folded from that one row plus the new events, so its
  * past is never read; only keys with late or re-delivered events bring their logged events into the work table and
  * are refolded from all of them. A batch without late events therefore never reads the event log. SCD2's current
@@ -15,7 +16,7 @@
  */
 import type { ResolvedScdConfig } from './scd-config.js';
 import { OP, versionsCtes } from './scd-fold-sql.js';
-import { eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, closedInsert, scd1Insert, seqAfter, versionColumns } from './scd-sql-parts.js';
+import { closedInsert, eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd1Insert, seqAfter, versionColumns } from './scd-sql-parts.js';
 
 /** Marks batch work-table rows: 'B' a new event of the batch, 'L' a logged event of a late key. */
 export const SRC = '__SRC';
