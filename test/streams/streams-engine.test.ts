@@ -97,6 +97,22 @@ describe('METADATA$ROW_ID', () => {
   });
 });
 
+describe('DML on a table with streams', () => {
+  it('DELETE … USING a derived table logs the rows it deletes', async () => {
+    await withEngine(async (_e, s) => {
+      await s.query(SETUP);
+      await s.query("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c'); INSERT INTO sink VALUES (1, 'x'), (3, 'y')");
+      await s.query('CREATE TABLE drained (id INT, v STRING); INSERT INTO drained SELECT id, v FROM s_std'); // consume the inserts
+      await s.query('DELETE FROM t USING (SELECT id, MAX(v) AS mv FROM sink GROUP BY id) AS d WHERE d.id = t.id AND d.mv IS NOT NULL');
+      expect(await rows(s, 'SELECT METADATA$ACTION, id, v FROM s_std')).toEqual([
+        ['DELETE', 1, 'a'],
+        ['DELETE', 3, 'c'],
+      ]);
+      expect(await rows(s, 'SELECT id FROM t')).toEqual([[2]]);
+    });
+  });
+});
+
 describe('staleness', () => {
   it('follows retention / MAX_DATA_EXTENSION_TIME_IN_DAYS and says how to recover', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');

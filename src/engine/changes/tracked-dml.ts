@@ -56,7 +56,13 @@ function refName(table: AstNode, alias: AstNode | null | undefined): string {
   return `${q(table.schema.name)}.${q(table.name.name)}`;
 }
 
-const printFromItem = (item: AstNode): string => (item.var ? print(item) : print(item.table ? item : { table: item }));
+function printFromItem(item: AstNode): string {
+  if (item.var) return print(item);
+  // `USING (subquery) AS x`: polyglot keeps it as a table reference with an empty name and the subquery in `hints`.
+  const sub = item.hints?.[0]?.subquery as AstNode | undefined;
+  if (sub && item.name?.name === '' && isIdent(item.alias)) return `${print({ subquery: { ...sub, alias: null } })} AS ${q(item.alias.name)}`;
+  return print(item.table ? item : { table: item });
+}
 
 /** SELECT of the hidden row ids of the rows an UPDATE or DELETE affects. */
 export function affectedRowIds(ast: AstNode): string {
