@@ -16,10 +16,10 @@
  */
 import type { ResolvedScdConfig } from './scd-config.js';
 import { OP, versionsCtes } from './scd-fold-sql.js';
-import { closedInsert, eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd1Insert, seqAfter, SRC, versionColumns } from './scd-sql-parts.js';
-import { windowed, windowSql } from './scd-window-sql.js';
+import { closedInsert, eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd1Insert, seqAfter, versionColumns } from './scd-sql-parts.js';
 
-export { SRC };
+/** Marks batch work-table rows: 'B' a new event of the batch, 'L' a logged event of a late key. */
+export const SRC = '__SRC';
 
 /** The key-state row of every key among the fold's results (`__NEXT IS NULL`: a key's last event). */
 export function keyStateSelect(c: ResolvedScdConfig, from: string): string {
@@ -32,12 +32,7 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
   const keys = names(c.keys);
   // Key sets as derived tables joined on the key: DuckDB turns a correlated EXISTS with any filter besides the key
   // match into a join over every distinct key of the outer table (a 2.9M-row history: 170 ms instead of 15).
-  const win = windowed(c);
-  // The keys whose target rows and states are replaced: all touched keys but those whose window stops short of
-  // their last event (they keep their current version).
-  const touchedKeys = win
-    ? `(SELECT ${keys} FROM ${batch} GROUP BY ${keys} HAVING SUM(CASE WHEN ${SRC} = 'R' THEN 1 ELSE 0 END) = 0)`
-    : `(SELECT DISTINCT ${keys} FROM ${batch})`;
+  const touchedKeys = `(SELECT DISTINCT ${keys} FROM ${batch})`;
   const appendKeys = `(SELECT ${keys} FROM ${batch} GROUP BY ${keys} HAVING SUM(CASE WHEN ${SRC} = 'L' THEN 1 ELSE 0 END) = 0)`;
   const [first, ...rest] = c.sequenceBy;
   // The key state as a pseudo-event: its last event, dated at the start of its open run.
@@ -65,48 +60,24 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
       `--    NULL key or sequence, or two different upserts with the same key and sequence (logged ones included).\n` +
       guardSql(c),
     `-- 5. Remember the new events.\nINSERT INTO ${c.eventLog} (${all}) SELECT ${all} FROM ${batch} WHERE ${SRC} = 'B';`,
-  ];
-  if (win) {
-    const [mark, trim] = windowSql(c);
-    out.push(
-      `-- 6. A late key's new events change only the runs around them (scd-window-sql.ts): keep its logged events from\n` +
-        `--    the start of the run before its earliest new event, up to the first run start R after the logged event\n` +
-        `--    following its latest new one (or to the end). R only ends the window's last version.\n${mark}`,
-      trim,
-    );
-  }
-  out.push(
-    `-- ${win ? 7 : 6}. Fold every touched key: a late key over its ${win ? 'window' : 'events'}, any other from its state and its new events.\nDELETE FROM ${c.versionsTable};`,
+    `-- 6. Fold every touched key: a late key from all its events, any other from its state and its new events.\nDELETE FROM ${c.versionsTable};`,
     `INSERT INTO ${c.versionsTable} (${versionCols})\n${ctes}\nSELECT ${versionCols}\nFROM __VERSIONS;`,
-  );
-  if (win) {
-    out.push(
-      `-- The version R begins is not the window's: it and everything after it stay as they are.\n` +
-        `DELETE FROM ${c.versionsTable} v USING (SELECT DISTINCT ${keys} FROM ${batch} WHERE ${SRC} = 'R') AS r WHERE ${keyMatch(c, 'r', 'v')} AND v.__NEXT IS NULL;`,
-    );
-  }
-  let step = win ? 8 : 7;
+  ];
   if (c.scd2) {
     // The SCD2 target is a view over the closed versions and the key states (scd2View): a version that closes is
     // appended, and only a late key, refolded from all its events, has its closed versions replaced.
-    // A late key's closed versions from its first refolded event up to R (all of them without a window).
-    const first = c.sequenceBy[0]!.name;
-    const replaced =
-      `(SELECT ${keys}, MIN(CASE WHEN ${SRC} = 'L' THEN ${first} END) AS __LO, MIN(CASE WHEN ${SRC} = 'R' THEN ${first} END) AS __HI\n` +
-      `  FROM ${batch} WHERE ${SRC} <> 'B' GROUP BY ${keys})`;
     out.push(
-      `-- ${step++}. SCD2: the versions the batch closed are appended; a late key's refolded closed versions are replaced.\n` +
-        `--    (Current versions are key states.)\n` +
-        `DELETE FROM ${c.closedTable} t USING ${replaced} AS r\n` +
-        `WHERE ${keyMatch(c, 'r', 't')} AND t.${c.scd2.validFrom} >= r.__LO AND (r.__HI IS NULL OR t.${c.scd2.validFrom} < r.__HI);`,
+      `-- 7. SCD2: the versions the batch closed are appended; a late key's closed versions are replaced. (Current versions\n` +
+        `--    are key states, step ${c.scd1 ? 9 : 8}.)\n` +
+        `DELETE FROM ${c.closedTable} t USING (SELECT ${keys} FROM ${batch} WHERE ${SRC} = 'L' GROUP BY ${keys}) AS r WHERE ${keyMatch(c, 'r', 't')};`,
       closedInsert(c, c.versionsTable),
     );
   }
   if (c.scd1) {
-    out.push(`-- ${step++}. SCD1: the current version of every touched key that is live.\n${deleteTouched(c.scd1.table)}`, scd1Insert(c, c.versionsTable));
+    out.push(`-- ${c.scd2 ? 8 : 7}. SCD1: the current version of every touched key that is live.\n${deleteTouched(c.scd1.table)}`, scd1Insert(c, c.versionsTable));
   }
   out.push(
-    `-- ${step}. The touched keys' new states: a live key's last event, a deleted key's tombstone.\n${deleteTouched(c.keysTable)}`,
+    `-- ${c.scd1 && c.scd2 ? 9 : 8}. The touched keys' new states: a live key's last event, a deleted key's tombstone.\n${deleteTouched(c.keysTable)}`,
     deleteTouched(c.tombstonesTable),
     `INSERT INTO ${c.keysTable} (${all}, __FROM)\n${keyStateSelect(c, c.versionsTable)} AND __DEL = 0;`,
     `INSERT INTO ${c.tombstonesTable} (${lastSeqs})\nSELECT ${lastSeqs}\nFROM ${c.versionsTable}\nWHERE __NEXT IS NULL AND __DEL = 1;`,

@@ -20,15 +20,6 @@ export function balanced(op: 'AND' | 'OR', items: string[], empty: string): stri
 }
 
 /**
- * 1 when event `__F` starts a run (a version), else 0: it follows nothing, a delete, or an upsert with different
- * tracked values (null-safe), or is a delete itself. `__P` is the event before it, joined on the row number `rn`.
- */
-export function runStart(c: ResolvedScdConfig, rn: string): string {
-  const same = balanced('AND', c.tracked.map((n) => `EQUAL_NULL(__F.${n}, __P.${n})`), 'TRUE');
-  return `CASE WHEN __F.__DEL = 1 OR __P.${rn} IS NULL OR __P.__DEL = 1 OR NOT ${same} THEN 1 ELSE 0 END`;
-}
-
-/**
  * Common table expressions computing the versions of every key in `events` (a query with the event-log columns);
  * the last one, `__VERSIONS`, has one row per version:
  * keys, payload (the values of its last event), the sequence columns of its last event, `__FROM` (first
@@ -72,7 +63,8 @@ export function versionsCtes(c: ResolvedScdConfig, events: string, options: { to
   //    (null-safe). Deletes are their own group so they end the run before them.
   //    The previous event comes from a self-join on the row number rather than one LAG per column: with hundreds of
   //    tracked columns the window specs alone make statements too large for SQL printers.
-  ctes.push(`__CHANGES AS (SELECT __F.*, ${runStart(c, '__RN')} AS __CHG
+  const same = balanced('AND', c.tracked.map((n) => `EQUAL_NULL(__F.${n}, __P.${n})`), 'TRUE');
+  ctes.push(`__CHANGES AS (SELECT __F.*, CASE WHEN __F.__DEL = 1 OR __P.__RN IS NULL OR __P.__DEL = 1 OR NOT ${same} THEN 1 ELSE 0 END AS __CHG
     FROM ${prev} __F LEFT JOIN ${prev} __P ON ${keys.map((k) => `__P.${k} = __F.${k}`).join(' AND ')} AND __P.__RN = __F.__RN - 1)`);
   // 4. End of the run (the next event's sequence), whether this row is the run's last member, and the run's start:
   //    the sequence of the latest run-starting event so far (the first sequence component never decreases along

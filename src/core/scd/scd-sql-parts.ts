@@ -7,10 +7,6 @@ import { balanced, OP } from './scd-fold-sql.js';
 
 type Named = { name: string }[];
 
-/** Marks batch work-table rows: 'B' a new event of the batch, 'L' a logged event of a late key, 'R' the logged event
- *  that ends a late key's window (scd-window-sql.ts). */
-export const SRC = '__SRC';
-
 export const names = (cols: Named, prefix = ''): string => cols.map((c) => `${prefix}${c.name}`).join(', ');
 export const keyMatch = (c: ResolvedScdConfig, a: string, b: string): string => balanced('AND', c.keys.map((k) => `${a}.${k.name} = ${b}.${k.name}`), 'TRUE');
 export const seqMatch = (c: ResolvedScdConfig, a: string, b: string): string => balanced('AND', c.sequenceBy.map((s) => `${a}.${s.name} = ${b}.${s.name}`), 'TRUE');
