@@ -27,8 +27,11 @@ let lastMain = mainTicks();
 let instance: DuckDBInstance | undefined;
 const proto = DuckDBInstance.prototype as unknown as { connect: (...a: unknown[]) => Promise<unknown> };
 const connect = proto.connect;
+const remember = (i: DuckDBInstance): void => {
+  instance ??= i;
+};
 proto.connect = function (this: DuckDBInstance, ...a: unknown[]) {
-  instance ??= this;
+  remember(this);
   return connect.apply(this, a);
 };
 const mb = (n: number | bigint): string => (Number(n) / 2 ** 20).toFixed(0);
