@@ -131,6 +131,7 @@ async function sampleUntil(pid: number, ms: number, landing: string, done: () =>
     } catch {
       break; // the process exited between the check and the read of /proc
     }
+    if (!(rssMb > 0)) break; // an exited process not reaped yet (a zombie) has no memory lines in /proc
     samples.push({ t: (now - t0) / 1000, rssMb, cpuPct: ((cpu - lastCpu) / ((now - lastT) / 1000)) * 100, landing: readdirSync(landing).length });
     lastCpu = cpu;
     lastT = now;
