@@ -93,14 +93,16 @@ export class Reclusterer {
         if (copy) await conn.execute(`DROP TABLE IF EXISTS ${copy}`);
         this.swept.add(stateKey(def));
       }
-      const rows = Number((await conn.query(`SELECT COUNT(*) FROM ${this.physical(def)}`)).rows[0]?.[0] ?? 0);
       // A table updated or deleted from since the previous check would most likely be edited during the copy too
-      // (the SCD applier's closed versions: on every run with late events), so the copy would be wasted.
+      // (the SCD applier's closed versions: on every run with late events), so the copy would be wasted — and it
+      // is not even counted (a COUNT(*) of a big table every check).
       const edits = this.engine.clock.gate.editCount(tableGateKey(def));
       const quiet = (this.editsSeen.get(stateKey(def)) ?? 0) === edits;
       this.editsSeen.set(stateKey(def), edits);
+      if (!quiet) continue;
+      const rows = Number((await conn.query(`SELECT COUNT(*) FROM ${this.physical(def)}`)).rows[0]?.[0] ?? 0);
       const base = Math.max((await this.sortedRows()).get(stateKey(def)) ?? 0, this.changedAt.get(stateKey(def)) ?? 0);
-      if (!quiet || rows < this.policy.minRows || rows - base < base * this.policy.growth) continue;
+      if (rows < this.policy.minRows || rows - base < base * this.policy.growth) continue;
       if ((await this.recluster(def)) === 'changed') this.changedAt.set(stateKey(def), rows);
     }
   }
