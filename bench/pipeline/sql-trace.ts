@@ -22,13 +22,17 @@ interface Shape {
 const shapes = new Map<string, Shape>();
 let installed = false;
 
-const shapeOf = (sql: string): string =>
-  sql
+/** The first words, and for an INSERT with a column list also the start of its query (two INSERTs into one table
+ *  with the same columns are told apart by what they select). */
+const shapeOf = (sql: string): string => {
+  const s = sql
     .replace(/'(?:[^']|'')*'/g, "'…'")
     .replace(/\b\d+\b/g, 'N')
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 110);
+    .trim();
+  const query = /^INSERT INTO [^(]*\([^)]*\) (.*)$/i.exec(s)?.[1];
+  return query !== undefined && s.length > 110 ? `${s.slice(0, 60)} … ${query.slice(0, 60)}` : s.slice(0, 110);
+};
 
 export const traceEnabled = (): boolean => process.env.FLOE_BENCH_TRACE === '1';
 

@@ -65,6 +65,8 @@ export interface SteadyResult {
   cpuSlopePctPerMin: number;
   /** Over the whole run, warm-up included. */
   wholeRun: { rssSlopeMbPerMin: number; cpuSlopePctPerMin: number };
+  /** After the run's duration: the process stopping (the demo drains, DuckDB checkpoints at close). Not steady state. */
+  shutdown: { seconds: number; cpuPct: number; rssMb: number };
   generated: { files: number; rows: number; behindMs: number; seconds: number };
   /** CUSTOMER_RAW rows and unconsumed stream rows when `floe run` was stopped (a backlog means it fell behind). */
   atStop: { raw: number; stream: number };
@@ -72,6 +74,7 @@ export interface SteadyResult {
   /** After `floe run --once` drained the backlog: every generated row, and nothing left in the stream. */
   loadedRows: number;
   streamBacklog: number;
+  /** The run's samples, warm-up included, shutdown not. */
   samples: Sample[];
 }
 
@@ -231,7 +234,12 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
     const drainSeconds = (performance.now() - tDrain) / 1000;
     const after = await counts();
     const window = Math.min(60, o.seconds / 3);
-    const measured = run.filter((s) => s.t >= (run[0]?.t ?? 0) + o.warmupSeconds);
+    // The process is sampled until it exits; what comes after the run's duration is its shutdown (the demo drains
+    // and DuckDB checkpoints the write-ahead log at close: seconds of CPU in the last minute), not steady state.
+    const runStart = run[0]?.t ?? 0;
+    const running = run.filter((s) => s.t <= runStart + o.warmupSeconds + o.seconds);
+    const stopping = run.filter((s) => s.t > runStart + o.warmupSeconds + o.seconds);
+    const measured = running.filter((s) => s.t >= runStart + o.warmupSeconds);
     const start = measured[0]?.t ?? 0;
     const end = measured[measured.length - 1]?.t ?? 0;
     const avg = (xs: Sample[]) => ({ rssMb: mean(xs.map((s) => s.rssMb)), cpuPct: mean(xs.map((s) => s.cpuPct)) });
@@ -244,13 +252,14 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
       first: avg(measured.filter((s) => s.t <= start + window)),
       last: avg(measured.filter((s) => s.t >= end - window)),
       ...slopes(measured),
-      wholeRun: slopes(run),
+      wholeRun: slopes(running),
+      shutdown: { seconds: stopping.length ? stopping[stopping.length - 1]!.t - (running[running.length - 1]?.t ?? runStart) : 0, ...avg(stopping) },
       generated,
       atStop,
       drainSeconds,
       loadedRows: after.raw,
       streamBacklog: after.stream,
-      samples: run,
+      samples: running,
     };
     if (print) printSteady(result, o, mode);
     return result;
@@ -276,6 +285,7 @@ function printSteady(result: SteadyResult, o: SteadyOptions, mode: 'run' | 'demo
     const per = [...minutes.values()].map((xs) => avg(xs));
     console.log(`  per minute (warm-up included): RSS ${per.map((x) => x.rssMb.toFixed(0)).join(' ')} MB | CPU ${per.map((x) => x.cpuPct.toFixed(0)).join(' ')} %`);
   }
+  if (result.shutdown.seconds > 0) console.log(`  shutdown (after the run's duration, not in the figures above): ${result.shutdown.seconds.toFixed(0)} s at ${f(result.shutdown)}`);
   console.log(`  generated ${generated.files} files / ${generated.rows} rows in ${generated.seconds.toFixed(0)} s = ${(generated.files / generated.seconds).toFixed(2)} files/s${mode === 'run' ? ` (worst ${generated.behindMs.toFixed(0)} ms behind schedule)` : ' (run time including the final drain)'}`);
   console.log(`  at stop: ${atStop.raw} rows loaded, ${atStop.stream} loaded rows not yet applied; \`floe run --once\` drained the rest in ${result.drainSeconds.toFixed(1)} s → ${result.loadedRows} rows loaded, stream backlog ${result.streamBacklog}`);
 }
