@@ -11,6 +11,14 @@ interface Rule {
 
 const RULES: Rule[] = [
   {
+    // DuckDB at its memory_limit: name the setting that raises it (a long run's indexes grow with the data).
+    test: /failed to pin block|could not allocate block|failed to allocate data|Out of Memory Error/i,
+    make: (_m, raw) =>
+      new FloeError('SQL_EXECUTION', `SQL execution error: the warehouse ran out of memory (${firstLine(raw)}); raise warehouse.memoryLimit in floe.yaml`, {
+        cause: new Error(raw),
+      }),
+  },
+  {
     // Errors floe's generated SQL raises itself (`error('floe: …')`) already carry Snowflake's wording.
     // Inside a CHECK constraint DuckDB wraps it: `CHECK constraint failed … (Error: floe: …)`.
     test: /\(Error: floe: ([\s\S]*)\)\s*$|Invalid Input Error: floe: ([^\n]*)/,
