@@ -6,13 +6,14 @@
  * RSS and CPU (from /proc) and reports, over the measured part, the averages of the first and the last window (a
  * minute; a third of the run when shorter) and the slopes — they should not grow — plus the slopes over the whole
  * run. The warm-up is not steady state: in it the generator creates its customers (in the first minute 114k
- * inserts against 173k updates, then ~87 % updates) and DuckDB's cache fills up to its memory limit. Afterwards it checks that every generated row was loaded and the stream is
- * drained. The baseline in the same run is the same pipeline idle (running, nothing arriving) for the first
+ * inserts against 173k updates, then ~87 % updates) and DuckDB's cache fills up to its memory limit. Neither is the
+ * process's shutdown after the run's duration, which is reported apart. Afterwards it checks that every generated
+ * row was loaded and the stream is drained. The baseline in the same run is the same pipeline idle (running, nothing arriving) for the first
  * samples — for `floe demo`, a `floe demo --no-generate` of the same project before the measured run — so the
  * cost of the work itself is visible.
  *
- * Sizes: FLOE_BENCH_STEADY_SECONDS (measured, after FLOE_BENCH_STEADY_WARMUP_SECONDS), FLOE_BENCH_STEADY_RATE (files/s), FLOE_BENCH_STEADY_ROWS (rows per file),
- * FLOE_BENCH_STEADY_CUSTOMERS, FLOE_BENCH_STEADY_SAMPLE_MS.
+ * Sizes: FLOE_BENCH_STEADY_SECONDS (measured, after FLOE_BENCH_STEADY_WARMUP_SECONDS), FLOE_BENCH_STEADY_RATE
+ * (files/s), FLOE_BENCH_STEADY_ROWS (rows per file), FLOE_BENCH_STEADY_CUSTOMERS, FLOE_BENCH_STEADY_SAMPLE_MS.
  * Run: npx tsx bench/pipeline/steady-bench.ts [--quick]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -55,6 +56,8 @@ interface Sample {
   cpuPct: number;
   landing: number;
 }
+
+const avg = (xs: Sample[]): { rssMb: number; cpuPct: number } => ({ rssMb: mean(xs.map((s) => s.rssMb)), cpuPct: mean(xs.map((s) => s.cpuPct)) });
 
 export interface SteadyResult {
   idle: { rssMb: number; cpuPct: number };
@@ -242,7 +245,6 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
     const measured = running.filter((s) => s.t >= runStart + o.warmupSeconds);
     const start = measured[0]?.t ?? 0;
     const end = measured[measured.length - 1]?.t ?? 0;
-    const avg = (xs: Sample[]) => ({ rssMb: mean(xs.map((s) => s.rssMb)), cpuPct: mean(xs.map((s) => s.cpuPct)) });
     const slopes = (xs: Sample[]) => ({
       rssSlopeMbPerMin: slope(xs.map((s) => s.t / 60), xs.map((s) => s.rssMb)),
       cpuSlopePctPerMin: slope(xs.map((s) => s.t / 60), xs.map((s) => s.cpuPct)),
@@ -272,7 +274,6 @@ function printSteady(result: SteadyResult, o: SteadyOptions, mode: 'run' | 'demo
   const { generated, atStop, samples: run } = result;
   const window = Math.min(60, o.seconds / 3);
   const start = run[0]?.t ?? 0;
-  const avg = (xs: Sample[]) => ({ rssMb: mean(xs.map((s) => s.rssMb)), cpuPct: mean(xs.map((s) => s.cpuPct)) });
   const f = (x: { rssMb: number; cpuPct: number }): string => `RSS ${x.rssMb.toFixed(0)} MB, CPU ${x.cpuPct.toFixed(0)} % of a core`;
   const what = mode === 'demo' ? 'floe demo (customer project, in-process generator)' : 'floe run (customer project) + a generator process';
   console.log(`\npipeline steady state: ${what} at ${o.rate} files/s × ${o.rowsPerFile} rows for ${o.warmupSeconds} + ${o.seconds} s (${o.customers} customers), ${loadNote()}`);
@@ -280,7 +281,10 @@ function printSteady(result: SteadyResult, o: SteadyOptions, mode: 'run' | 'demo
   console.log(`  after a ${o.warmupSeconds} s warm-up: first ${window.toFixed(0)} s: ${f(result.first)} | last ${window.toFixed(0)} s: ${f(result.last)}`);
   console.log(`  slope after the warm-up: RSS ${result.rssSlopeMbPerMin.toFixed(1)} MB/min, CPU ${result.cpuSlopePctPerMin.toFixed(1)} points/min (whole run: ${result.wholeRun.rssSlopeMbPerMin.toFixed(1)} MB/min, ${result.wholeRun.cpuSlopePctPerMin.toFixed(1)} points/min); max landing backlog ${Math.max(...run.map((s) => s.landing))} files`);
   const minutes = new Map<number, Sample[]>();
-  for (const x of run) minutes.set(Math.floor((x.t - start) / 60), [...(minutes.get(Math.floor((x.t - start) / 60)) ?? []), x]);
+  for (const x of run) {
+    const minute = Math.floor((x.t - start) / 60);
+    minutes.set(minute, [...(minutes.get(minute) ?? []), x]);
+  }
   if (minutes.size > 1) {
     const per = [...minutes.values()].map((xs) => avg(xs));
     console.log(`  per minute (warm-up included): RSS ${per.map((x) => x.rssMb.toFixed(0)).join(' ')} MB | CPU ${per.map((x) => x.cpuPct.toFixed(0)).join(' ')} %`);
