@@ -23,6 +23,10 @@ class FakeEngine implements Engine {
     return () => undefined;
   }
 
+  onWarehouseFailure(): () => void {
+    return () => undefined;
+  }
+
   readonly pipes = { start: async () => undefined, stop: async () => undefined, drain: async () => undefined, onLoad: () => () => undefined };
   readonly appliedSql = { isApplied: async () => false, markApplied: async () => undefined };
   async idle(): Promise<void> {}

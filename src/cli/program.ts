@@ -55,7 +55,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`${color ? red(`error: ${message}`) : `error: ${message}`}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof FloeError && error.code === 'FLOW') {
+    if (error instanceof FloeError && (error.code === 'FLOW' || error.code === 'WAREHOUSE_FAILED')) {
       io.stderr.write(`${color ? red(`error: ${message}`) : `error: ${message}`}\n`);
       return EXIT_STATEMENT_FAILED;
     }

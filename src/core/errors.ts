@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'FLOW' // flow engine: invalid flow, processor failure, state store problems
   | 'CONFLICT' // stale revision or an operation not allowed in the component's current state (HTTP 409)
   | 'STORAGE' // object store failures: invalid key, missing object, backend errors
+  | 'WAREHOUSE_FAILED' // the backend failed so that its in-memory state cannot be trusted: the process must restart
   | 'INTERNAL';
 
 /** Snowflake's numeric error codes, reported alongside floe's codes where one exists. */

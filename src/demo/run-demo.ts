@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { FloeError } from '../core/errors.js';
 import type { Engine, EngineOptions } from '../engine/engine-api.js';
 import type { GeneratorOptions } from '../generator/customer-generator.js';
 import { initProject, isProject } from '../project/init-project.js';
@@ -43,7 +44,7 @@ export interface DemoOptions {
   serve?: (running: RunningProject) => Promise<{ url: string; close(): Promise<void> }>;
 }
 
-type StopReason = 'interrupted' | 'done' | 'timeout';
+type StopReason = 'interrupted' | 'done' | 'timeout' | 'failed';
 
 const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
 const SIGNAL_ECHO_MS = 500;
@@ -121,6 +122,11 @@ async function demo(o: DemoOptions, running: RunningProject, control: DemoContro
     ...monitor.snapshot(),
   });
 
+  let failure: FloeError | undefined;
+  const unsubscribe = running.engine.onWarehouseFailure((e) => {
+    failure = e;
+    stopWith('failed');
+  });
   try {
     // Read before the pipes start: nothing loads while the resume point is taken.
     const resume = o.generate ? await loadResume(running.engine, stateDir) : undefined;
@@ -164,6 +170,8 @@ async function demo(o: DemoOptions, running: RunningProject, control: DemoContro
     }, 100);
     const reason = await stopped;
     clearInterval(watch);
+    // Nothing more can run on the warehouse: stop like a crash (the catch below), the next start recovers.
+    if (reason === 'failed') throw failure ?? new Error('the warehouse failed');
 
     phase = 'stopping';
     await api?.close();
@@ -189,6 +197,8 @@ async function demo(o: DemoOptions, running: RunningProject, control: DemoContro
     await monitor.close().catch(() => undefined);
     await running.stop().catch(() => undefined);
     throw e;
+  } finally {
+    unsubscribe();
   }
 }
 

@@ -81,6 +81,11 @@ export interface Engine {
   onCommit(listener: (commit: TableCommit) => void): () => void;
   /** Subscribe to finished task runs (and triggered checks that found no data); returns the unsubscribe function. */
   onTaskRun(listener: (run: TaskRunEvent) => void): () => void;
+  /**
+   * Subscribe to the warehouse failing for good (WAREHOUSE_FAILED: every statement fails from then on, and closing
+   * keeps what was committed); long-running commands stop on it. Returns the unsubscribe function.
+   */
+  onWarehouseFailure(listener: (error: FloeError) => void): () => void;
   /** Auto-ingest pipes: `floe run` starts the service; statements (REFRESH, PIPE_STATUS) work either way. */
   readonly pipes: Pipes;
   /** Which statements of the project's SQL files this warehouse has applied (`floe run`). */

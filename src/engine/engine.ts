@@ -2,6 +2,7 @@
  * The engine: one warehouse backend, the catalog loaded from its metadata, and sessions over it.
  */
 import { Catalog } from '../core/catalog/catalog.js';
+import type { FloeError } from '../core/errors.js';
 import type { WarehouseDriver } from '../core/ports/warehouse.js';
 import type { Engine, Session, TableCommit, TaskRunEvent } from './engine-api.js';
 import type { EngineCore, EngineStorage } from './exec-context.js';
@@ -105,6 +106,10 @@ export class EngineImpl implements Engine {
 
   onTaskRun(listener: (run: TaskRunEvent) => void): () => void {
     return this.core.events.onTaskRun(listener);
+  }
+
+  onWarehouseFailure(listener: (error: FloeError) => void): () => void {
+    return this.core.driver.onFailure(listener);
   }
 
   async session(): Promise<Session> {

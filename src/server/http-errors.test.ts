@@ -18,6 +18,7 @@ describe('HTTP error mapping', () => {
       CONFLICT: 409,
       FLOW: 422,
       STORAGE: 502,
+      WAREHOUSE_FAILED: 503,
       INTERNAL: 500,
     };
     for (const [code, status] of Object.entries(expected)) expect([code, httpStatus(new FloeError(code as ErrorCode, 'x'))]).toEqual([code, status]);

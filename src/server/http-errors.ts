@@ -23,6 +23,7 @@ const STATUS: Record<ErrorCode, ErrorStatus> = {
   CONFLICT: 409,
   FLOW: 422,
   STORAGE: 502,
+  WAREHOUSE_FAILED: 503,
   INTERNAL: 500,
 };
 

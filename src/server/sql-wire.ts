@@ -46,7 +46,7 @@ function encodeValue(this: unknown, _key: string, value: unknown): unknown {
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'SQL_SYNTAX', 'SQL_COMPILATION', 'OBJECT_NOT_FOUND', 'OBJECT_EXISTS', 'UNSUPPORTED', 'SQL_EXECUTION', 'NONDETERMINISTIC_MERGE',
-  'NOT_NULL_VIOLATION', 'TRANSACTION', 'CONFIG', 'FLOW', 'CONFLICT', 'STORAGE', 'INTERNAL',
+  'NOT_NULL_VIOLATION', 'TRANSACTION', 'CONFIG', 'FLOW', 'CONFLICT', 'STORAGE', 'WAREHOUSE_FAILED', 'INTERNAL',
 ]);
 
 /** A FloeError as the server reported it (unknown codes, e.g. from a newer server, become INTERNAL). */

@@ -68,9 +68,13 @@ export function runCommand(io: CliIo, setExitCode: (code: number) => void): Comm
           io.stderr.write(`warning: the API listens on ${host}, reachable from other machines; anyone with the token in .floe/server.json can run SQL\n`);
         }
         io.stderr.write(`floe running ${running.project.dir}: API ${api.url} (token in .floe/server.json) (Ctrl-C to stop)\n`);
-        await waitForStopSignal();
+        const failure = await waitForStopSignal(running.engine);
         io.stderr.write('stopping…\n');
         await api.close();
+        if (failure) {
+          await running.stop().catch(() => undefined);
+          throw failure;
+        }
       } else {
         // One pass: each source processor lists once, then every queue is worked off.
         for (const f of running.flows) {

@@ -3,6 +3,7 @@
  * Snowflake later) provides a driver (connections, values) and a dialect (how to spell things), and
  * answers capability questions — the engine never asks which backend it is talking to.
  */
+import type { FloeError } from '../errors.js';
 import type { FloeValue, ResultColumn } from '../result.js';
 import type { SfType } from '../types/snowflake-type.js';
 
@@ -133,5 +134,11 @@ export interface WarehouseDriver {
   readonly capabilities: WarehouseCapabilities;
   readonly dialect: WarehouseDialect;
   connect(): Promise<WarehouseConnection>;
+  /**
+   * Called once when the backend fails so that its in-memory state can no longer be trusted (e.g. a commit that
+   * failed half-way). From then on every statement fails with WAREHOUSE_FAILED and closing does not persist that
+   * state: the process should stop, and the next start recovers from what was committed. Returns an unsubscribe.
+   */
+  onFailure(listener: (error: FloeError) => void): () => void;
   close(): Promise<void>;
 }

@@ -6,9 +6,11 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBMaterializedResult, t
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { QueryResult, WarehouseCapabilities, WarehouseConnection, WarehouseDriver } from '../../../core/ports/warehouse.js';
+import type { FloeError } from '../../../core/errors.js';
 import type { FloeValue, ResultColumn } from '../../../core/result.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { mapDuckDbError } from './duckdb-errors.js';
+import { DuckDbHealth } from './duckdb-failure.js';
 import { DUCKDB_MACROS, DUCKDB_SETTINGS } from './duckdb-macros.js';
 import { sfResultTypeFromDuckDb } from './duckdb-types.js';
 import { registerUdfs } from './duckdb-udfs.js';
@@ -24,15 +26,23 @@ const CAPABILITIES: WarehouseCapabilities = {
 class DuckDbConnection implements WarehouseConnection {
   private timeZone = 'UTC';
 
-  constructor(private readonly con: DuckDBConnection) {}
+  constructor(
+    private readonly con: DuckDBConnection,
+    private readonly health: DuckDbHealth,
+  ) {}
+
+  /** Runs one statement unless the instance has failed; a fatal error fails the whole instance (duckdb-failure.ts). */
+  private async run(sql: string, params?: readonly FloeValue[]): Promise<DuckDBMaterializedResult> {
+    this.health.check();
+    try {
+      return await this.con.run(sql, params as DuckDBValue[] | undefined);
+    } catch (e) {
+      throw (await this.health.observe(e, this.con)) ?? mapDuckDbError(e);
+    }
+  }
 
   async query(sql: string, params?: readonly FloeValue[]): Promise<QueryResult> {
-    let result: DuckDBMaterializedResult;
-    try {
-      result = await this.con.run(sql, params as DuckDBValue[] | undefined);
-    } catch (e) {
-      throw mapDuckDbError(e);
-    }
+    const result = await this.run(sql, params);
     const columns: ResultColumn[] = [];
     for (let i = 0; i < result.columnCount; i++) {
       const alias = result.columnLogicalType(i).alias;
@@ -52,14 +62,11 @@ class DuckDbConnection implements WarehouseConnection {
   }
 
   async execute(sql: string): Promise<void> {
-    try {
-      await this.con.run(sql);
-    } catch (e) {
-      throw mapDuckDbError(e);
-    }
+    await this.run(sql);
   }
 
   async appendRows(tempTable: string, rows: readonly (readonly (string | number | null)[])[]): Promise<void> {
+    this.health.check();
     let appender;
     try {
       appender = await this.con.createAppender(tempTable, 'main', 'temp');
@@ -108,6 +115,8 @@ export class DuckDbDriver implements WarehouseDriver {
   readonly capabilities = CAPABILITIES;
   readonly dialect = duckDbDialect;
 
+  private readonly health = new DuckDbHealth();
+
   private constructor(private readonly instance: DuckDBInstance) {}
 
   /** `memoryLimit`: DuckDB's `memory_limit` (e.g. '1GB'); DuckDB's default is 80 % of RAM, and its buffer cache
@@ -143,10 +152,15 @@ export class DuckDbDriver implements WarehouseDriver {
   }
 
   async connect(): Promise<WarehouseConnection> {
+    this.health.check();
     const con = await this.instance.connect();
     for (const sql of [...DUCKDB_SETTINGS, ...DUCKDB_MACROS]) await con.run(sql);
     registerUdfs(con);
-    return new DuckDbConnection(con);
+    return new DuckDbConnection(con, this.health);
+  }
+
+  onFailure(listener: (error: FloeError) => void): () => void {
+    return this.health.onFailure(listener);
   }
 
   async close(): Promise<void> {
