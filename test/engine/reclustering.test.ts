@@ -16,12 +16,7 @@ afterEach(async () => {
   engines = [];
 });
 
-/** An engine whose reclusterer has no busy-share budget (rebuilds one after the other), unless a test sets one. */
-const open = async (database?: string): ReturnType<typeof openInSchema> => {
-  const opened = await openInSchema(engines, database);
-  opened.e.core.reclusterer.policy.maxBusyShare = 1;
-  return opened;
-};
+const open = (database?: string): ReturnType<typeof openInSchema> => openInSchema(engines, database);
 const rows = lastRows;
 
 /** `n` rows with keys in a scrambled order (the multiplier is prime to n). */
@@ -160,7 +155,7 @@ describe('reclustering', () => {
     await other.close();
   });
 
-  it('rebuilds a table once it has grown by a quarter since its last rebuild, unless SUSPEND RECLUSTER', async () => {
+  it('rebuilds a table once it has doubled since its last rebuild, unless SUSPEND RECLUSTER', async () => {
     const { e, s } = await open();
     const r = e.core.reclusterer;
     r.policy.minRows = 1000;
@@ -175,16 +170,16 @@ describe('reclustering', () => {
     await s.query('ALTER TABLE T RESUME RECLUSTER');
     await r.pass();
     expect(sortedRuns((await physical(e)).keys)).toBe(1);
-    await s.query(`INSERT INTO T (K, V) VALUES ${values(250, 2000)}`);
-    await r.pass(); // 1,450 rows: 250 appended, not yet a quarter of the 1,200 sorted
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 2000)}`);
+    await r.pass(); // 1,800 rows: not yet twice the 1,200 sorted
     expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(1);
-    await s.query(`INSERT INTO T (K, V) VALUES ${values(50, 3000)}`);
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 3000)}`);
     await r.pass();
     expect(sortedRuns((await physical(e)).keys)).toBe(1);
-    expect(await rows(s, 'SELECT COUNT(*) FROM T')).toEqual([[1500]]);
+    expect(await rows(s, 'SELECT COUNT(*) FROM T')).toEqual([[2400]]);
   });
 
-  it('after a rebuild gave up on an edit, waits for the table to grow by a quarter again before the next try', async () => {
+  it('after a rebuild gave up on an edit, waits for the table to double again before the next try', async () => {
     const { e, s, r, copies } = await countingCopies(1200);
     const other = await e.session();
     await other.query('USE SCHEMA D.S');
@@ -196,26 +191,15 @@ describe('reclustering', () => {
     await r.pass();
     expect(copies.n).toBe(1);
     await r.pass(); // same size: no second copy of a table that is edited while it is copied
-    await s.query(`INSERT INTO T (K, V) VALUES ${values(250, 5000)}`);
-    await r.pass(); // 250 more than the 1,200 it had when it gave up: not yet a quarter
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 5000)}`);
+    await r.pass(); // 1,800 of the 1,200 it had when it gave up: not yet twice
     expect(copies.n).toBe(1);
     edit = false;
-    await s.query(`INSERT INTO T (K, V) VALUES ${values(100, 6000)}`);
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(700, 6000)}`);
     await r.pass();
     expect(copies.n).toBe(2);
     expect(sortedRuns((await physical(e)).keys)).toBe(1);
     await other.close();
-  });
-
-  it('spends at most its busy share of the time on rebuilds: a table due soon after a rebuild waits', async () => {
-    const { e, s, r, copies } = await countingCopies(1200);
-    r.policy.maxBusyShare = 1e-6; // the next rebuild waits a million times as long as this one took
-    await r.pass();
-    expect(copies.n).toBe(1);
-    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 5000)}`);
-    await r.pass(); // half again as many rows: due, but within the budget's wait
-    expect(copies.n).toBe(1);
-    expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(1);
   });
 
   it('does not copy a table deleted from since the previous check', async () => {

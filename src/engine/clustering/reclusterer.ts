@@ -3,16 +3,15 @@
  * (`clusterIndex.recluster`). A table whose clustering key gets the backend's index finds a key's rows without a
  * scan, but appended rows of one key land all over the table's storage: once the table outgrows the cache, each row
  * fetched costs a block read (the SCD applier's late keys: 16 keys of a 3M-row event log took ~100 ms with a cold
- * cache on DuckDB, 25 ms with the rows in key order). So when a table has a quarter as many rows appended since its
- * last rebuild as it had then (at most a fifth of it is unsorted; each row is rewritten about five times in the
- * table's life — at doubling, half the log was unsorted and a late key's read grew 8 → 35 ms over 11 minutes of the
- * demo), the reclusterer rebuilds it in key order, without stopping its writers for the rebuild itself:
+ * cache on DuckDB, 25 ms with the rows in key order). So when a table has as many rows appended since its last
+ * rebuild as it had then (each row is rewritten about twice in the table's life), the reclusterer rebuilds it in key
+ * order, without stopping its writers for the rebuild itself:
  *  1. with the table's gate closed for an instant (no transaction uses it or may use it: table-gate.ts), note its
  *     row count and its highest row id — every later row is appended beyond it — and start a snapshot;
  *  2. gate open: copy the snapshot into a new table with the same columns, in key order, and commit;
  *  3. gate closed again: give up if the table changed other than by appends (an UPDATE, DELETE, MERGE or TRUNCATE
  *     was noted, rows at or below the noted row id went missing, or its definition changed) — and wait for it to
- *     grow as much again before the next try; else, in one transaction, copy the appended rows, drop the table, give the
+ *     double again before the next try; else, in one transaction, copy the appended rows, drop the table, give the
  *     new one its name and index, record the count.
  * A table edited (other than by appends) since the previous check is not copied: its copy would likely be wasted.
  * Writers of the table, and explicit transactions, wait only for step 3 (the appended rows and the index: about a
@@ -42,28 +41,23 @@ export interface ReclusterPolicy {
   gateWaitMs: number;
   /** Rows sorted at a time by a rebuild (each range of the key is copied by its own statement). */
   chunkRows: number;
-  /** Most of the time rebuilds may take: after one that took T, the next waits T × (1 / share − 1) (a backfill grows
-   *  a table faster than rebuilds of a quarter's growth could keep up with). */
-  maxBusyShare: number;
 }
 
 // Below a million rows a table's blocks mostly stay cached (the demo's event log: ~80 MB), and a rebuild's stall
 // (the swap, and the checkpoint before it) would show in the latency of a short burst (the latency bench: p99 906 ms
 // with rebuilds from 100,000 rows, ~250 ms without).
-export const DEFAULT_RECLUSTER_POLICY: ReclusterPolicy = { minRows: 1_000_000, growth: 0.25, checkMs: 5_000, gateWaitMs: 2_000, chunkRows: 500_000, maxBusyShare: 0.1 };
+export const DEFAULT_RECLUSTER_POLICY: ReclusterPolicy = { minRows: 1_000_000, growth: 1, checkMs: 5_000, gateWaitMs: 2_000, chunkRows: 500_000 };
 
 export type ReclusterOutcome = 'reclustered' | 'busy' | 'changed';
 
 export class Reclusterer {
   policy: ReclusterPolicy = { ...DEFAULT_RECLUSTER_POLICY };
-  /** When the next rebuild may start (the busy-share budget). */
-  private nextAt = 0;
   /** Called between the copy and the swap (tests change the table there). */
   afterCopy: (() => Promise<void>) | undefined;
   private session: SessionImpl | undefined;
   private sorted: Map<string, number> | undefined;
   /** Rows a table had when a rebuild gave up because it changed (edited while copied): the next try waits for as
-   *  much growth again, so a table edited on every run costs one wasted copy per growth step, not one per check. */
+   *  much growth again, so a table edited on every run costs one wasted copy per doubling, not one per check. */
   private readonly changedAt = new Map<string, number>();
   /** Each table's edit count (table-gate.ts) at the previous pass: a table edited since is not copied now. */
   private readonly editsSeen = new Map<string, number>();
@@ -109,11 +103,7 @@ export class Reclusterer {
       const rows = Number((await conn.query(`SELECT COUNT(*) FROM ${this.physical(def)}`)).rows[0]?.[0] ?? 0);
       const base = Math.max((await this.sortedRows()).get(stateKey(def)) ?? 0, this.changedAt.get(stateKey(def)) ?? 0);
       if (rows < this.policy.minRows || rows - base < base * this.policy.growth) continue;
-      if (Date.now() < this.nextAt) continue;
-      const started = Date.now();
-      const outcome = await this.recluster(def);
-      this.nextAt = Date.now() + (Date.now() - started) * (1 / this.policy.maxBusyShare - 1);
-      if (outcome === 'changed') this.changedAt.set(stateKey(def), rows);
+      if ((await this.recluster(def)) === 'changed') this.changedAt.set(stateKey(def), rows);
     }
   }
 
