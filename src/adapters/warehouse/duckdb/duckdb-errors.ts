@@ -9,10 +9,13 @@ interface Rule {
   make: (m: RegExpMatchArray, raw: string) => FloeError;
 }
 
+/** DuckDB at its memory_limit (also inside `Failed to commit: …`). */
+export const OUT_OF_MEMORY = /failed to pin block|could not allocate block|failed to allocate data|Out of Memory Error/i;
+
 const RULES: Rule[] = [
   {
-    // DuckDB at its memory_limit: name the setting that raises it (a long run's indexes grow with the data).
-    test: /failed to pin block|could not allocate block|failed to allocate data|Out of Memory Error/i,
+    // Name the setting that raises the limit (a long run's indexes grow with the data).
+    test: OUT_OF_MEMORY,
     make: (_m, raw) =>
       new FloeError('SQL_EXECUTION', `SQL execution error: the warehouse ran out of memory (${firstLine(raw)}); raise warehouse.memoryLimit in floe.yaml`, {
         cause: new Error(raw),

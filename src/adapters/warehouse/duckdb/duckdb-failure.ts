@@ -7,8 +7,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FloeError } from '../../../core/errors.js';
-
-const OUT_OF_MEMORY = /failed to pin block|could not allocate block|failed to allocate data|Out of Memory Error/i;
+import { OUT_OF_MEMORY } from './duckdb-errors.js';
 
 /** A commit that failed for lack of memory, a failed rollback, or an instance DuckDB has already invalidated. */
 export function isFatalDuckDbError(message: string): boolean {
