@@ -11,6 +11,7 @@ import { FloeError } from '../../src/core/errors.js';
 import type { Engine, EngineOptions } from '../../src/engine/engine-api.js';
 import { openEngine } from '../../src/engine/open-engine.js';
 import { runDemo } from '../../src/demo/run-demo.js';
+import { waitFor } from '../server/floe-run-process.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'floe-demo-failure-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -53,8 +54,8 @@ describe('floe demo on a failed warehouse', () => {
       () => 'finished',
       (e: unknown) => e,
     );
-    // Running, with files loaded: then the warehouse fails.
-    for (let i = 0; i < 600 && !fs.existsSync(path.join(project, '.floe', 'generator.json')); i++) await new Promise((r) => setTimeout(r, 100));
+    // Running (the generator has written its state, and a second more for loads and task runs): then the warehouse fails.
+    await waitFor('the demo generator', async () => (fs.existsSync(path.join(project, '.floe', 'generator.json')) ? true : undefined), 60_000);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(fail).toBeDefined();
     const failure = new FloeError('WAREHOUSE_FAILED', 'the warehouse failed (test)');
