@@ -9,6 +9,7 @@ import type { Engine, Session } from '../../src/engine/engine-api.js';
 import type { EngineImpl } from '../../src/engine/engine.js';
 import { lastRows, openInSchema } from '../support/engine-schema.js';
 import type { TableDef } from '../../src/core/catalog/catalog-model.js';
+import type { WarehouseConnection } from '../../src/core/ports/warehouse.js';
 
 let engines: Engine[] = [];
 afterEach(async () => {
@@ -16,7 +17,12 @@ afterEach(async () => {
   engines = [];
 });
 
-const open = (database?: string): ReturnType<typeof openInSchema> => openInSchema(engines, database);
+/** An engine whose reclusterer has no busy-share budget (rebuilds one after the other), unless a test sets one. */
+const open = async (database?: string): ReturnType<typeof openInSchema> => {
+  const opened = await openInSchema(engines, database);
+  opened.e.core.reclusterer.policy.maxBusyShare = 1;
+  return opened;
+};
 const rows = lastRows;
 
 /** `n` rows with keys in a scrambled order (the multiplier is prime to n). */
@@ -31,6 +37,16 @@ async function physical(e: EngineImpl, table = 'T'): Promise<{ keys: number[]; i
     const keys = (await conn.query(`SELECT K FROM "D.S"."${table}" ORDER BY rowid`)).rows.map((r) => Number(r[0]));
     const indexes = (await conn.query(`SELECT index_name FROM duckdb_indexes() WHERE schema_name = 'D.S'`)).rows.map((r) => String(r[0]));
     return { keys, indexes };
+  } finally {
+    await conn.close();
+  }
+}
+
+/** A query straight to the backend (DuckDB's own catalog and settings). */
+async function backend(e: EngineImpl, sql: string): Promise<unknown[][]> {
+  const conn = await e.core.driver.connect();
+  try {
+    return (await conn.query(sql)).rows;
   } finally {
     await conn.close();
   }
@@ -104,6 +120,50 @@ describe('reclustering', () => {
     await other.close();
   });
 
+  it('copies a key range per transaction: rows appended between ranges are copied once, after the sorted ones', async () => {
+    const { e, s } = await open();
+    await clusteredTable(s, 2000);
+    const other = await e.session();
+    await other.query('USE SCHEMA D.S');
+    const r = e.core.reclusterer;
+    r.policy.chunkRows = 500;
+    const conn = await (r as unknown as { conn(): Promise<WarehouseConnection> }).conn();
+    const query = conn.query.bind(conn);
+    let ranges = 0;
+    conn.query = async (sql, params) => {
+      const result = await query(sql, params);
+      if (/^INSERT INTO .*\$recluster/.test(sql) && ++ranges === 1) await other.query(`INSERT INTO T (K, V) VALUES ${values(50, 5000)}`);
+      return result;
+    };
+    expect(await r.recluster(def(e))).toBe('reclustered');
+    expect(ranges).toBeGreaterThan(3);
+    expect(await rows(s, 'SELECT COUNT(*), COUNT(DISTINCT V) FROM T')).toEqual([[2050, 2050]]);
+    expect(sortedRuns((await physical(e)).keys)).toBe(2);
+    // The backend's bulk writes (DuckDB's optimistic writes) are on only while the copy runs.
+    expect(await backend(e, `SELECT current_setting('enable_optimistic_write')`)).toEqual([[false]]);
+    await other.close();
+  });
+
+  it('after a failed copy, leaves the table as it was, drops the copy and turns bulk writes back off', async () => {
+    const { e, s } = await open();
+    await clusteredTable(s, 2000);
+    const before = await content(s);
+    const r = e.core.reclusterer;
+    r.policy.chunkRows = 500;
+    const conn = await (r as unknown as { conn(): Promise<WarehouseConnection> }).conn();
+    const query = conn.query.bind(conn);
+    let ranges = 0;
+    conn.query = async (sql, params) => {
+      if (/^INSERT INTO .*\$recluster/.test(sql) && ++ranges === 2) throw new Error('disk full');
+      return query(sql, params);
+    };
+    await expect(r.recluster(def(e))).rejects.toThrow('disk full');
+    expect(await content(s)).toEqual(before);
+    expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(100);
+    expect(await backend(e, `SELECT COUNT(*) FROM duckdb_tables() WHERE table_name = 'T$recluster'`)).toEqual([[0]]);
+    expect(await backend(e, `SELECT current_setting('enable_optimistic_write')`)).toEqual([[false]]);
+  });
+
   it('leaves a table that was updated, deleted from or altered during the copy as it is', async () => {
     const { e, s } = await open();
     await clusteredTable(s, 2000);
@@ -155,7 +215,7 @@ describe('reclustering', () => {
     await other.close();
   });
 
-  it('rebuilds a table once it has doubled since its last rebuild, unless SUSPEND RECLUSTER', async () => {
+  it('rebuilds a table once it has grown by a quarter since its last rebuild, unless SUSPEND RECLUSTER', async () => {
     const { e, s } = await open();
     const r = e.core.reclusterer;
     r.policy.minRows = 1000;
@@ -170,16 +230,16 @@ describe('reclustering', () => {
     await s.query('ALTER TABLE T RESUME RECLUSTER');
     await r.pass();
     expect(sortedRuns((await physical(e)).keys)).toBe(1);
-    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 2000)}`);
-    await r.pass(); // 1,800 rows: not yet twice the 1,200 sorted
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(250, 2000)}`);
+    await r.pass(); // 1,450 rows: 250 appended, not yet a quarter of the 1,200 sorted
     expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(1);
-    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 3000)}`);
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(50, 3000)}`);
     await r.pass();
     expect(sortedRuns((await physical(e)).keys)).toBe(1);
-    expect(await rows(s, 'SELECT COUNT(*) FROM T')).toEqual([[2400]]);
+    expect(await rows(s, 'SELECT COUNT(*) FROM T')).toEqual([[1500]]);
   });
 
-  it('after a rebuild gave up on an edit, waits for the table to double again before the next try', async () => {
+  it('after a rebuild gave up on an edit, waits for the table to grow by a quarter again before the next try', async () => {
     const { e, s, r, copies } = await countingCopies(1200);
     const other = await e.session();
     await other.query('USE SCHEMA D.S');
@@ -191,15 +251,26 @@ describe('reclustering', () => {
     await r.pass();
     expect(copies.n).toBe(1);
     await r.pass(); // same size: no second copy of a table that is edited while it is copied
-    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 5000)}`);
-    await r.pass(); // 1,800 of the 1,200 it had when it gave up: not yet twice
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(250, 5000)}`);
+    await r.pass(); // 250 more than the 1,200 it had when it gave up: not yet a quarter
     expect(copies.n).toBe(1);
     edit = false;
-    await s.query(`INSERT INTO T (K, V) VALUES ${values(700, 6000)}`);
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(100, 6000)}`);
     await r.pass();
     expect(copies.n).toBe(2);
     expect(sortedRuns((await physical(e)).keys)).toBe(1);
     await other.close();
+  });
+
+  it('spends at most its busy share of the time on rebuilds: a table due soon after a rebuild waits', async () => {
+    const { e, s, r, copies } = await countingCopies(1200);
+    r.policy.maxBusyShare = 1e-6; // the next rebuild waits a million times as long as this one took
+    await r.pass();
+    expect(copies.n).toBe(1);
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 5000)}`);
+    await r.pass(); // half again as many rows: due, but within the budget's wait
+    expect(copies.n).toBe(1);
+    expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(1);
   });
 
   it('does not copy a table deleted from since the previous check', async () => {

@@ -110,9 +110,11 @@ export interface ClusterIndexDialect {
    * its storage, and it can be rebuilt in key order in the background (engine/clustering/reclusterer.ts). Requires
    * `capabilities.rowIdentity` to number rows in storage order, growing for appended rows and never renumbering an
    * indexed table's rows (DuckDB does not vacuum tables that have an index). `quantile`: an aggregate giving the value
-   * of `expr` below which `fraction` of the rows lie (the rebuild sorts one key range at a time).
+   * of `expr` below which `fraction` of the rows lie (the rebuild sorts one key range at a time). `bulkWrites`: statements
+   * turning on (and back off) whatever lets the rebuild's large appends reach storage while they run rather than at
+   * their commit, where they would hold up other transactions' commits.
    */
-  recluster?: { quantile(expr: string, fraction: number): string };
+  recluster?: { quantile(expr: string, fraction: number): string; bulkWrites?: { on: string; off: string } };
 }
 
 /**

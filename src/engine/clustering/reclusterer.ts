@@ -3,15 +3,17 @@
  * (`clusterIndex.recluster`). A table whose clustering key gets the backend's index finds a key's rows without a
  * scan, but appended rows of one key land all over the table's storage: once the table outgrows the cache, each row
  * fetched costs a block read (the SCD applier's late keys: 16 keys of a 3M-row event log took ~100 ms with a cold
- * cache on DuckDB, 25 ms with the rows in key order). So when a table has as many rows appended since its last
- * rebuild as it had then (each row is rewritten about twice in the table's life), the reclusterer rebuilds it in key
- * order, without stopping its writers for the rebuild itself:
+ * cache on DuckDB, 25 ms with the rows in key order). So when a table has a quarter as many rows appended since its
+ * last rebuild as it had then (at most a fifth of it is unsorted; each row is rewritten about five times in the
+ * table's life — at doubling, half the log was unsorted and a late key's read grew 8 → 35 ms over 11 minutes of the
+ * demo), the reclusterer rebuilds it in key order, without stopping its writers for the rebuild itself:
  *  1. with the table's gate closed for an instant (no transaction uses it or may use it: table-gate.ts), note its
- *     row count and its highest row id — every later row is appended beyond it — and start a snapshot;
- *  2. gate open: copy the snapshot into a new table with the same columns, in key order, and commit;
+ *     row count and its highest row id — every later row is appended beyond it;
+ *  2. gate open: copy the rows up to that row id into a new table with the same columns, in key order, one key range
+ *     per transaction (the backend's bulk writes on, so no commit of the copy holds up the pipeline's);
  *  3. gate closed again: give up if the table changed other than by appends (an UPDATE, DELETE, MERGE or TRUNCATE
  *     was noted, rows at or below the noted row id went missing, or its definition changed) — and wait for it to
- *     double again before the next try; else, in one transaction, copy the appended rows, drop the table, give the
+ *     grow as much again before the next try; else, in one transaction, copy the appended rows, drop the table, give the
  *     new one its name and index, record the count.
  * A table edited (other than by appends) since the previous check is not copied: its copy would likely be wasted.
  * Writers of the table, and explicit transactions, wait only for step 3 (the appended rows and the index: about a
@@ -41,23 +43,28 @@ export interface ReclusterPolicy {
   gateWaitMs: number;
   /** Rows sorted at a time by a rebuild (each range of the key is copied by its own statement). */
   chunkRows: number;
+  /** Most of the time rebuilds may take: after one that took T, the next waits T × (1 / share − 1) (a backfill grows
+   *  a table faster than rebuilds of a quarter's growth could keep up with). */
+  maxBusyShare: number;
 }
 
 // Below a million rows a table's blocks mostly stay cached (the demo's event log: ~80 MB), and a rebuild's stall
 // (the swap, and the checkpoint before it) would show in the latency of a short burst (the latency bench: p99 906 ms
 // with rebuilds from 100,000 rows, ~250 ms without).
-export const DEFAULT_RECLUSTER_POLICY: ReclusterPolicy = { minRows: 1_000_000, growth: 1, checkMs: 5_000, gateWaitMs: 2_000, chunkRows: 500_000 };
+export const DEFAULT_RECLUSTER_POLICY: ReclusterPolicy = { minRows: 1_000_000, growth: 0.25, checkMs: 5_000, gateWaitMs: 2_000, chunkRows: 500_000, maxBusyShare: 0.1 };
 
 export type ReclusterOutcome = 'reclustered' | 'busy' | 'changed';
 
 export class Reclusterer {
   policy: ReclusterPolicy = { ...DEFAULT_RECLUSTER_POLICY };
+  /** When the next rebuild may start (the busy-share budget). */
+  private nextAt = 0;
   /** Called between the copy and the swap (tests change the table there). */
   afterCopy: (() => Promise<void>) | undefined;
   private session: SessionImpl | undefined;
   private sorted: Map<string, number> | undefined;
   /** Rows a table had when a rebuild gave up because it changed (edited while copied): the next try waits for as
-   *  much growth again, so a table edited on every run costs one wasted copy per doubling, not one per check. */
+   *  much growth again, so a table edited on every run costs one wasted copy per growth step, not one per check. */
   private readonly changedAt = new Map<string, number>();
   /** Each table's edit count (table-gate.ts) at the previous pass: a table edited since is not copied now. */
   private readonly editsSeen = new Map<string, number>();
@@ -103,7 +110,11 @@ export class Reclusterer {
       const rows = Number((await conn.query(`SELECT COUNT(*) FROM ${this.physical(def)}`)).rows[0]?.[0] ?? 0);
       const base = Math.max((await this.sortedRows()).get(stateKey(def)) ?? 0, this.changedAt.get(stateKey(def)) ?? 0);
       if (rows < this.policy.minRows || rows - base < base * this.policy.growth) continue;
-      if ((await this.recluster(def)) === 'changed') this.changedAt.set(stateKey(def), rows);
+      if (Date.now() < this.nextAt) continue;
+      const started = Date.now();
+      const outcome = await this.recluster(def);
+      this.nextAt = Date.now() + (Date.now() - started) * (1 / this.policy.maxBusyShare - 1);
+      if (outcome === 'changed') this.changedAt.set(stateKey(def), rows);
     }
   }
 
@@ -130,48 +141,57 @@ export class Reclusterer {
     await job.conn.execute(`DROP TABLE IF EXISTS ${job.copy}`);
     const snap = await this.snapshot(job);
     if (!snap) return 'busy';
-    await this.copy(job, snap.count);
-    await this.afterCopy?.();
-    const outcome = await this.swap(job, snap);
-    if (outcome !== 'reclustered') await job.conn.execute(`DROP TABLE IF EXISTS ${job.copy}`).catch(() => undefined);
+    let outcome: ReclusterOutcome = 'busy';
+    try {
+      await this.copy(job, snap);
+      await this.afterCopy?.();
+      outcome = await this.swap(job, snap);
+    } finally {
+      if (outcome !== 'reclustered') await job.conn.execute(`DROP TABLE IF EXISTS ${job.copy}`).catch(() => undefined);
+    }
     return outcome;
   }
 
-  /** 1. A snapshot begun while no transaction uses or may use the table: rows beyond `top` are appended after it. */
+  /** 1. Noted while no transaction uses or may use the table: its rows are those up to `top`; later ones are appended. */
   private async snapshot(job: Job): Promise<Snapshot | undefined> {
     const gate = this.engine.clock.gate;
     const keys = gateKeys(job);
     if (!(await gate.tryClose(keys, this.policy.gateWaitMs))) return undefined;
     try {
       const edits = gate.editCount(job.key);
-      await job.conn.execute('BEGIN TRANSACTION');
       const r = await job.conn.query(`SELECT COUNT(*), COALESCE(MAX(${this.rowId()}), -1) FROM ${job.phys}`);
       return { count: Number(r.rows[0]?.[0]), top: Number(r.rows[0]?.[1]), edits };
-    } catch (e) {
-      await job.conn.execute('ROLLBACK').catch(() => undefined);
-      throw e;
     } finally {
       gate.open(keys);
     }
   }
 
-  /** 2. The snapshot copied in key order (in the snapshot's transaction), while the table stays in use. */
-  private async copy(job: Job, rows: number): Promise<void> {
+  /**
+   * 2. The rows up to the snapshot's `top` copied in key order, one key range per transaction, while the table stays
+   * in use. Those rows stay as noted unless the table is edited other than by appends, which the swap checks. One
+   * transaction for the whole copy made its commit write every row at once, and every other commit waited for it
+   * (2.2 s at 3.6M rows).
+   */
+  private async copy(job: Job, snap: Snapshot): Promise<void> {
     const { conn } = job;
+    const bulk = this.engine.driver.dialect.clusterIndex.recluster?.bulkWrites;
+    await conn.execute(this.engine.driver.dialect.createTable(job.copy, columnSpecsOf(this.context(), job.def), false, { readByKey: true }));
+    if (bulk) await conn.execute(bulk.on);
     try {
-      await conn.execute(this.engine.driver.dialect.createTable(job.copy, columnSpecsOf(this.context(), job.def), false, { readByKey: true }));
       // One range of the key's first column at a time: a sort of the whole table would take the memory the
       // pipeline's own statements need (a 10M-event backfill ran out of its 512MB limit with both at once).
-      for (const where of await this.keyRanges(conn, job.phys, job.keyCols[0]!, rows)) {
-        await conn.query(`INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${where.sql} ORDER BY ${job.order}`, where.params);
+      for (const where of await this.keyRanges(conn, job.phys, job.keyCols[0]!, snap.count)) {
+        if (this.closed) throw new FloeError('INTERNAL', 'the reclusterer was closed during a copy');
+        await conn.query(
+          `INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${this.rowId()} <= ${snap.top} AND (${where.sql}) ORDER BY ${job.order}`,
+          where.params,
+        );
       }
-      await conn.execute('COMMIT');
-    } catch (e) {
-      await conn.execute('ROLLBACK').catch(() => undefined);
-      throw e;
+    } finally {
+      if (bulk) await conn.execute(bulk.off);
     }
-    // The copy's rows are in the WAL now; a checkpoint here keeps the swap's commit from writing them under the gate
-    // (at 3M rows: the swap's commit 2.5 s without it, 0.5 s with). Best effort: it may find other transactions.
+    // Whatever of the copy is not in the database file yet, written now rather than by the swap's commit under the
+    // gate. Best effort: DuckDB refuses while other transactions write.
     await conn.execute('CHECKPOINT').catch(() => undefined);
   }
 

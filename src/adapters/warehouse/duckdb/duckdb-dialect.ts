@@ -105,7 +105,14 @@ export const duckDbDialect: WarehouseDialect = {
     create: (physicalTable, t, columns) => [`CREATE INDEX IF NOT EXISTS ${clusterIndexName(t)} ON ${physicalTable} (${columns.map(quoteIdent).join(', ')})`],
     drop: (t) => [`DROP INDEX IF EXISTS ${quoteIdent(physicalParts(t.database, t.schema, t.name).schema)}.${clusterIndexName(t)}`],
     // An ART index finds a key's rows, but each may sit in another 256 KiB block: rows in key order share blocks.
-    recluster: { quantile: (expr, fraction) => `quantile_disc(${expr}, ${fraction})` },
+    recluster: {
+      quantile: (expr, fraction) => `quantile_disc(${expr}, ${fraction})`,
+      // floe turns DuckDB's optimistic writes off (duckdb-driver.ts) for the SCD applier's work tables; a rebuild's
+      // copy wants them: without, each range's commit writes its rows (a commit of over 100,000 rows checkpoints
+      // instead of logging), and every other commit waits behind it (2.7 s at 3.6M rows). The setting is global, but
+      // only appends of a whole row group (122,880 rows) in one transaction write optimistically.
+      bulkWrites: { on: 'SET enable_optimistic_write = true', off: 'SET enable_optimistic_write = false' },
+    },
   },
   changeTracking: {
     createSequence: (name) => `CREATE SEQUENCE IF NOT EXISTS ${name}`,
