@@ -1,7 +1,7 @@
 /**
  * DDL that builds a clustering key's index while another session writes the table. Raw DuckDB 1.5 can build an
- * incomplete index then: a CREATE INDEX over a 3.6M-row table while another connection committed 1,000-row appends
- * found 76 of a key's 101 rows through the index (docs/status.md, session 14), and the SCD applier's late keys would
+ * incomplete index then: a CREATE INDEX over the demo's 3.6M-row event log while another connection committed appends
+ * found 52 of a key's 79 rows through the index (docs/status.md, session 14), and the SCD applier's late keys would
  * silently lose events. floe's DDL path has not shown it (this test: 1M rows, several commits during the build); it
  * guards that an index built under concurrent writes finds every row.
  */
