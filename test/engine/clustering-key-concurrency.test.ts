@@ -37,7 +37,9 @@ describe('building a clustering key index while the table is written', () => {
     await s.query(`INSERT INTO T VALUES ${values(1000, 0)}`);
     for (let i = 0; i < 10; i++) await s.query('INSERT INTO T SELECT * FROM T');
     // In the database file, as a long-running warehouse's rows are.
-    await (await e.core.driver.connect()).execute('CHECKPOINT');
+    const conn = await e.core.driver.connect();
+    await conn.execute('CHECKPOINT');
+    await conn.close();
     const writer = await e.session();
     await writer.query('USE SCHEMA D.S');
     let done = false;

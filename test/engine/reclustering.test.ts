@@ -9,7 +9,8 @@ import type { Engine, Session } from '../../src/engine/engine-api.js';
 import type { EngineImpl } from '../../src/engine/engine.js';
 import { lastRows, openInSchema } from '../support/engine-schema.js';
 import type { TableDef } from '../../src/core/catalog/catalog-model.js';
-import type { WarehouseConnection } from '../../src/core/ports/warehouse.js';
+import type { QueryResult, WarehouseConnection } from '../../src/core/ports/warehouse.js';
+import type { Reclusterer } from '../../src/engine/clustering/reclusterer.js';
 
 let engines: Engine[] = [];
 afterEach(async () => {
@@ -30,18 +31,6 @@ function values(n: number, from = 0): string {
   return Array.from({ length: n }, (_, i) => `(${((from + i) * 7919) % 1009}, 'v${from + i}')`).join(', ');
 }
 
-/** The backend's view of T: its keys in storage order, and its index. */
-async function physical(e: EngineImpl, table = 'T'): Promise<{ keys: number[]; indexes: string[] }> {
-  const conn = await e.core.driver.connect();
-  try {
-    const keys = (await conn.query(`SELECT K FROM "D.S"."${table}" ORDER BY rowid`)).rows.map((r) => Number(r[0]));
-    const indexes = (await conn.query(`SELECT index_name FROM duckdb_indexes() WHERE schema_name = 'D.S'`)).rows.map((r) => String(r[0]));
-    return { keys, indexes };
-  } finally {
-    await conn.close();
-  }
-}
-
 /** A query straight to the backend (DuckDB's own catalog and settings). */
 async function backend(e: EngineImpl, sql: string): Promise<unknown[][]> {
   const conn = await e.core.driver.connect();
@@ -50,6 +39,25 @@ async function backend(e: EngineImpl, sql: string): Promise<unknown[][]> {
   } finally {
     await conn.close();
   }
+}
+
+/** The backend's view of T: its keys in storage order, and its index. */
+async function physical(e: EngineImpl, table = 'T'): Promise<{ keys: number[]; indexes: string[] }> {
+  const keys = (await backend(e, `SELECT K FROM "D.S"."${table}" ORDER BY rowid`)).map((r) => Number(r[0]));
+  const indexes = (await backend(e, `SELECT index_name FROM duckdb_indexes() WHERE schema_name = 'D.S'`)).map((r) => String(r[0]));
+  return { keys, indexes };
+}
+
+/**
+ * Each key-range copy statement of the reclusterer's rebuilds goes through `around(n, copy)` (n from 1), which runs
+ * it with `copy()` — or not. Returns the count of range statements seen.
+ */
+async function aroundRangeCopies(r: Reclusterer, around: (n: number, copy: () => Promise<QueryResult>) => Promise<QueryResult>): Promise<{ ranges: number }> {
+  const conn = await (r as unknown as { conn(): Promise<WarehouseConnection> }).conn();
+  const query = conn.query.bind(conn);
+  const seen = { ranges: 0 };
+  conn.query = (sql, params) => (/^INSERT INTO .*\$recluster/.test(sql) ? around(++seen.ranges, () => query(sql, params)) : query(sql, params));
+  return seen;
 }
 
 const sortedRuns = (keys: number[]): number => keys.reduce((n, k, i) => (i > 0 && k < keys[i - 1]! ? n + 1 : n), 1);
@@ -127,16 +135,13 @@ describe('reclustering', () => {
     await other.query('USE SCHEMA D.S');
     const r = e.core.reclusterer;
     r.policy.chunkRows = 500;
-    const conn = await (r as unknown as { conn(): Promise<WarehouseConnection> }).conn();
-    const query = conn.query.bind(conn);
-    let ranges = 0;
-    conn.query = async (sql, params) => {
-      const result = await query(sql, params);
-      if (/^INSERT INTO .*\$recluster/.test(sql) && ++ranges === 1) await other.query(`INSERT INTO T (K, V) VALUES ${values(50, 5000)}`);
+    const seen = await aroundRangeCopies(r, async (n, copy) => {
+      const result = await copy();
+      if (n === 1) await other.query(`INSERT INTO T (K, V) VALUES ${values(50, 5000)}`);
       return result;
-    };
+    });
     expect(await r.recluster(def(e))).toBe('reclustered');
-    expect(ranges).toBeGreaterThan(3);
+    expect(seen.ranges).toBeGreaterThan(3);
     expect(await rows(s, 'SELECT COUNT(*), COUNT(DISTINCT V) FROM T')).toEqual([[2050, 2050]]);
     expect(sortedRuns((await physical(e)).keys)).toBe(2);
     // The backend's bulk writes (DuckDB's optimistic writes) are on only while the copy runs.
@@ -150,13 +155,10 @@ describe('reclustering', () => {
     const before = await content(s);
     const r = e.core.reclusterer;
     r.policy.chunkRows = 500;
-    const conn = await (r as unknown as { conn(): Promise<WarehouseConnection> }).conn();
-    const query = conn.query.bind(conn);
-    let ranges = 0;
-    conn.query = async (sql, params) => {
-      if (/^INSERT INTO .*\$recluster/.test(sql) && ++ranges === 2) throw new Error('disk full');
-      return query(sql, params);
-    };
+    await aroundRangeCopies(r, async (n, copy) => {
+      if (n === 2) throw new Error('disk full');
+      return copy();
+    });
     await expect(r.recluster(def(e))).rejects.toThrow('disk full');
     expect(await content(s)).toEqual(before);
     expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(100);

@@ -49,7 +49,7 @@ export interface ReclusterPolicy {
 }
 
 // Below a million rows a table's blocks mostly stay cached (the demo's event log: ~80 MB), and a rebuild's stall
-// (the swap, and the checkpoint before it) would show in the latency of a short burst (the latency bench: p99 906 ms
+// (the swap, and in session 10 the checkpoint before it) would show in the latency of a short burst (the latency bench: p99 906 ms
 // with rebuilds from 100,000 rows, ~250 ms without).
 export const DEFAULT_RECLUSTER_POLICY: ReclusterPolicy = { minRows: 1_000_000, growth: 0.25, checkMs: 5_000, gateWaitMs: 2_000, chunkRows: 500_000, maxBusyShare: 0.1 };
 
@@ -174,8 +174,9 @@ export class Reclusterer {
    */
   private async copy(job: Job, snap: Snapshot): Promise<void> {
     const { conn } = job;
-    const bulk = this.engine.driver.dialect.clusterIndex.recluster?.bulkWrites;
-    await conn.execute(this.engine.driver.dialect.createTable(job.copy, columnSpecsOf(this.context(), job.def), false, { readByKey: true }));
+    const d = this.engine.driver.dialect;
+    const bulk = d.clusterIndex.recluster?.bulkWrites;
+    await conn.execute(d.createTable(job.copy, columnSpecsOf(this.context(), job.def), false, { readByKey: true }));
     if (bulk) await conn.execute(bulk.on);
     try {
       // One range of the key's first column at a time: a sort of the whole table would take the memory the
