@@ -79,6 +79,8 @@ async function countingCopies(n: number) {
   r.afterCopy = async () => {
     copies.n++;
   };
+  await r.pass(); // a process's first check only notes each table's edit count
+  expect(copies.n).toBe(0);
   return { e, s, r, copies };
 }
 
@@ -273,6 +275,12 @@ describe('reclustering', () => {
     await r.pass(); // half again as many rows: due, but within the budget's wait
     expect(copies.n).toBe(1);
     expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(1);
+  });
+
+  it("copies nothing on a process's first check: edits are counted from its start, so any table looks quiet then", async () => {
+    const { r, copies } = await countingCopies(1200); // its first pass found the 1,200 rows due and copied nothing
+    await r.pass();
+    expect(copies.n).toBe(1);
   });
 
   it('does not copy a table deleted from since the previous check', async () => {
