@@ -102,7 +102,7 @@ export class Reclusterer {
       }
       // A table updated or deleted from since the previous check would most likely be edited during the copy too
       // (the SCD applier's closed versions: on every run with late events), so the copy would be wasted — and it
-      // is not even counted (a COUNT(*) of a big table every check). A process's first check only notes the count:
+      // is not even counted (a COUNT(*) of a big table every check). A process's first check only notes edit counts:
       // edits are counted from the process's start, so at the first check the closed versions of a resumed demo
       // looked quiet, and their copy (8.6 s at 3.3M rows) was given up at the swap.
       const edits = this.engine.clock.gate.editCount(tableGateKey(def));
