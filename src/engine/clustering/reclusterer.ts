@@ -10,7 +10,9 @@
  *  1. with the table's gate closed for an instant (no transaction uses it or may use it: table-gate.ts), note its
  *     row count and its highest row id — every later row is appended beyond it;
  *  2. gate open: copy the rows up to that row id into a new table with the same columns, in key order, one key range
- *     per transaction (the backend's bulk writes on, so no commit of the copy holds up the pipeline's);
+ *     per transaction (the backend's bulk writes on, so no commit of the copy holds up the pipeline's), paced to a
+ *     multiple of the table's growth rate (recluster-pace.ts); then, while many rows were appended meanwhile, note
+ *     the row id again (gate closed for an instant) and copy those too, in key order among themselves;
  *  3. gate closed again: give up if the table changed other than by appends (an UPDATE, DELETE, MERGE or TRUNCATE
  *     was noted, rows at or below the noted row id went missing, or its definition changed) — and wait for it to
  *     grow as much again before the next try; else, in one transaction, copy the appended rows, drop the table, give the
@@ -31,6 +33,7 @@ import { columnSpecsOf } from '../handlers/column-defs.js';
 import { createClusterIndexSql, hasClusterIndex } from '../handlers/clustering-key.js';
 import { tableGateKey } from '../changes/statement-changes.js';
 import { EXPLICIT_TRANSACTIONS, reclusters } from '../changes/table-gate.js';
+import { GrowthRates, restAfterCopy } from './recluster-pace.js';
 
 export interface ReclusterPolicy {
   /** Tables smaller than this are left alone (a scan of them is cheap anyway). */
@@ -43,15 +46,35 @@ export interface ReclusterPolicy {
   gateWaitMs: number;
   /** Rows sorted at a time by a rebuild (each range of the key is copied by its own statement). */
   chunkRows: number;
-  /** Most of the time rebuilds may take: after one that took T, the next waits T × (1 / share − 1) (a backfill grows
-   *  a table faster than rebuilds of a quarter's growth could keep up with). */
+  /** Most of the time rebuilds may take: after one that kept the backend busy for T, the next waits T × (1 / share − 1)
+   *  (a backfill grows a table faster than rebuilds of a quarter's growth could keep up with). */
   maxBusyShare: number;
+  /** A rebuild copies rows at most this many times as fast as the table grew since it was last counted or rebuilt
+   *  (resting between its statements), so it spreads over the time until the next one is due; 0: flat out. At 10 and a
+   *  growth of a quarter, a rebuild takes about 40 % of that time, which leaves room for a second table's. */
+  paceFactor: number;
+  /** Longest rest between two copy statements of a rebuild. */
+  maxRestMs: number;
+  /** Rows appended during the copy that the swap copies with the table's writers held up; more are copied before. */
+  swapRows: number;
 }
 
-// Below a million rows a table's blocks mostly stay cached (the demo's event log: ~80 MB), and a rebuild's stall
-// (the swap, and in session 10 the checkpoint before it) would show in the latency of a short burst (the latency bench: p99 906 ms
-// with rebuilds from 100,000 rows, ~250 ms without).
-export const DEFAULT_RECLUSTER_POLICY: ReclusterPolicy = { minRows: 1_000_000, growth: 0.25, checkMs: 5_000, gateWaitMs: 2_000, chunkRows: 500_000, maxBusyShare: 0.1 };
+// From 250,000 rows: in a long run, rebuilds paced to the table's growth cost about the same every minute, and that
+// share should be there from the first minutes, not appear at a million rows as a step (the demo's CPU rose by ~10
+// points at minute 4 when the first rebuild came). Below that a table's blocks stay cached and its rebuild is not
+// worth it. Session 10 saw a short burst's p99 latency go to 906 ms with rebuilds from 100,000 rows, flat out with
+// a checkpoint before each swap; rebuilds are paced now and checkpoint no more.
+export const DEFAULT_RECLUSTER_POLICY: ReclusterPolicy = {
+  minRows: 250_000,
+  growth: 0.25,
+  checkMs: 5_000,
+  gateWaitMs: 2_000,
+  chunkRows: 500_000,
+  maxBusyShare: 0.1,
+  paceFactor: 10,
+  maxRestMs: 60_000,
+  swapRows: 20_000,
+};
 
 export type ReclusterOutcome = 'reclustered' | 'busy' | 'changed';
 
@@ -70,8 +93,12 @@ export class Reclusterer {
   private readonly editsSeen = new Map<string, number>();
   /** Tables whose leftover copy (from a crash) this process has dropped. */
   private readonly swept = new Set<string>();
+  private readonly growth = new GrowthRates();
+  /** Ends the current rest between copy statements (on close). */
+  private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
+  private passing = false;
   private closed = false;
 
   constructor(
@@ -83,7 +110,13 @@ export class Reclusterer {
   start(): void {
     if (!reclusters(this.engine.driver.dialect) || this.timer || this.closed) return;
     this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.pass()).catch(() => undefined);
+      // A paced rebuild outlasts many intervals; checks do not queue up behind it.
+      if (this.passing) return;
+      this.passing = true;
+      this.running = this.running
+        .then(() => this.pass())
+        .catch(() => undefined)
+        .finally(() => (this.passing = false));
     }, this.policy.checkMs);
     this.timer.unref();
   }
@@ -106,22 +139,30 @@ export class Reclusterer {
       // edits are counted from the process's start, so at the first check the closed versions of a resumed demo
       // looked quiet, and their copy (8.6 s at 3.3M rows) was given up at the swap.
       const edits = this.engine.clock.gate.editCount(tableGateKey(def));
+      const first = !this.editsSeen.has(stateKey(def));
       const quiet = this.editsSeen.get(stateKey(def)) === edits;
       this.editsSeen.set(stateKey(def), edits);
+      // The first check counts rows too, so that a rebuild due at the next one already knows how fast to copy.
+      if (!quiet && first) this.growth.note(stateKey(def), await this.rowCount(conn, def), Date.now());
       if (!quiet) continue;
-      const rows = Number((await conn.query(`SELECT COUNT(*) FROM ${this.physical(def)}`)).rows[0]?.[0] ?? 0);
+      const rows = await this.rowCount(conn, def);
+      const rate = this.growth.note(stateKey(def), rows, Date.now());
       const base = Math.max((await this.sortedRows()).get(stateKey(def)) ?? 0, this.changedAt.get(stateKey(def)) ?? 0);
       if (rows < this.policy.minRows || rows - base < base * this.policy.growth) continue;
       if (Date.now() < this.nextAt) continue;
-      const started = Date.now();
-      const outcome = await this.recluster(def);
-      this.nextAt = Date.now() + (Date.now() - started) * (1 / this.policy.maxBusyShare - 1);
+      const busy = { ms: 0 };
+      const outcome = await this.recluster(def, { rowsPerMs: rate === undefined ? undefined : rate * this.policy.paceFactor, busy });
+      this.nextAt = Date.now() + busy.ms * (1 / this.policy.maxBusyShare - 1);
+      this.growth.reset(stateKey(def));
       if (outcome === 'changed') this.changedAt.set(stateKey(def), rows);
     }
   }
 
-  /** Rebuild `def` in key order now (what a pass does for a table that grew enough). */
-  async recluster(def: TableDef): Promise<ReclusterOutcome> {
+  /**
+   * Rebuild `def` in key order now (what a pass does for a table that grew enough), copying at most `pace.rowsPerMs`
+   * on average (flat out without); `pace.busy.ms` adds up the time its statements took.
+   */
+  async recluster(def: TableDef, pace: Pace = {}): Promise<ReclusterOutcome> {
     if (!reclusterable(def) || !reclusters(this.engine.driver.dialect)) {
       throw new FloeError('INTERNAL', `table ${def.name} cannot be reclustered`);
     }
@@ -138,6 +179,7 @@ export class Reclusterer {
       keyCols,
       order: keyCols.join(', '),
       conn: await this.conn(),
+      pace: { rowsPerMs: pace.rowsPerMs, busy: pace.busy ?? { ms: 0 } },
     };
     await this.sortedRows();
     await job.conn.execute(`DROP TABLE IF EXISTS ${job.copy}`);
@@ -145,9 +187,9 @@ export class Reclusterer {
     if (!snap) return 'busy';
     let outcome: ReclusterOutcome = 'busy';
     try {
-      await this.copy(job, snap);
+      const copied = await this.copy(job, snap);
       await this.afterCopy?.();
-      outcome = await this.swap(job, snap);
+      outcome = await this.swap(job, copied);
     } finally {
       if (outcome !== 'reclustered') await job.conn.execute(`DROP TABLE IF EXISTS ${job.copy}`).catch(() => undefined);
     }
@@ -172,30 +214,64 @@ export class Reclusterer {
    * 2. The rows up to the snapshot's `top` copied in key order, one key range per transaction, while the table stays
    * in use. Those rows stay as noted unless the table is edited other than by appends, which the swap checks. One
    * transaction for the whole copy made its commit write every row at once, and every other commit waited for it
-   * (2.2 s at 3.6M rows).
+   * (2.2 s at 3.6M rows). Then the rows appended meanwhile, while there are more than the swap should copy with the
+   * writers held up (a paced copy of 3.6M rows lasts over a minute: 300,000 appended rows in the demo). Returns the
+   * snapshot the copy reaches (the edit count stays the first one's: an edit during any of it is a change).
    */
-  private async copy(job: Job, snap: Snapshot): Promise<void> {
+  private async copy(job: Job, snap: Snapshot): Promise<Snapshot> {
     const { conn } = job;
     const d = this.engine.driver.dialect;
     const bulk = d.clusterIndex.recluster?.bulkWrites;
+    const rowId = this.rowId();
     await conn.execute(d.createTable(job.copy, columnSpecsOf(this.context(), job.def), false, { readByKey: true }));
     if (bulk) await conn.execute(bulk.on);
     try {
       // One range of the key's first column at a time: a sort of the whole table would take the memory the
       // pipeline's own statements need (a 10M-event backfill ran out of its 512MB limit with both at once).
-      for (const where of await this.keyRanges(conn, job.phys, job.keyCols[0]!, snap.count)) {
-        if (this.closed) throw new FloeError('INTERNAL', 'the reclusterer was closed during a copy');
-        await conn.query(
-          `INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${this.rowId()} <= ${snap.top} AND (${where.sql}) ORDER BY ${job.order}`,
-          where.params,
+      const ranges = await this.keyRanges(conn, job.phys, job.keyCols[0]!, snap.count);
+      for (const where of ranges) {
+        await this.paced(job, snap.count / ranges.length, () =>
+          conn.query(`INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${rowId} <= ${snap.top} AND (${where.sql}) ORDER BY ${job.order}`, where.params),
         );
       }
+      let reached = snap;
+      for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+        const next = await this.snapshot(job);
+        if (!next || next.edits !== snap.edits || next.count - reached.count <= this.policy.swapRows) break;
+        const from = reached.top;
+        await this.paced(job, next.count - reached.count, () =>
+          conn.query(`INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${rowId} > ${from} AND ${rowId} <= ${next.top} ORDER BY ${job.order}`),
+        );
+        reached = { count: next.count, top: next.top, edits: snap.edits };
+      }
+      return reached;
     } finally {
       if (bulk) await conn.execute(bulk.off);
     }
     // No CHECKPOINT here: the bulk writes put the copy in the database file already, and a checkpoint that gets its
     // moment (DuckDB refuses one while other transactions write) writes everything else the pipeline appended since
     // the last one too, holding up every commit meanwhile (2.8 s in the demo) — an extra stall.
+  }
+
+  /** Run one copy statement of `rows` rows, then rest as the job's pace asks (cut short when the reclusterer closes). */
+  private async paced(job: Job, rows: number, statement: () => Promise<unknown>): Promise<void> {
+    if (this.closed) throw new FloeError('INTERNAL', 'the reclusterer was closed during a copy');
+    const started = Date.now();
+    await statement();
+    const busy = Date.now() - started;
+    job.pace.busy.ms += busy;
+    const ms = restAfterCopy(rows, busy, job.pace.rowsPerMs, this.policy.maxRestMs);
+    if (ms > 0 && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => this.wake?.(), ms);
+        timer.unref();
+        this.wake = () => {
+          clearTimeout(timer);
+          this.wake = undefined;
+          resolve();
+        };
+      });
+    }
   }
 
   /** 3. The swap, unless the table changed other than by appends since the snapshot. */
@@ -206,6 +282,7 @@ export class Reclusterer {
     const d = this.engine.driver.dialect;
     const rowId = this.rowId();
     if (this.closed || !(await gate.tryClose(keys, this.policy.gateWaitMs))) return 'busy';
+    const started = Date.now();
     try {
       if (this.engine.catalog.table(def.database, def.schema, def.name) !== def || gate.editCount(job.key) !== snap.edits) return 'changed';
       await conn.execute('BEGIN TRANSACTION');
@@ -232,6 +309,7 @@ export class Reclusterer {
       }
     } finally {
       gate.open(keys);
+      job.pace.busy.ms += Date.now() - started;
     }
   }
 
@@ -254,6 +332,7 @@ export class Reclusterer {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.wake?.();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.session?.state.conn.cancel();
@@ -292,6 +371,10 @@ export class Reclusterer {
     return `${d.quoteIdent(METADATA_SCHEMA)}.${d.quoteIdent('table_clustering')}`;
   }
 
+  private async rowCount(conn: WarehouseConnection, def: TableDef): Promise<number> {
+    return Number((await conn.query(`SELECT COUNT(*) FROM ${this.physical(def)}`)).rows[0]?.[0] ?? 0);
+  }
+
   private physical(def: TableDef): string {
     return this.engine.driver.dialect.physicalTable(def.database, def.schema, def.name);
   }
@@ -327,7 +410,17 @@ interface Job {
   keyCols: string[];
   order: string;
   conn: WarehouseConnection;
+  pace: Required<Pick<Pace, 'busy'>> & Pace;
 }
+
+/** How fast a rebuild may copy (rows a millisecond; flat out when undefined), and where it adds up its busy time. */
+export interface Pace {
+  rowsPerMs?: number | undefined;
+  busy?: { ms: number };
+}
+
+/** Rounds of copying the rows appended during the copy before the swap copies the rest (each round is shorter). */
+const CATCH_UP_ROUNDS = 3;
 
 interface Snapshot {
   count: number;
