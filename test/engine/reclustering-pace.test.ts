@@ -55,15 +55,19 @@ describe('paced reclustering', () => {
     const r = e.core.reclusterer;
     r.policy.chunkRows = 500;
     r.policy.swapRows = 10;
-    await aroundRangeCopies(r, async (n, copy) => {
+    const seen = await aroundRangeCopies(r, async (n, copy) => {
       const result = await copy();
-      if (n === 1) await other.query(`INSERT INTO T (K, V) VALUES ${values(100, 5000)}`);
+      if (n === 1) {
+        await other.query(`INSERT INTO T (K, V) VALUES ${values(100, 5000)}`);
+        r.policy.chunkRows = 40; // the round sorts a key range at a time too
+      }
       return result;
     });
     r.afterCopy = async () => {
       await other.query(`INSERT INTO T (K, V) VALUES ${values(5, 9000)}`);
     };
     expect(await r.recluster(def(e))).toBe('reclustered');
+    expect(seen.ranges).toBe(5 + 4); // 4 ranges of 500 and NULL keys; then 3 ranges of ~40 and NULL keys
     expect(await rows(s, 'SELECT COUNT(*), COUNT(DISTINCT V) FROM T')).toEqual([[2105, 2105]]);
     // The sorted rows, the 100 appended during the copy (sorted among themselves), the 5 the swap copied.
     expect(sortedRuns((await physical(e)).keys)).toBe(3);

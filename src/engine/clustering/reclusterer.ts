@@ -25,7 +25,6 @@
 import { FloeError } from '../../core/errors.js';
 import type { TableDef } from '../../core/catalog/catalog-model.js';
 import type { WarehouseConnection } from '../../core/ports/warehouse.js';
-import type { FloeValue } from '../../core/result.js';
 import type { EngineCore, ExecContext } from '../exec-context.js';
 import type { SessionImpl } from '../session.js';
 import { METADATA_SCHEMA } from '../metadata-store.js';
@@ -34,6 +33,7 @@ import { createClusterIndexSql, hasClusterIndex } from '../handlers/clustering-k
 import { tableGateKey } from '../changes/statement-changes.js';
 import { EXPLICIT_TRANSACTIONS, reclusters } from '../changes/table-gate.js';
 import { GrowthRates, restAfterCopy } from './recluster-pace.js';
+import { keyRanges } from './key-ranges.js';
 
 export interface ReclusterPolicy {
   /** Tables smaller than this are left alone (a scan of them is cheap anyway). */
@@ -228,20 +228,12 @@ export class Reclusterer {
     try {
       // One range of the key's first column at a time: a sort of the whole table would take the memory the
       // pipeline's own statements need (a 10M-event backfill ran out of its 512MB limit with both at once).
-      const ranges = await this.keyRanges(conn, job.phys, job.keyCols[0]!, snap.count);
-      for (const where of ranges) {
-        await this.paced(job, snap.count / ranges.length, () =>
-          conn.query(`INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${rowId} <= ${snap.top} AND (${where.sql}) ORDER BY ${job.order}`, where.params),
-        );
-      }
+      await this.copyRows(job, `${rowId} <= ${snap.top}`, snap.count);
       let reached = snap;
       for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
         const next = await this.snapshot(job);
         if (!next || next.edits !== snap.edits || next.count - reached.count <= this.policy.swapRows) break;
-        const from = reached.top;
-        await this.paced(job, next.count - reached.count, () =>
-          conn.query(`INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${rowId} > ${from} AND ${rowId} <= ${next.top} ORDER BY ${job.order}`),
-        );
+        await this.copyRows(job, `${rowId} > ${reached.top} AND ${rowId} <= ${next.top}`, next.count - reached.count);
         reached = { count: next.count, top: next.top, edits: snap.edits };
       }
       return reached;
@@ -251,6 +243,23 @@ export class Reclusterer {
     // No CHECKPOINT here: the bulk writes put the copy in the database file already, and a checkpoint that gets its
     // moment (DuckDB refuses one while other transactions write) writes everything else the pipeline appended since
     // the last one too, holding up every commit meanwhile (2.8 s in the demo) — an extra stall.
+  }
+
+  /**
+   * Copy the `rows` rows of the table that `which` (a condition on the row id) selects, in key order, one key range of
+   * about `policy.chunkRows` per statement (rows appended during a backfill's copy can be millions: sorted at once,
+   * they took the memory the pipeline's own statements need).
+   */
+  private async copyRows(job: Job, which: string, rows: number): Promise<void> {
+    const { conn } = job;
+    const key = job.keyCols[0]!;
+    const parts = Math.ceil(rows / this.policy.chunkRows);
+    const ranges = await keyRanges(conn, this.engine.driver.dialect.clusterIndex.recluster!, `(SELECT ${key} FROM ${job.phys} WHERE ${which}) __r`, key, parts);
+    for (const where of ranges) {
+      await this.paced(job, rows / ranges.length, () =>
+        conn.query(`INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${which} AND (${where.sql}) ORDER BY ${job.order}`, where.params),
+      );
+    }
   }
 
   /** Run one copy statement of `rows` rows, then rest as the job's pace asks (cut short when the reclusterer closes). */
@@ -339,31 +348,6 @@ export class Reclusterer {
     await this.running;
     await this.session?.close();
     this.session = undefined;
-  }
-
-  /**
-   * Conditions on the key's first column that split the table's rows into ranges of about `policy.chunkRows`, in
-   * key order (NULL keys last), from the quantiles of the snapshot being copied.
-   */
-  private async keyRanges(conn: WarehouseConnection, phys: string, column: string, rows: number): Promise<{ sql: string; params: FloeValue[] }[]> {
-    const parts = Math.ceil(rows / this.policy.chunkRows);
-    const q = this.engine.driver.dialect.clusterIndex.recluster!;
-    let bounds: FloeValue[] = [];
-    if (parts > 1) {
-      const list = Array.from({ length: parts - 1 }, (_, i) => q.quantile(column, (i + 1) / parts)).join(', ');
-      const row = (await conn.query(`SELECT ${list} FROM ${phys}`)).rows[0] ?? [];
-      // Equal quantiles (a key with many rows) would make empty ranges.
-      bounds = row.filter((b, i) => b !== null && (i === 0 || String(b) !== String(row[i - 1])));
-    }
-    const ranges: { sql: string; params: FloeValue[] }[] = [];
-    for (let i = 0; i <= bounds.length; i++) {
-      const lo = i > 0 ? `${column} >= ?` : undefined;
-      const hi = i < bounds.length ? `${column} < ?` : undefined;
-      const params = [...(i > 0 ? [bounds[i - 1]!] : []), ...(i < bounds.length ? [bounds[i]!] : [])];
-      ranges.push({ sql: [lo, hi].filter(Boolean).join(' AND ') || `${column} IS NOT NULL`, params });
-    }
-    ranges.push({ sql: `${column} IS NULL`, params: [] });
-    return ranges;
   }
 
   private get stateTable(): string {
