@@ -6,8 +6,8 @@
  * ROWS in-order updates of random live customers with the project's apply script (`floe scd --part apply`), then
  * prints the backend statements by wall time (sql-trace.ts). Run it on a young and an old project (a `floe demo`
  * stopped after 3 and after 12 minutes): a statement that costs more on the old one grows with the state. Session 16:
- * none did (the fold ~49 ms, COMMIT 27–32 ms, 10.8 s of user CPU for 25 runs on both), so what grows in a long demo is
- * around the task, not in it (docs/status.md).
+ * only COMMIT did (12 → 17 ms wall a commit; 10.5 vs 10.3 s of user CPU for the 25 runs, the fold 44 vs 46 ms), so
+ * what grows in a long demo is mostly around the task (docs/status.md).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
