@@ -197,7 +197,10 @@ async function measureDemo(project: string, landing: string, o: SteadyOptions): 
     let done = false;
     void exited(demo.p, (o.warmupSeconds + o.seconds + 900) * 1000).then(() => (done = true));
     const run = await sampleUntil(demo.p.pid!, o.sampleMs, landing, () => done);
-    if (demo.p.exitCode !== 0) throw new Error(`floe demo exited with ${demo.p.exitCode}: ${demo.stderr().trim().split('\n').slice(-6).join('\n')}`);
+    // Sampling also stops when /proc shows the process gone, which can be before Node has reaped it and set its exit
+    // code (CI once read `null` there).
+    await exited(demo.p, 60_000);
+    if (demo.p.exitCode !== 0) throw new Error(`floe demo exited with ${demo.p.exitCode ?? demo.p.signalCode}: ${demo.stderr().trim().split('\n').slice(-6).join('\n')}`);
     const summary = JSON.parse(demo.stdout().trim().split('\n').pop() ?? '{}') as { generated: { files: number } };
     const files = summary.generated.files;
     return { idle, run, generated: { files, rows: files * o.rowsPerFile, behindMs: 0, seconds: (performance.now() - tStart) / 1000 } };
