@@ -4,17 +4,14 @@
  * rounds before the swap, which then holds the table's writers up for the last few only.
  */
 import { describe, expect, it } from 'vitest';
-import { aroundRangeCopies, closeEnginesAfterEach, clusteredTable, content, def, open, physical, rows, sortedRuns, values } from '../support/recluster-fixture.js';
+import { aroundRangeCopies, closeEnginesAfterEach, clusteredEngine, content, def, otherSession, physical, rows, sortedRuns, values } from '../support/recluster-fixture.js';
 
 closeEnginesAfterEach();
 
 describe('paced reclustering', () => {
   it('rests between its copy statements so that the copy averages the rate it was given', async () => {
-    const { e, s } = await open();
-    await clusteredTable(s, 2000);
+    const { e, s, r } = await clusteredEngine(2000, 500);
     const before = await content(s);
-    const r = e.core.reclusterer;
-    r.policy.chunkRows = 500;
     const busy = { ms: 0 };
     const started = Date.now();
     expect(await r.recluster(def(e), { rowsPerMs: 4, busy })).toBe('reclustered');
@@ -27,11 +24,8 @@ describe('paced reclustering', () => {
   });
 
   it('stops resting when the reclusterer closes, and leaves the table as it was', async () => {
-    const { e, s } = await open();
-    await clusteredTable(s, 2000);
+    const { e, s, r } = await clusteredEngine(2000, 500);
     const before = await content(s);
-    const r = e.core.reclusterer;
-    r.policy.chunkRows = 500;
     let firstCopied!: () => void;
     const resting = new Promise<void>((resolve) => (firstCopied = resolve));
     await aroundRangeCopies(r, async (n, copy) => {
@@ -48,12 +42,8 @@ describe('paced reclustering', () => {
   });
 
   it('copies rows appended during the copy in a round of their own, so the swap copies only the last few', async () => {
-    const { e, s } = await open();
-    await clusteredTable(s, 2000);
-    const other = await e.session();
-    await other.query('USE SCHEMA D.S');
-    const r = e.core.reclusterer;
-    r.policy.chunkRows = 500;
+    const { e, s, r } = await clusteredEngine(2000, 500);
+    const other = await otherSession(e);
     r.policy.swapRows = 10;
     const seen = await aroundRangeCopies(r, async (n, copy) => {
       const result = await copy();

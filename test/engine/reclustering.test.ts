@@ -5,14 +5,13 @@
  * and ALTER TABLE … SUSPEND RECLUSTER stops it.
  */
 import { describe, expect, it } from 'vitest';
-import { aroundRangeCopies, backend, closeEnginesAfterEach, clusteredTable, content, countingCopies, def, open, physical, rows, sortedRuns, values } from '../support/recluster-fixture.js';
+import { aroundRangeCopies, backend, closeEnginesAfterEach, clusteredEngine, clusteredTable, content, countingCopies, def, open, otherSession, physical, rows, sortedRuns, values } from '../support/recluster-fixture.js';
 
 closeEnginesAfterEach();
 
 describe('reclustering', () => {
   it('rebuilds a table in key order, keeping its rows, defaults, NOT NULL and index', async () => {
-    const { e, s } = await open();
-    await clusteredTable(s, 3000);
+    const { e, s } = await clusteredEngine(3000);
     const before = await content(s);
     expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(100);
     // A copy left by a crash between the copy and the swap is replaced.
@@ -42,10 +41,8 @@ describe('reclustering', () => {
   });
 
   it('keeps rows appended during the copy, after the sorted ones', async () => {
-    const { e, s } = await open();
-    await clusteredTable(s, 2000);
-    const other = await e.session();
-    await other.query('USE SCHEMA D.S');
+    const { e, s } = await clusteredEngine(2000);
+    const other = await otherSession(e);
     e.core.reclusterer.afterCopy = async () => {
       await other.query(`INSERT INTO T (K, V) VALUES ${values(50, 5000)}`);
     };
@@ -56,12 +53,8 @@ describe('reclustering', () => {
   });
 
   it('copies a key range per transaction: rows appended between ranges are copied once, after the sorted ones', async () => {
-    const { e, s } = await open();
-    await clusteredTable(s, 2000);
-    const other = await e.session();
-    await other.query('USE SCHEMA D.S');
-    const r = e.core.reclusterer;
-    r.policy.chunkRows = 500;
+    const { e, s, r } = await clusteredEngine(2000, 500);
+    const other = await otherSession(e);
     const seen = await aroundRangeCopies(r, async (n, copy) => {
       const result = await copy();
       if (n === 1) await other.query(`INSERT INTO T (K, V) VALUES ${values(50, 5000)}`);
@@ -77,11 +70,8 @@ describe('reclustering', () => {
   });
 
   it('after a failed copy, leaves the table as it was, drops the copy and turns bulk writes back off', async () => {
-    const { e, s } = await open();
-    await clusteredTable(s, 2000);
+    const { e, s, r } = await clusteredEngine(2000, 500);
     const before = await content(s);
-    const r = e.core.reclusterer;
-    r.policy.chunkRows = 500;
     await aroundRangeCopies(r, async (n, copy) => {
       if (n === 2) throw new Error('disk full');
       return copy();
@@ -94,10 +84,8 @@ describe('reclustering', () => {
   });
 
   it('leaves a table that was updated, deleted from or altered during the copy as it is', async () => {
-    const { e, s } = await open();
-    await clusteredTable(s, 2000);
-    const other = await e.session();
-    await other.query('USE SCHEMA D.S');
+    const { e, s } = await clusteredEngine(2000);
+    const other = await otherSession(e);
     for (const edit of [`UPDATE T SET V = 'changed' WHERE K = 3`, `DELETE FROM T WHERE K = 4`]) {
       e.core.reclusterer.afterCopy = async () => {
         await other.query(edit);
@@ -124,11 +112,9 @@ describe('reclustering', () => {
   });
 
   it('waits for no transaction to use the table, and retries later when one keeps it', async () => {
-    const { e, s } = await open();
-    await clusteredTable(s, 2000);
+    const { e, s } = await clusteredEngine(2000);
     e.core.reclusterer.policy.gateWaitMs = 50;
-    const other = await e.session();
-    await other.query('USE SCHEMA D.S');
+    const other = await otherSession(e);
     await s.query('CREATE TABLE OTHER (X INT)');
     // A transaction whose snapshot began before a swap could not write the table after it, even one that has not
     // touched the table yet.
@@ -170,8 +156,7 @@ describe('reclustering', () => {
 
   it('after a rebuild gave up on an edit, waits for the table to grow by a quarter again before the next try', async () => {
     const { e, s, r, copies } = await countingCopies(1200);
-    const other = await e.session();
-    await other.query('USE SCHEMA D.S');
+    const other = await otherSession(e);
     let edit = true;
     r.afterCopy = async () => {
       copies.n++;
@@ -221,8 +206,7 @@ describe('reclustering', () => {
   });
 
   it('drops a copy left by a crash on its first pass, even for a table too small to rebuild', async () => {
-    const { e, s } = await open();
-    await clusteredTable(s, 100);
+    const { e } = await clusteredEngine(100);
     const conn = await e.core.driver.connect();
     const tables = async (): Promise<unknown[][]> => (await conn.query(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'D.S' ORDER BY 1`)).rows;
     await conn.execute('CREATE TABLE "D.S"."T$recluster" AS SELECT * FROM "D.S"."T"');

@@ -68,6 +68,22 @@ export async function clusteredTable(s: Session, n: number): Promise<void> {
   await s.query(`INSERT INTO T (K, V) VALUES ${values(n)}`);
 }
 
+/** An engine with T, a clustered table of `n` rows, and its reclusterer (rebuilds sort `chunkRows` at a time if given). */
+export async function clusteredEngine(n: number, chunkRows?: number) {
+  const { e, s } = await open();
+  await clusteredTable(s, n);
+  const r = e.core.reclusterer;
+  if (chunkRows !== undefined) r.policy.chunkRows = chunkRows;
+  return { e, s, r };
+}
+
+/** A second session in T's schema: a writer while a rebuild copies. */
+export async function otherSession(e: EngineImpl): Promise<Session> {
+  const other = await e.session();
+  await other.query('USE SCHEMA D.S');
+  return other;
+}
+
 /** A clustered table of `n` rows, rebuilt from 1,000 rows, with the rebuilds' copies counted. */
 export async function countingCopies(n: number) {
   const { e, s } = await open();

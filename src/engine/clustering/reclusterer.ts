@@ -236,13 +236,13 @@ export class Reclusterer {
         await this.copyRows(job, `${rowId} > ${reached.top} AND ${rowId} <= ${next.top}`, next.count - reached.count);
         reached = { count: next.count, top: next.top, edits: snap.edits };
       }
+      // No CHECKPOINT here: the bulk writes put the copy in the database file already, and a checkpoint that gets its
+      // moment (DuckDB refuses one while other transactions write) writes everything else the pipeline appended since
+      // the last one too, holding up every commit meanwhile (2.8 s in the demo) — an extra stall.
       return reached;
     } finally {
       if (bulk) await conn.execute(bulk.off);
     }
-    // No CHECKPOINT here: the bulk writes put the copy in the database file already, and a checkpoint that gets its
-    // moment (DuckDB refuses one while other transactions write) writes everything else the pipeline appended since
-    // the last one too, holding up every commit meanwhile (2.8 s in the demo) — an extra stall.
   }
 
   /**
@@ -394,7 +394,7 @@ interface Job {
   keyCols: string[];
   order: string;
   conn: WarehouseConnection;
-  pace: Required<Pick<Pace, 'busy'>> & Pace;
+  pace: { rowsPerMs: number | undefined; busy: { ms: number } };
 }
 
 /** How fast a rebuild may copy (rows a millisecond; flat out when undefined), and where it adds up its busy time. */
