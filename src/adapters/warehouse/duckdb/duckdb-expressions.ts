@@ -19,6 +19,7 @@ import { translateFlatten } from './duckdb-flatten.js';
 import { ARRAY_FUNCTIONS, ARRAY_NODE_TRANSLATORS } from './duckdb-functions-array.js';
 import { REGEXP_FUNCTIONS, regexpLike } from './duckdb-functions-regexp.js';
 import { MORE_FUNCTIONS, arrayContains, ratioToReport } from './duckdb-functions-more.js';
+import { random, randWithSeed, uniform } from './duckdb-functions-random.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
 
 export type { ExpressionContext } from './duckdb-expr-build.js';
@@ -31,6 +32,7 @@ const FUNCTIONS: Record<string, FunctionTranslator> = {
   ...CONVERSION_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
   ...VARIANT_FUNCTIONS,
+  uniform,
 };
 
 const wordNode = (word: string): AstNode => ({ var: { this: word } });
@@ -86,6 +88,8 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
   add_months: (b, ctx) => MORE_FUNCTIONS.add_months([b.this, b.expression], ctx, 'add_months'),
   months_between: (b, ctx) => MORE_FUNCTIONS.months_between([b.this, b.expression], ctx, 'months_between'),
   array_contains: (b) => arrayContains(b.this, b.expression),
+  random: () => random(),
+  rand: (b) => randWithSeed(b),
   ...ARRAY_NODE_TRANSLATORS,
   next_day: (b) => nextDay(b.this, b.expression, 'NEXT_DAY', 1),
   aggregate_function: (b, ctx) => translateFunction(b, ctx),
@@ -99,7 +103,7 @@ const NODE_TRANSLATORS: Record<string, (body: AstNode, ctx: ExpressionContext) =
 
 /** Dedicated node kinds for Snowflake functions floe does not translate. */
 const UNSUPPORTED_NODES = new Set([
-  'array_cat', 'array_distinct', 'array_slice', 'array_to_string', 'random', 'rand', 'object_keys',
+  'array_cat', 'array_distinct', 'array_slice', 'array_to_string', 'object_keys',
   'convert_timezone', 'base64_encode', 'base64_decode', 'hex_encode', 'strtok', 'editdistance', 'soundex',
 ]);
 

@@ -7,6 +7,7 @@
  * every argument type, which is why they cast through VARCHAR / TIMESTAMP where a direct call would not.
  */
 import { MORE_MACROS } from './duckdb-functions-more.js';
+import { RANDOM_MACROS } from './duckdb-functions-random.js';
 
 const NUMERIC_TYPES =
   "('TINYINT','SMALLINT','INTEGER','BIGINT','HUGEINT','UTINYINT','USMALLINT','UINTEGER','UBIGINT','UHUGEINT','FLOAT','DOUBLE')";
@@ -136,11 +137,12 @@ export const DUCKDB_MACROS: readonly string[] = [
       WHEN typeof(x) = 'JSON' THEN 'J:' || CAST(x AS VARCHAR)
       ELSE typeof(x) || ':' || CAST(x AS VARCHAR) END`,
   ),
-  // DuckDB's hash is an unsigned 64-bit value; Snowflake's HASH is signed, typed NUMBER(19,0).
+  // DuckDB's hash is an unsigned 64-bit value; Snowflake's HASH is signed, typed NUMBER(19,0): two's complement,
+  // (h XOR 2^63) - 2^63. It names h once: a macro's argument is inlined wherever it appears, and a volatile one
+  // (HASH(RANDOM())) would be a different value at each place.
   macro(
     'floe_hash_signed(h)',
-    `CAST(CASE WHEN h >= CAST('9223372036854775808' AS UBIGINT)
-      THEN CAST(h AS HUGEINT) - CAST('18446744073709551616' AS HUGEINT) ELSE CAST(h AS HUGEINT) END AS DECIMAL(19,0))`,
+    `CAST(CAST(xor(h, CAST('9223372036854775808' AS UBIGINT)) AS HUGEINT) - CAST('9223372036854775808' AS HUGEINT) AS DECIMAL(19,0))`,
   ),
 
   // --- strings --------------------------------------------------------------------------------
@@ -184,4 +186,5 @@ export const DUCKDB_MACROS: readonly string[] = [
       WHEN 'OBJECT' THEN 'OBJECT' WHEN 'NULL' THEN 'NULL_VALUE' ELSE json_type(CAST(j AS JSON)) END END`,
   ),
   ...MORE_MACROS,
+  ...RANDOM_MACROS,
 ];
