@@ -9,6 +9,7 @@ import { runCopyBench } from './copy/copy-bench.js';
 import { runCopyMemoryBench } from './copy/copy-memory-bench.js';
 import { runVarcharLengthBench } from './dml/varchar-length-bench.js';
 import { runReclusterBench } from './clustering/recluster-bench.js';
+import { runIndexGrowthBench } from './clustering/index-growth-bench.js';
 import { runServerBench } from './server/server-bench.js';
 import { runLatencyBench } from './pipeline/latency-bench.js';
 import { runBackfillBench } from './pipeline/backfill-bench.js';
@@ -25,6 +26,7 @@ await runCopyBench();
 if (process.env.FLOE_BENCH_COPY_BIG_MB) await runCopyMemoryBench();
 await runVarcharLengthBench();
 await runReclusterBench();
+await runIndexGrowthBench();
 await runServerBench();
 // End-to-end customer pipeline (issue #7); `npm run bench -- --quick` runs their short variants.
 await runLatencyBench();
