@@ -53,6 +53,14 @@ export function cpuSeconds(pid: number | 'self' = 'self'): number {
 
 /** Least-squares slope of y over x. */
 export function slope(xs: readonly number[], ys: readonly number[]): number {
+  return fitLine(xs, ys).slope;
+}
+
+/**
+ * Least-squares line of y over x with the slope's standard error and the residuals' standard deviation (the
+ * noise around the line): a slope within about two standard errors of 0 is not told apart from no growth.
+ */
+export function fitLine(xs: readonly number[], ys: readonly number[]): { slope: number; slopeError: number; noise: number } {
   const mx = mean(xs);
   const my = mean(ys);
   let num = 0;
@@ -61,7 +69,12 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
     num += (xs[i]! - mx) * (ys[i]! - my);
     den += (xs[i]! - mx) ** 2;
   }
-  return den === 0 ? 0 : num / den;
+  const b = den === 0 ? 0 : num / den;
+  let rss = 0;
+  for (let i = 0; i < xs.length; i++) rss += (ys[i]! - (my + b * (xs[i]! - mx))) ** 2;
+  const dof = xs.length - 2;
+  const noise = dof > 0 ? Math.sqrt(rss / dof) : NaN;
+  return { slope: b, slopeError: dof > 0 && den > 0 ? noise / Math.sqrt(den) : NaN, noise };
 }
 
 export interface GeneratedSet {

@@ -21,7 +21,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchMemoryLimit, cpuSeconds, envNumber, limitProjectMemory, isQuick, loadNote, mean, memoryMb, sleep, slope } from './bench-util.js';
+import { benchMemoryLimit, cpuSeconds, envNumber, fitLine, limitProjectMemory, isQuick, loadNote, mean, memoryMb, sleep, slope } from './bench-util.js';
 import { initProject } from '../../src/project/init-project.js';
 import { openEngine } from '../../src/engine/open-engine.js';
 
@@ -68,6 +68,9 @@ export interface SteadyResult {
   cpuSlopePctPerMin: number;
   /** Over the whole run, warm-up included. */
   wholeRun: { rssSlopeMbPerMin: number; cpuSlopePctPerMin: number };
+  /** CPU per measured minute (whole minutes after the warm-up) and the line through them: slope ± its standard error,
+   *  and the minutes' noise around the line (both in points of a core). */
+  cpuMinutes: { pct: number[]; slope: number; slopeError: number; noise: number };
   /** After the run's duration: the process stopping (the demo drains, DuckDB checkpoints at close). Not steady state. */
   shutdown: { seconds: number; cpuPct: number; rssMb: number };
   generated: { files: number; rows: number; behindMs: number; seconds: number };
@@ -252,12 +255,18 @@ export async function runSteadyBench(quick = isQuick(), print = true): Promise<S
       rssSlopeMbPerMin: slope(xs.map((s) => s.t / 60), xs.map((s) => s.rssMb)),
       cpuSlopePctPerMin: slope(xs.map((s) => s.t / 60), xs.map((s) => s.cpuPct)),
     });
+    const minuteCpu: number[] = [];
+    for (let m = 0; start + (m + 1) * 60 <= end + 5; m++) {
+      const xs = measured.filter((s) => s.t > start + m * 60 && s.t <= start + (m + 1) * 60);
+      if (xs.length > 0) minuteCpu.push(avg(xs).cpuPct);
+    }
     const result: SteadyResult = {
       idle: avg(idle),
       first: avg(measured.filter((s) => s.t <= start + window)),
       last: avg(measured.filter((s) => s.t >= end - window)),
       ...slopes(measured),
       wholeRun: slopes(running),
+      cpuMinutes: { pct: minuteCpu, ...fitLine(minuteCpu.map((_, i) => i), minuteCpu) },
       shutdown: { seconds: stopping.length ? stopping[stopping.length - 1]!.t - (running[running.length - 1]?.t ?? runStart) : 0, ...avg(stopping) },
       generated,
       atStop,
@@ -283,6 +292,10 @@ function printSteady(result: SteadyResult, o: SteadyOptions, mode: 'run' | 'demo
   console.log(`  idle (same pipeline, nothing arriving, ${o.idleSeconds} s): ${f(result.idle)}`);
   console.log(`  after a ${o.warmupSeconds} s warm-up: first ${window.toFixed(0)} s: ${f(result.first)} | last ${window.toFixed(0)} s: ${f(result.last)}`);
   console.log(`  slope after the warm-up: RSS ${result.rssSlopeMbPerMin.toFixed(1)} MB/min, CPU ${result.cpuSlopePctPerMin.toFixed(1)} points/min (whole run: ${result.wholeRun.rssSlopeMbPerMin.toFixed(1)} MB/min, ${result.wholeRun.cpuSlopePctPerMin.toFixed(1)} points/min); max landing backlog ${Math.max(...run.map((s) => s.landing))} files`);
+  const cm = result.cpuMinutes;
+  if (cm.pct.length > 2) {
+    console.log(`  measured minutes: CPU ${cm.pct.map((x) => x.toFixed(0)).join(' ')} %; line through them ${cm.slope >= 0 ? '+' : ''}${cm.slope.toFixed(2)} ± ${cm.slopeError.toFixed(2)} points/min (± one standard error), minutes scatter ${cm.noise.toFixed(1)} points around it`);
+  }
   const minutes = new Map<number, Sample[]>();
   for (const x of run) {
     const minute = Math.floor((x.t - start) / 60);
