@@ -11,6 +11,7 @@ import type { FloeValue, ResultColumn } from '../../../core/result.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { mapDuckDbError } from './duckdb-errors.js';
 import { DuckDbHealth } from './duckdb-failure.js';
+import { IndexMemoryAllowance, parseSize } from './duckdb-index-memory.js';
 import { DUCKDB_MACROS, DUCKDB_SETTINGS } from './duckdb-macros.js';
 import { sfResultTypeFromDuckDb } from './duckdb-types.js';
 import { registerUdfs } from './duckdb-udfs.js';
@@ -116,10 +117,13 @@ export class DuckDbDriver implements WarehouseDriver {
   readonly dialect = duckDbDialect;
 
   private readonly health = new DuckDbHealth();
+  /** With a configured memory limit: DuckDB's limit follows it plus what the indexes hold (duckdb-index-memory.ts). */
+  indexMemory: IndexMemoryAllowance | undefined;
 
   private constructor(private readonly instance: DuckDBInstance) {}
 
-  /** `memoryLimit`: DuckDB's `memory_limit` (e.g. '1GB'); DuckDB's default is 80 % of RAM, and its buffer cache
+  /** `memoryLimit`: DuckDB's `memory_limit` (e.g. '1GB') for everything but clustered tables' indexes, which DuckDB
+   *  holds in memory on top of it (duckdb-index-memory.ts); DuckDB's default is 80 % of RAM, and its buffer cache
    *  grows towards it as the warehouse grows. Larger work spills to `<database>.tmp`. `checkpointThreshold`:
    *  DuckDB's `checkpoint_threshold` (floe's default above). */
   static async open(path: string, options: { memoryLimit?: string; checkpointThreshold?: string } = {}): Promise<DuckDbDriver> {
@@ -140,8 +144,11 @@ export class DuckDbDriver implements WarehouseDriver {
       write_buffer_row_group_memory_limit: '128MB',
     };
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    const baseBytes = options.memoryLimit === undefined ? undefined : parseSize(options.memoryLimit);
     try {
-      return new DuckDbDriver(await DuckDBInstance.create(path, config));
+      const driver = new DuckDbDriver(await DuckDBInstance.create(path, config));
+      if (baseBytes !== undefined) driver.indexMemory = await IndexMemoryAllowance.start(driver.instance, baseBytes);
+      return driver;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (/lock/i.test(msg)) {
@@ -164,6 +171,7 @@ export class DuckDbDriver implements WarehouseDriver {
   }
 
   async close(): Promise<void> {
+    await this.indexMemory?.stop();
     this.instance.closeSync();
   }
 }
