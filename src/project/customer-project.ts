@@ -27,7 +27,8 @@ tasks:
 
 # The embedded warehouse (DuckDB) keeps at most this much in memory and spills the rest to .floe/; without a
 # limit its cache grows with the warehouse, towards 80 % of the machine's RAM. 512MB applies a 10M-event backfill
-# within 1.5 GB of process memory; more makes big batches a little faster.
+# within 1.5 GB of process memory; more makes big batches a little faster. The event log's and closed versions'
+# indexes (CLUSTER BY) live in memory on top of this limit and grow with them (~10 MB a minute at 5 files/s).
 warehouse:
   memoryLimit: 512MB
 

@@ -147,7 +147,12 @@ export class DuckDbDriver implements WarehouseDriver {
     const baseBytes = options.memoryLimit === undefined ? undefined : parseSize(options.memoryLimit);
     try {
       const driver = new DuckDbDriver(await DuckDBInstance.create(path, config));
-      if (baseBytes !== undefined) driver.indexMemory = await IndexMemoryAllowance.start(driver.instance, baseBytes);
+      if (baseBytes !== undefined) {
+        driver.indexMemory = await IndexMemoryAllowance.start(driver.instance, baseBytes).catch((e: unknown) => {
+          driver.instance.closeSync();
+          throw e;
+        });
+      }
       return driver;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

@@ -19,6 +19,9 @@ export const num = (value: number | string): AstNode => make.number(value);
 export const raw = (sql: string): AstNode => make.raw(sql);
 export const nullNode = (): AstNode => ({ null: null });
 
+/** A session macro the translated SQL calls (run on every connection, duckdb-macros.ts). */
+export const tempMacro = (signature: string, body: string): string => `CREATE OR REPLACE TEMP MACRO ${signature} AS ${body}`;
+
 /** CAST(x AS <duckdb type text>). */
 export const castTo = (x: AstNode, duckType: string, tryCast = false): AstNode => ({
   [tryCast ? 'try_cast' : 'cast']: {

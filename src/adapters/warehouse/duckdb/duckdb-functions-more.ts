@@ -5,11 +5,11 @@
 import { unsupported } from '../../../core/errors.js';
 import { nodeKind, type AstNode } from '../../../sql/ast/ast-node.js';
 import {
-  arity, castTo, datePartArg, fn, isNumberLiteral, literalText, num, raw, str, temporalArg, type FunctionTranslator,
+  arity, castTo, datePartArg, fn, isNumberLiteral, literalText, num, raw, str, temporalArg, tempMacro, type FunctionTranslator,
 } from './duckdb-expr-build.js';
 import { markVariant } from './duckdb-functions-variant.js';
 
-const macro = (signature: string, body: string) => `CREATE OR REPLACE TEMP MACRO ${signature} AS ${body}`;
+const macro = tempMacro;
 
 export const MORE_MACROS: readonly string[] = [
   // ADD_MONTHS: the last day of a month maps to the last day of the resulting month (Snowflake), the

@@ -7,9 +7,9 @@
  */
 import { compilationError, unsupported } from '../../../core/errors.js';
 import { nodeKind, type AstNode } from '../../../sql/ast/ast-node.js';
-import { arity, castTo, fn, isNumberLiteral, raw, type FunctionTranslator } from './duckdb-expr-build.js';
+import { arity, castTo, fn, isNumberLiteral, raw, tempMacro, type FunctionTranslator } from './duckdb-expr-build.js';
 
-const macro = (signature: string, body: string) => `CREATE OR REPLACE TEMP MACRO ${signature} AS ${body}`;
+const macro = tempMacro;
 
 export const RANDOM_MACROS: readonly string[] = [
   // random() is a double with 52 random bits; its hash spreads them over all 64. Each macro here names its
