@@ -6,19 +6,14 @@
  * the write-ahead-log size at which DuckDB merges the log into the database file (floe's default 256MB, DuckDB's 16MB).
  */
 import { z } from 'zod';
+import { byteSize } from '../core/byte-size.js';
 
-const SIZE = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+const size = (example: string) => z.string().refine((s) => byteSize(s) !== undefined, `a size such as '1GB' or '${example}'`);
 
 export const warehouseSection = z
   .object({
-    memoryLimit: z
-      .string()
-      .regex(SIZE, "a size such as '1GB' or '512MiB'")
-      .optional(),
-    checkpointThreshold: z
-      .string()
-      .regex(SIZE, "a size such as '1GB' or '256MB'")
-      .optional(),
+    memoryLimit: size('512MiB').optional(),
+    checkpointThreshold: size('256MB').optional(),
   })
   .strict();
 

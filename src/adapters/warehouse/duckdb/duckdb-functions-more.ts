@@ -5,11 +5,9 @@
 import { unsupported } from '../../../core/errors.js';
 import { nodeKind, type AstNode } from '../../../sql/ast/ast-node.js';
 import {
-  arity, castTo, datePartArg, fn, isNumberLiteral, literalText, num, raw, str, temporalArg, tempMacro, type FunctionTranslator,
+  arity, castTo, datePartArg, fn, isNumberLiteral, literalText, num, raw, str, temporalArg, tempMacro as macro, type FunctionTranslator,
 } from './duckdb-expr-build.js';
 import { markVariant } from './duckdb-functions-variant.js';
-
-const macro = tempMacro;
 
 export const MORE_MACROS: readonly string[] = [
   // ADD_MONTHS: the last day of a month maps to the last day of the resulting month (Snowflake), the

@@ -7,9 +7,7 @@
  */
 import { compilationError, unsupported } from '../../../core/errors.js';
 import { nodeKind, type AstNode } from '../../../sql/ast/ast-node.js';
-import { arity, castTo, fn, isNumberLiteral, raw, tempMacro, type FunctionTranslator } from './duckdb-expr-build.js';
-
-const macro = tempMacro;
+import { arity, castTo, fn, isNumberLiteral, raw, tempMacro as macro, type FunctionTranslator } from './duckdb-expr-build.js';
 
 export const RANDOM_MACROS: readonly string[] = [
   // random() is a double with 52 random bits; its hash spreads them over all 64. Each macro here names its

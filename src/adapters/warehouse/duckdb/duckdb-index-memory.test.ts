@@ -3,18 +3,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IndexMemoryAllowance, parseSize } from './duckdb-index-memory.js';
+import { parseSize } from '../../../core/byte-size.js';
+import { IndexMemoryAllowance } from './duckdb-index-memory.js';
 import { DuckDbDriver } from './duckdb-driver.js';
-
-describe('parseSize', () => {
-  it('reads sizes as DuckDB does: KB … TB in powers of 1000, KiB … TiB in powers of 1024', () => {
-    expect(parseSize('512MB')).toBe(512e6);
-    expect(parseSize('1.5 GB')).toBe(1.5e9);
-    expect(parseSize('512MiB')).toBe(512 * 2 ** 20);
-    expect(parseSize('2gib')).toBe(2 * 2 ** 30);
-    expect(() => parseSize('512')).toThrow(/not a size: '512'/);
-  });
-});
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

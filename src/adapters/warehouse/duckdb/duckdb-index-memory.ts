@@ -8,18 +8,6 @@
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
-const UNITS: Record<string, number> = {
-  B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40,
-};
-
-/** Bytes of a size as DuckDB reads it ('512MB' = 512 × 10^6, '512MiB' = 512 × 2^20). */
-export function parseSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]I?B|B)\s*$/i.exec(text);
-  const unit = m ? UNITS[m[2]!.toUpperCase()] : undefined;
-  if (!m || unit === undefined) throw new Error(`not a size: '${text}' (e.g. '512MB' or '1GiB')`);
-  return Math.round(Number(m[1]) * unit);
-}
-
 export interface IndexMemoryOptions {
   /** How often the indexes' memory is read. */
   intervalMs?: number;

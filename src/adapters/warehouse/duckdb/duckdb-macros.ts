@@ -6,7 +6,7 @@
  * branches, so the `typeof` dispatch below costs nothing per row. Dead branches must still *bind* for
  * every argument type, which is why they cast through VARCHAR / TIMESTAMP where a direct call would not.
  */
-import { tempMacro } from './duckdb-expr-build.js';
+import { tempMacro as macro } from './duckdb-expr-build.js';
 import { MORE_MACROS } from './duckdb-functions-more.js';
 import { RANDOM_MACROS } from './duckdb-functions-random.js';
 
@@ -29,8 +29,6 @@ export const DUCKDB_SETTINGS: readonly string[] = [
   // when few rows match (`index_scan_max_count`, `index_scan_percentage`).
   'SET dynamic_or_filter_threshold = 256',
 ];
-
-const macro = tempMacro;
 
 export const DUCKDB_MACROS: readonly string[] = [
   macro('floe_nvl2(a, b, c)', 'CASE WHEN a IS NOT NULL THEN b ELSE c END'),
