@@ -30,6 +30,9 @@ class FakeEngine implements Engine {
   readonly pipes = { start: async () => undefined, stop: async () => undefined, drain: async () => undefined, onLoad: () => () => undefined };
   readonly appliedSql = { isApplied: async () => false, markApplied: async () => undefined };
   async idle(): Promise<void> {}
+  async warehouseMemory(): Promise<undefined> {
+    return undefined;
+  }
 
   async session(): Promise<Session> {
     const runs = this.runs;

@@ -102,6 +102,7 @@ export function summaryJson(s: DemoSnapshot, facts: SummaryFacts): Record<string
     latencyMs: s.latency,
     loadLatencyMs: s.loadLatency,
     errors: s.errors.map((e) => `${e.source}: ${e.message}`),
+    memory: s.memory ?? null,
     sampleCustomerId: s.sampleCustomerId ?? null,
   };
 }

@@ -1,5 +1,6 @@
 /** What the live view shows: one immutable picture of the running demo (see demo-view.ts). */
 import type { LatencyStats } from './latency-tracker.js';
+import type { ProcessMemory } from '../runtime/process-memory.js';
 
 export type DemoPhase = 'starting' | 'running' | 'draining' | 'stopping' | 'stopped';
 
@@ -44,6 +45,8 @@ export interface DemoSnapshot {
   loadLatency: LatencyStats;
   /** Most recent first, a few at most. */
   errors: DemoError[];
+  /** The process's and the warehouse's memory, read with the row counts. */
+  memory?: ProcessMemory;
   /** A customer with several versions in CUSTOMER_HISTORY, for the "what to query" hint. */
   sampleCustomerId?: number;
 }

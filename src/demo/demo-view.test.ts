@@ -14,6 +14,7 @@ const snap = (over: Partial<DemoSnapshot> = {}): DemoSnapshot => ({
   latency: { samples: 80, last: 212, p50: 230, p99: 1410, max: 1520 },
   loadLatency: { samples: 80, last: 90, p50: 120, p99: 300, max: 310 },
   errors: [],
+  memory: { rssBytes: 1_464e6, warehouse: { usedBytes: 598e6, indexBytes: 128e6, limitBytes: 640e6, configuredBytes: 512e6 } },
   sampleCustomerId: 17,
   ...over,
 });
@@ -57,6 +58,7 @@ describe('renderFrame', () => {
     expect(f).toContain('APPLY_CUSTOMER_CHANGES: 79 runs succeeded · 0 failed');
     expect(f).toContain('last 212 ms · p50 230 ms · p99 1.41 s · max 1.52 s (80 files)');
     expect(f).toContain('to CUSTOMER_RAW p50 120 ms');
+    expect(f).toContain('memory     process 1,464 MB · warehouse 598 of 640 MB · indexes 128 MB');
     expect(f).toContain('errors     none');
     expect(f).toContain('customer_id = 17 order by start_time');
     expect(f).not.toContain('\u001b[');
@@ -113,6 +115,7 @@ describe('renderLine and the summary', () => {
       files: { loaded: 80, failed: 0, outstanding: 0 },
       rows: { raw: 16_000, customer: 1820, customerHistory: 14_911 },
       latencyMs: { p50: 230 },
+      memory: { rssBytes: 1_464e6, warehouse: { indexBytes: 128e6 } },
       sampleCustomerId: 17,
     });
   });

@@ -5,6 +5,7 @@
 import type { LatencyStats } from './latency-tracker.js';
 import { DEMO_OBJECTS } from './demo-objects.js';
 import type { DemoSnapshot } from './demo-snapshot.js';
+import { memoryText } from '../runtime/process-memory.js';
 
 export interface ViewStyle {
   color: boolean;
@@ -110,6 +111,7 @@ export function renderFrame(s: DemoSnapshot, style: ViewStyle): string {
   out.push(row('task', [`${DEMO_OBJECTS.task}: ${fmtInt(s.tasks.succeeded)} runs succeeded · `], [`${fmtInt(s.tasks.failed)} failed`, s.tasks.failed > 0 ? red : none]));
   out.push(row('latency', [`${latencyText(s.latency)} (${fmtInt(s.latency.samples)} files)`]));
   out.push(row('', [`landing → both SCD tables; to ${DEMO_OBJECTS.raw} p50 ${fmtMs(s.loadLatency.p50)}`, dim]));
+  if (s.memory) out.push(row('memory', [memoryText(s.memory)]));
   if (s.errors.length === 0) out.push(row('errors', ['none']));
   else s.errors.forEach((e, i) => out.push(row(i === 0 ? 'errors' : '', [`${e.source}: ${e.message}`, red])));
   out.push('');

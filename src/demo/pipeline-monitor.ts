@@ -15,6 +15,7 @@ import { DEMO_OBJECTS, DEMO_SCHEMA, qualified } from './demo-objects.js';
 import type { DemoError, DemoSnapshot } from './demo-snapshot.js';
 import { LatencyTracker } from './latency-tracker.js';
 import { QueryBudget } from './query-budget.js';
+import { readProcessMemory, type ProcessMemory } from '../runtime/process-memory.js';
 
 const SAMPLE_MS = 500;
 const IDLE_SAMPLE_MS = 5_000;
@@ -50,6 +51,7 @@ export class PipelineMonitor {
   private errors: DemoError[] = [];
   private seenBulletins = new Set<string>();
   private sampleCustomerId: number | undefined;
+  private memory: ProcessMemory | undefined;
   /** Rows the stream held when the demo started, until a run that started after they were counted applies them. */
   private initialStreamRows = 0;
   private countedMs = Number.POSITIVE_INFINITY;
@@ -149,6 +151,7 @@ export class PipelineMonitor {
       `SELECT (SELECT COUNT(*) FROM ${q(DEMO_OBJECTS.raw)}), (SELECT COUNT(*) FROM ${q(DEMO_OBJECTS.scd1)}), ` +
         `(SELECT COUNT(*) FROM ${q(DEMO_OBJECTS.scd2)}), SYSTEM$PIPE_STATUS('${q(DEMO_OBJECTS.pipe)}')`,
     );
+    this.memory = await readProcessMemory(this.engine);
     this.counting.spent(started, Date.now() - started);
     if (r) {
       const status = parsePipeStatus(r[3]);
@@ -196,6 +199,7 @@ export class PipelineMonitor {
       latency: this.tracker.latency(),
       loadLatency: this.tracker.loadLatency(),
       errors: [...this.errors],
+      ...(this.memory ? { memory: this.memory } : {}),
       ...(this.sampleCustomerId !== undefined ? { sampleCustomerId: this.sampleCustomerId } : {}),
     };
   }

@@ -9,6 +9,7 @@ import type { TableCommit, TaskRunEvent } from './changes/change-events.js';
 import type { PipeLoad, Pipes, PipeServiceOptions } from './pipe/pipe-service.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { ObjectStoreResolver } from '../core/ports/object-store.js';
+import type { WarehouseMemory } from '../core/ports/warehouse.js';
 import type { AppliedSql } from './project-sql-store.js';
 
 export type { AppliedSql };
@@ -92,5 +93,7 @@ export interface Engine {
   readonly appliedSql: AppliedSql;
   /** Wait until no task run is in flight (EXECUTE TASK is asynchronous, as in Snowflake). */
   idle(): Promise<void>;
+  /** The warehouse's memory (undefined: its backend cannot tell). */
+  warehouseMemory(): Promise<WarehouseMemory | undefined>;
   close(): Promise<void>;
 }

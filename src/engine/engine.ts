@@ -3,7 +3,7 @@
  */
 import { Catalog } from '../core/catalog/catalog.js';
 import type { FloeError } from '../core/errors.js';
-import type { WarehouseDriver } from '../core/ports/warehouse.js';
+import type { WarehouseDriver, WarehouseMemory } from '../core/ports/warehouse.js';
 import type { Engine, Session, TableCommit, TaskRunEvent } from './engine-api.js';
 import type { EngineCore, EngineStorage } from './exec-context.js';
 import { MetadataStore } from './metadata-store.js';
@@ -98,6 +98,10 @@ export class EngineImpl implements Engine {
 
   idle(): Promise<void> {
     return this.core.tasks.idle();
+  }
+
+  async warehouseMemory(): Promise<WarehouseMemory | undefined> {
+    return this.core.driver.memory?.();
   }
 
   onCommit(listener: (commit: TableCommit) => void): () => void {

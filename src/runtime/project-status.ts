@@ -6,6 +6,7 @@
 import type { FloeValue, StatementResult } from '../core/result.js';
 import type { Session } from '../engine/engine-api.js';
 import type { FlowStatus } from '../flow/flow-status.js';
+import type { ProcessMemory } from './process-memory.js';
 
 export interface PipeSummary {
   /** `DB.SCHEMA.PIPE` */
@@ -48,6 +49,8 @@ export interface ProjectStatus extends WarehouseStatus {
   /** `server`: the live `floe run`; `warehouse`: read from the files while nothing runs. */
   source: 'server' | 'warehouse';
   server?: { pid: number; url?: string; startedAt: string; uptimeSeconds: number };
+  /** The serving process's memory (only from a live `floe run`). */
+  memory?: ProcessMemory;
   flows: Array<FlowStatus & { live?: boolean; runningPid?: number }>;
 }
 

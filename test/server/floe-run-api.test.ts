@@ -232,10 +232,15 @@ describe('floe run serves the HTTP API', () => {
     expect(missing.stderr).toContain("has no processor 'nope'");
   });
 
-  it('GET /v1/status and floe status: pipes, tasks, flows, uptime', async () => {
+  it('GET /v1/status and floe status: pipes, tasks, flows, uptime, memory', async () => {
     const status = (await (await api(run.info, 'GET', '/v1/status')).json()) as Record<string, any>;
     expect(status).toMatchObject({ source: 'server', server: { pid: run.info.pid, url: run.info.url } });
     expect(status.server.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    // The serving process's memory and DuckDB's (no memoryLimit in this floe.yaml: DuckDB's default limit).
+    expect(status.memory.rssBytes).toBeGreaterThan(10e6);
+    expect(status.memory.warehouse.usedBytes).toBeGreaterThanOrEqual(status.memory.warehouse.indexBytes);
+    expect(status.memory.warehouse.limitBytes).toBeGreaterThan(10e6);
+    expect(status.memory.warehouse.configuredBytes).toBeUndefined();
     expect(status.pipes).toEqual([
       expect.objectContaining({ name: 'DEMO.PUBLIC.P', status: expect.objectContaining({ executionState: 'RUNNING', pendingFileCount: 0, lastIngestedFilePath: 'a.csv' }) }),
     ]);
@@ -247,6 +252,7 @@ describe('floe run serves the HTTP API', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ source: 'server', pipes: [{ name: 'DEMO.PUBLIC.P' }], tasks: [{ name: 'DEMO.PUBLIC.HOURLY' }] });
     const text = await floe(dir, 'status', '--project', 'p');
     expect(text.stdout).toContain(`running (floe run pid ${run.info.pid}`);
+    expect(text.stdout).toMatch(/\nmemory: process [\d,]+ MB · warehouse [\d,]+ of [\d,]+ MB · indexes [\d,]+ MB\n/);
     expect(text.stdout).toMatch(/DEMO\.PUBLIC\.P +RUNNING +pending 0 +last load .* a\.csv/);
     expect(text.stdout).toMatch(/DEMO\.PUBLIC\.HOURLY +suspended +schedule 60 MINUTE +never ran/);
   });

@@ -14,6 +14,7 @@ import { toFlowDefinition } from '../../config/flows-config.js';
 import { flowStateDir } from '../../flow/flow-engine.js';
 import { inspectFlow } from '../../flow/flow-inspect.js';
 import { warehouseStatus, type ProjectStatus, type WarehouseStatus } from '../../runtime/project-status.js';
+import { memoryText } from '../../runtime/process-memory.js';
 import { connectServer } from '../../server/client/api-client.js';
 import type { CliIo } from '../io.js';
 import { statusText } from '../flow/flow-format.js';
@@ -61,6 +62,7 @@ export function statusReport(s: ProjectStatus): string {
   const lines: string[] = [];
   if (s.server) {
     lines.push(`project ${s.project}: running (floe run pid ${s.server.pid}${s.server.url ? ` at ${s.server.url}` : ''}, up ${duration(s.server.uptimeSeconds)})`);
+    if (s.memory) lines.push(`memory: ${memoryText(s.memory, { configured: true })}`);
   } else {
     lines.push(`project ${s.project}: not running (read from .floe/; flow statistics need a running flow)`);
   }

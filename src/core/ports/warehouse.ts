@@ -132,10 +132,24 @@ export interface ChangeTrackingDialect {
   setVersion(version: number): string;
 }
 
+/** What the backend holds in memory now (bytes), for status views. */
+export interface WarehouseMemory {
+  /** Everything the backend's memory manager accounts for (cached table blocks, unwritten rows, indexes, work). */
+  usedBytes: number;
+  /** Of that, the indexes (DuckDB holds a clustering key's index in memory whole). */
+  indexBytes: number;
+  /** The backend's limit now: on DuckDB the configured `memoryLimit` plus what the indexes hold. */
+  limitBytes?: number;
+  /** The configured `memoryLimit`, when there is one. */
+  configuredBytes?: number;
+}
+
 export interface WarehouseDriver {
   readonly capabilities: WarehouseCapabilities;
   readonly dialect: WarehouseDialect;
   connect(): Promise<WarehouseConnection>;
+  /** Optional: the backend's memory, for `floe status` and the demo's view (absent: the backend cannot tell). */
+  memory?(): Promise<WarehouseMemory>;
   /**
    * Called once when the backend fails so that its in-memory state can no longer be trusted (e.g. a commit that
    * failed half-way). From then on every statement fails with WAREHOUSE_FAILED and closing does not persist that

@@ -78,4 +78,25 @@ describe('DuckDbDriver with a memory limit', () => {
     expect(plain.indexMemory).toBeUndefined();
     await plain.close();
   });
+
+  it('reports its memory: what DuckDB holds, the indexes apart, the limit now and the configured one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'floe-index-memory-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const driver = await DuckDbDriver.open(join(dir, 'w.duckdb'), { memoryLimit: '64MB' });
+    cleanups.push(() => driver.close());
+    const conn = await driver.connect();
+    await conn.execute('CREATE TABLE ev (k BIGINT, v BIGINT)');
+    const before = await driver.memory();
+    expect(before).toMatchObject({ indexBytes: 0, configuredBytes: 64e6 });
+    expect(Math.abs(before.limitBytes! - 64e6)).toBeLessThan(1e6);
+    await conn.execute('CREATE INDEX ev_k ON ev (k)');
+    await conn.execute('INSERT INTO ev SELECT i % 1000, i FROM range(200000) r(i)');
+    const raised = await driver.indexMemory!.check();
+    const after = await driver.memory();
+    await conn.close();
+    expect(after.indexBytes).toBeGreaterThan(1e6);
+    expect(after.usedBytes).toBeGreaterThanOrEqual(after.indexBytes);
+    expect(Math.abs(after.limitBytes! - raised)).toBeLessThan(1e6);
+    expect(raised).toBeGreaterThan(64e6);
+  });
 });
