@@ -155,8 +155,8 @@ export class DuckDbDriver implements WarehouseDriver {
       // The storage format of a new warehouse file (a file keeps the one it was created with). DuckDB's default, v1.0,
       // converts every index a checkpoint writes to its old layout, so a checkpoint and a commit cost more the bigger
       // the clustered tables' indexes are; from v1.2.0 an index is written as it lives in memory
-      // (bench/clustering/index-growth-bench.ts: from 3.5 to 35 rows a key, checkpoint 359 → 877 ms with v1.0 and
-      // 186 → 274 ms with v1.2.0, commit 5.3 → 8.8 vs 5.0 → 6.0 ms). Not later formats: they refuse the dictionary
+      // (bench/clustering/index-growth-bench.ts: from 3.5 to 35 rows a key, checkpoint 307 → 870 ms with v1.0 and
+      // 210 → 259 ms with v1.2.0, commit 5.1 → 8.3 vs 5.3 → 5.9 ms). Not later formats: they refuse the dictionary
       // compression floe asks for on clustered tables' text (duckdb-dialect.ts).
       storage_compatibility_version: STORAGE_FORMAT,
     };

@@ -20,6 +20,7 @@ import { ARRAY_FUNCTIONS, ARRAY_NODE_TRANSLATORS } from './duckdb-functions-arra
 import { REGEXP_FUNCTIONS, regexpLike } from './duckdb-functions-regexp.js';
 import { MORE_FUNCTIONS, arrayContains, ratioToReport } from './duckdb-functions-more.js';
 import { random, randWithSeed, uniform } from './duckdb-functions-random.js';
+import { seq, translateGenerator } from './duckdb-generator.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
 
 export type { ExpressionContext } from './duckdb-expr-build.js';
@@ -33,6 +34,10 @@ const FUNCTIONS: Record<string, FunctionTranslator> = {
   ...DATETIME_FUNCTIONS,
   ...VARIANT_FUNCTIONS,
   uniform,
+  seq1: seq(1),
+  seq2: seq(2),
+  seq4: seq(4),
+  seq8: seq(8),
 };
 
 const wordNode = (word: string): AstNode => ({ var: { this: word } });
@@ -164,7 +169,7 @@ export function rewriteExpressions(statementAst: AstNode, ctx: ExpressionContext
   const skip = new WeakSet<object>();
   collectTableFunctions(statementAst, skip);
   transform(statementAst, (node, kind, parent, key) => {
-    const flattened = kind === 'lateral' || kind === 'alias' || kind === 'function' ? translateFlatten(node, kind) : undefined;
+    const flattened = kind === 'lateral' || kind === 'alias' || kind === 'function' ? (translateFlatten(node, kind) ?? translateGenerator(node, kind)) : undefined;
     if (flattened) return flattened;
     if (skip.has(node)) return undefined;
     if (kind === 'avg') {

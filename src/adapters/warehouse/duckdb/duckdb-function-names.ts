@@ -48,7 +48,7 @@ export const KNOWN_UNSUPPORTED = new Set([
   'md5_number_upper64', 'encrypt', 'decrypt', 'compress', 'decompress_string',
   'strtok_to_array', 'editdistance', 'jarowinkler_similarity', 'soundex', 'space', 'insert',
   'regexp_instr', 'regexp_substr_all', 'collate', 'collation', 'unicode', 'char', 'split_to_table',
-  'seq1', 'seq2', 'seq4', 'seq8', 'normal', 'randstr', 'zipf', 'uuid_string_v5',
+  'normal', 'randstr', 'zipf', 'uuid_string_v5',
   'conditional_change_event', 'conditional_true_event', 'width_bucket', 'haversine',
   'bitand', 'bitor', 'bitxor', 'bitnot', 'bitshiftleft', 'bitshiftright', 'getbit', 'booland', 'boolor', 'boolxor',
   'boolnot', 'percentile_cont', 'percentile_disc', 'approx_percentile', 'approx_top_k', 'hll', 'minhash',
