@@ -126,6 +126,7 @@ export class DuckDbDriver implements WarehouseDriver {
 
   /** For memory(): its own connection, so that a status view never waits behind a session's statement. */
   private statsCon: Promise<DuckDBConnection> | undefined;
+  private reading: Promise<WarehouseMemory> | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -192,8 +193,14 @@ export class DuckDbDriver implements WarehouseDriver {
     return this.health.onFailure(listener);
   }
 
-  async memory(): Promise<WarehouseMemory> {
+  /** Callers at the same moment share one reading: the statistics connection runs one query at a time. */
+  memory(): Promise<WarehouseMemory> {
     this.health.check();
+    this.reading ??= this.readMemory().finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private async readMemory(): Promise<WarehouseMemory> {
     this.statsCon ??= this.instance.connect();
     const r = await (await this.statsCon).runAndReadAll(
       `SELECT coalesce(sum(memory_usage_bytes), 0), coalesce(sum(memory_usage_bytes) FILTER (WHERE tag = 'ART_INDEX'), 0), ` +
@@ -211,6 +218,7 @@ export class DuckDbDriver implements WarehouseDriver {
 
   async close(): Promise<void> {
     await this.indexMemory?.stop();
+    await this.reading?.catch(() => undefined);
     if (this.statsCon) (await this.statsCon.catch(() => undefined))?.closeSync();
     this.instance.closeSync();
   }
