@@ -17,6 +17,7 @@ import { statusCommand } from './commands/status-command.js';
 import { initCommand } from './commands/init-command.js';
 import { verifyCommand } from './commands/verify-command.js';
 import { demoCommand } from './commands/demo-command.js';
+import { warehouseCommand } from './commands/warehouse-command.js';
 import { EXIT_STATEMENT_FAILED, EXIT_USAGE } from './sql/run-sql.js';
 
 /** package.json sits two levels up from both src/cli/ and dist/cli/. */
@@ -39,7 +40,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     })
     .showHelpAfterError('(run with --help for usage)');
   const setExitCode = (code: number): void => void (exitCode = code);
-  for (const command of [initCommand(io, setExitCode), sqlCommand(io, setExitCode), runCommand(io, setExitCode), generateCommand(io, setExitCode), flowCommand(io, setExitCode), scdCommand(io, setExitCode), statusCommand(io), verifyCommand(io, setExitCode), demoCommand(io, setExitCode)]) {
+  for (const command of [initCommand(io, setExitCode), sqlCommand(io, setExitCode), runCommand(io, setExitCode), generateCommand(io, setExitCode), flowCommand(io, setExitCode), scdCommand(io, setExitCode), statusCommand(io), verifyCommand(io, setExitCode), demoCommand(io, setExitCode), warehouseCommand(io, setExitCode)]) {
     // addCommand does not copy exitOverride/output settings the way program.command() does.
     program.addCommand(command.copyInheritedSettings(program));
     for (const sub of command.commands) sub.copyInheritedSettings(command);
