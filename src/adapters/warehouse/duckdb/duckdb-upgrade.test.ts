@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbDriver, STORAGE_FORMAT } from './duckdb-driver.js';
 import { upgradeWarehouseFormat } from './duckdb-upgrade.js';
+import { DUCKDB_MACROS, DUCKDB_SETTINGS } from './duckdb-macros.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -27,6 +28,10 @@ async function oldWarehouse(): Promise<string> {
   await con.run(`CREATE SEQUENCE "DB.SCH"."S"`);
   await con.run(`SELECT nextval('"DB.SCH"."S"') FROM range(7)`);
   await con.run(`CREATE MACRO "DB.SCH".plus1(x) AS x + 1`);
+  // A view calling one of floe's session macros (translated Snowflake SQL does): the copy re-creates it without binding
+  // it, and floe's sessions, which have the macros, read it.
+  for (const sql of [...DUCKDB_SETTINGS, ...DUCKDB_MACROS]) await con.run(sql);
+  await con.run(`CREATE VIEW "DB.SCH"."H" AS SELECT floe_hash_signed(hash(K)) AS h FROM "DB.SCH"."EVENTS"`);
   con.closeSync();
   db.closeSync();
   return path;
@@ -54,6 +59,7 @@ describe('upgradeWarehouseFormat', () => {
     expect(await query(path, `SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()`)).toEqual([[`${STORAGE_FORMAT}+`]]);
     expect(await query(path, `SELECT count(*), count(DISTINCT K) FROM "DB.SCH"."EVENTS"`)).toEqual([[5000, 100]]);
     expect(await query(path, `SELECT count(*) FROM "DB.SCH"."V"`)).toEqual([[150]]);
+    expect(await query(path, `SELECT count(*) FROM "DB.SCH"."H"`)).toEqual([[5000]]);
     expect(await query(path, `SELECT index_name FROM duckdb_indexes()`)).toEqual([['EVENTS$cluster']]);
     // The sequence continues where it was, the macro and the column default work.
     expect(await query(path, `SELECT nextval('"DB.SCH"."S"'), "DB.SCH".plus1(1)`)).toEqual([[8, 2]]);
