@@ -20,7 +20,7 @@ import { ARRAY_FUNCTIONS, ARRAY_NODE_TRANSLATORS } from './duckdb-functions-arra
 import { REGEXP_FUNCTIONS, regexpLike } from './duckdb-functions-regexp.js';
 import { MORE_FUNCTIONS, arrayContains, ratioToReport } from './duckdb-functions-more.js';
 import { random, randWithSeed, uniform } from './duckdb-functions-random.js';
-import { seq, translateGenerator } from './duckdb-generator.js';
+import { refuseSeqBeforeWindows, seq, translateGenerator } from './duckdb-generator.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
 
 export type { ExpressionContext } from './duckdb-expr-build.js';
@@ -168,6 +168,7 @@ function translateFunction(body: AstNode, ctx: ExpressionContext): AstNode | und
 export function rewriteExpressions(statementAst: AstNode, ctx: ExpressionContext = {}): void {
   const skip = new WeakSet<object>();
   collectTableFunctions(statementAst, skip);
+  refuseSeqBeforeWindows(statementAst);
   transform(statementAst, (node, kind, parent, key) => {
     const flattened = kind === 'lateral' || kind === 'alias' || kind === 'function' ? (translateFlatten(node, kind) ?? translateGenerator(node, kind)) : undefined;
     if (flattened) return flattened;

@@ -53,6 +53,14 @@ describe('SEQ1/SEQ2/SEQ4/SEQ8', () => {
       ['1', expect.any(String)],
     ]);
     expect(() => translate('select seq4(2)')).toThrow(/must be 0 \(unsigned\) or 1 \(signed\)/);
+  });
+
+  it('are refused in WHERE, GROUP BY and HAVING with a floe error; a subquery there may number its own rows', async () => {
+    expect(() => translate('select 1 from t where seq4() > 1')).toThrow(/unsupported: SEQ4 in WHERE \(on DuckDB floe numbers rows with a window function/);
+    expect(() => translate('select count(*) from t group by seq8()')).toThrow(/unsupported: SEQ8 in GROUP BY/);
+    expect(() => translate('select count(*) from t group by a having max(seq2()) > 1')).toThrow(/unsupported: SEQ2 in HAVING/);
+    expect(await rows('select count(*) from table(generator(rowcount => 5)) where __floe_generator_row in (select seq4() from table(generator(rowcount => 2)))')).toEqual([['2']]);
+    expect(await rows('select count(*) from (select seq4() as s from table(generator(rowcount => 5))) where s > 1')).toEqual([['3']]);
     expect(() => translate('select seq4(0, 1)')).toThrow(/Invalid argument count for function SEQ4/);
   });
 });

@@ -75,3 +75,27 @@ export function seq(bytes: 1 | 2 | 4 | 8): FunctionTranslator {
     return raw(signed ? `CAST((${position} + ${half}) % ${span} - ${half} AS BIGINT)` : `CAST(${position} % ${span} AS BIGINT)`);
   };
 }
+
+const SEQ = /^seq[1248]$/;
+/** Clauses DuckDB evaluates before window functions: a SEQ there is refused with a floe error instead of DuckDB's. */
+const BEFORE_WINDOWS: Record<string, string> = { where_clause: 'WHERE', group_by: 'GROUP BY', having: 'HAVING' };
+
+/** Throws for SEQn in a WHERE, GROUP BY or HAVING clause (a subquery's own select list there is fine). */
+export function refuseSeqBeforeWindows(root: unknown): void {
+  const visit = (v: unknown, clause: string | undefined): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach((x) => visit(x, clause));
+    const node = v as AstNode;
+    const kind = nodeKind(node);
+    if (kind === 'function' && clause && SEQ.test(String(node.function.name).toLowerCase())) {
+      const name = String(node.function.name).toUpperCase();
+      throw unsupported(`${name} in ${clause} (on DuckDB floe numbers rows with a window function, which ${clause} cannot hold; number the rows in a subquery and filter or group outside it)`);
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (kind === 'select' && key === 'select') {
+        for (const [k, c] of Object.entries(child as AstNode)) visit(c, BEFORE_WINDOWS[k]);
+      } else visit(child, kind === 'select' ? undefined : clause);
+    }
+  };
+  visit(root, undefined);
+}
