@@ -12,7 +12,7 @@ import { duckDbDialect } from './duckdb-dialect.js';
 import { mapDuckDbError } from './duckdb-errors.js';
 import { DuckDbHealth } from './duckdb-failure.js';
 import { byteSize, parseSize } from '../../../core/byte-size.js';
-import { IndexMemoryAllowance } from './duckdb-index-memory.js';
+import { IndexMemoryAllowance, readDuckDbMemory } from './duckdb-index-memory.js';
 import { DUCKDB_MACROS, DUCKDB_SETTINGS } from './duckdb-macros.js';
 import { sfResultTypeFromDuckDb } from './duckdb-types.js';
 import { registerUdfs } from './duckdb-udfs.js';
@@ -128,10 +128,7 @@ export class DuckDbDriver implements WarehouseDriver {
   private statsCon: Promise<DuckDBConnection> | undefined;
   private reading: Promise<WarehouseMemory> | undefined;
 
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly configuredBytes?: number,
-  ) {}
+  private constructor(private readonly instance: DuckDBInstance) {}
 
   /** `memoryLimit`: DuckDB's `memory_limit` (e.g. '1GB') for everything but clustered tables' indexes, which DuckDB
    *  holds in memory on top of it (duckdb-index-memory.ts); DuckDB's default is 80 % of RAM, and its buffer cache
@@ -164,7 +161,7 @@ export class DuckDbDriver implements WarehouseDriver {
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     const baseBytes = options.memoryLimit === undefined ? undefined : parseSize(options.memoryLimit);
     try {
-      const driver = new DuckDbDriver(await DuckDBInstance.create(path, config), baseBytes);
+      const driver = new DuckDbDriver(await DuckDBInstance.create(path, config));
       if (baseBytes !== undefined) {
         driver.indexMemory = await IndexMemoryAllowance.start(driver.instance, baseBytes).catch((e: unknown) => {
           driver.instance.closeSync();
@@ -202,18 +199,10 @@ export class DuckDbDriver implements WarehouseDriver {
 
   private async readMemory(): Promise<WarehouseMemory> {
     this.statsCon ??= this.instance.connect();
-    const r = await (await this.statsCon).runAndReadAll(
-      `SELECT coalesce(sum(memory_usage_bytes), 0), coalesce(sum(memory_usage_bytes) FILTER (WHERE tag = 'ART_INDEX'), 0), ` +
-        `current_setting('memory_limit') FROM duckdb_memory()`,
-    );
-    const [used, index, limit] = r.getRows()[0] ?? [];
-    const limitBytes = byteSize(String(limit));
-    return {
-      usedBytes: Number(used ?? 0),
-      indexBytes: Number(index ?? 0),
-      ...(limitBytes !== undefined ? { limitBytes } : {}),
-      ...(this.configuredBytes !== undefined ? { configuredBytes: this.configuredBytes } : {}),
-    };
+    const { usedBytes, indexBytes, limit } = await readDuckDbMemory(await this.statsCon);
+    const limitBytes = byteSize(limit);
+    const configuredBytes = this.indexMemory?.baseBytes;
+    return { usedBytes, indexBytes, ...(limitBytes !== undefined ? { limitBytes } : {}), ...(configuredBytes !== undefined ? { configuredBytes } : {}) };
   }
 
   async close(): Promise<void> {

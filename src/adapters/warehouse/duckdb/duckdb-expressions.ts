@@ -20,7 +20,8 @@ import { ARRAY_FUNCTIONS, ARRAY_NODE_TRANSLATORS } from './duckdb-functions-arra
 import { REGEXP_FUNCTIONS, regexpLike } from './duckdb-functions-regexp.js';
 import { MORE_FUNCTIONS, arrayContains, ratioToReport } from './duckdb-functions-more.js';
 import { random, randWithSeed, uniform } from './duckdb-functions-random.js';
-import { refuseSeqBeforeWindows, seq, translateGenerator } from './duckdb-generator.js';
+import { BEFORE_WINDOWS, refuseSeqIn, seq, translateGenerator } from './duckdb-generator.js';
+import { foldDerivedTableAlias } from './duckdb-derived-table.js';
 import { KNOWN_UNSUPPORTED, PASS_THROUGH, STATEMENT_LAYER } from './duckdb-function-names.js';
 
 export type { ExpressionContext } from './duckdb-expr-build.js';
@@ -130,21 +131,29 @@ function unwrapVariantComparison(body: AstNode): void {
   }
 }
 
-/** Function nodes that are table functions (FROM TABLE(...), LATERAL FLATTEN) belong to the statement layer. */
-function collectTableFunctions(root: unknown, skip: WeakSet<object>): void {
-  const visit = (v: unknown): void => {
+/**
+ * One walk before the rewrite: function nodes that are table functions (FROM TABLE(...), LATERAL FLATTEN) belong to
+ * the statement layer, and SEQn must not sit in a clause evaluated before window functions (a subquery's own select
+ * list there may use it).
+ */
+function prescan(root: unknown, skip: WeakSet<object>): void {
+  const visit = (v: unknown, clause: string | undefined): void => {
     if (v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach(visit);
+    if (Array.isArray(v)) return v.forEach((x) => visit(x, clause));
     const obj = v as AstNode;
     const kind = nodeKind(obj);
+    refuseSeqIn(obj, clause);
     if (kind === 'function' && String(obj.function.name).toLowerCase() === 'table') {
       skip.add(obj);
       for (const a of obj.function.args ?? []) if (nodeKind(a) === 'function') skip.add(a);
     }
     if (kind === 'lateral' && nodeKind(obj.lateral.this) === 'function') skip.add(obj.lateral.this);
-    for (const child of Object.values(obj)) visit(child);
+    for (const [key, child] of Object.entries(obj)) {
+      if (kind === 'select' && key === 'select') for (const [k, c] of Object.entries(child as AstNode)) visit(c, BEFORE_WINDOWS[k]);
+      else visit(child, kind === 'select' ? undefined : clause);
+    }
   };
-  visit(root);
+  visit(root, undefined);
 }
 
 function translateFunction(body: AstNode, ctx: ExpressionContext): AstNode | undefined {
@@ -167,10 +176,11 @@ function translateFunction(body: AstNode, ctx: ExpressionContext): AstNode | und
 /** Rewrites every Snowflake expression construct inside a parsed statement into DuckDB-valid nodes, in place. */
 export function rewriteExpressions(statementAst: AstNode, ctx: ExpressionContext = {}): void {
   const skip = new WeakSet<object>();
-  collectTableFunctions(statementAst, skip);
-  refuseSeqBeforeWindows(statementAst);
+  prescan(statementAst, skip);
   transform(statementAst, (node, kind, parent, key) => {
-    const flattened = kind === 'lateral' || kind === 'alias' || kind === 'function' ? (translateFlatten(node, kind) ?? translateGenerator(node, kind)) : undefined;
+    const flattened = kind === 'lateral' || kind === 'alias' || kind === 'function'
+      ? (foldDerivedTableAlias(node, kind) ?? translateFlatten(node, kind) ?? translateGenerator(node, kind))
+      : undefined;
     if (flattened) return flattened;
     if (skip.has(node)) return undefined;
     if (kind === 'avg') {

@@ -8,6 +8,7 @@ import { unsupported } from '../../../core/errors.js';
 import { nodeKind, transform, type AstNode, type Ident } from '../../../sql/ast/ast-node.js';
 import { parseSnowflake } from '../../../sql/ast/polyglot.js';
 import { castTo, fn, isStringLiteral, str, wordArg } from './duckdb-expr-build.js';
+import { derivedTable } from './duckdb-derived-table.js';
 import { isVariantNode } from './duckdb-functions-variant.js';
 
 const PLACEHOLDER = '__floe_flatten_this__';
@@ -68,23 +69,14 @@ function flattenSubquery(call: AstNode, alias: Ident | undefined): AstNode {
     if (kind === 'column' && node.column.name?.name === PLACEHOLDER) return structuredClone(thisNode);
     return undefined;
   });
-  sub.subquery.alias = alias ?? { name: 'FLATTEN', quoted: false };
-  produced.add(sub);
-  return sub;
+  return derivedTable(sub, alias ?? { name: 'FLATTEN', quoted: false });
 }
 
-/** Subqueries built here: `TABLE(FLATTEN(…)) f` is rewritten bottom-up, the alias node comes after. */
-const produced = new WeakSet<object>();
-
-/** `LATERAL FLATTEN(…) [alias]` or `TABLE(FLATTEN(…)) [alias]`, else undefined. */
+/** `LATERAL FLATTEN(…) [alias]` or `TABLE(FLATTEN(…))` (its alias: duckdb-derived-table.ts), else undefined. */
 export function translateFlatten(node: AstNode, kind: string): AstNode | undefined {
   if (kind === 'lateral' && isFlatten(node.lateral.this)) {
     const a = node.lateral.alias;
     return flattenSubquery(node.lateral.this, typeof a === 'string' ? { name: a, quoted: false } : a ?? undefined);
-  }
-  if (kind === 'alias' && produced.has(node.alias.this)) {
-    node.alias.this.subquery.alias = node.alias.alias;
-    return node.alias.this;
   }
   if (kind === 'function' && String(node.function.name).toLowerCase() === 'table' && isFlatten(node.function.args?.[0])) {
     return flattenSubquery(node.function.args[0], undefined);

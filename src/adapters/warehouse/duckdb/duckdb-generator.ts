@@ -10,9 +10,10 @@
  *   gets which.
  */
 import { compilationError, unsupported } from '../../../core/errors.js';
-import { nodeKind, type AstNode, type Ident } from '../../../sql/ast/ast-node.js';
+import { nodeKind, type AstNode } from '../../../sql/ast/ast-node.js';
 import { parseSnowflake } from '../../../sql/ast/polyglot.js';
 import { arity, isNumberLiteral, raw, type FunctionTranslator } from './duckdb-expr-build.js';
+import { derivedTable } from './duckdb-derived-table.js';
 
 /** The one column of floe's generator (Snowflake's has none). */
 export const GENERATOR_COLUMN = '__FLOE_GENERATOR_ROW';
@@ -36,23 +37,13 @@ function rowCount(call: AstNode): bigint {
   return count;
 }
 
-/** Subqueries built here: `TABLE(GENERATOR(…)) g` is rewritten bottom-up, the alias node comes after. */
-const produced = new WeakSet<object>();
-
 function generatorSubquery(call: AstNode): AstNode {
   const [stmt] = parseSnowflake(`SELECT * FROM (SELECT range AS ${GENERATOR_COLUMN} FROM range(${rowCount(call)}))`);
-  const sub = stmt.select.from.expressions[0] as AstNode;
-  sub.subquery.alias = { name: 'GENERATOR', quoted: false } satisfies Ident;
-  produced.add(sub);
-  return sub;
+  return derivedTable(stmt.select.from.expressions[0] as AstNode, { name: 'GENERATOR', quoted: false });
 }
 
-/** `TABLE(GENERATOR(…)) [alias]`, else undefined. */
+/** `TABLE(GENERATOR(…))` (its alias: duckdb-derived-table.ts), else undefined. */
 export function translateGenerator(node: AstNode, kind: string): AstNode | undefined {
-  if (kind === 'alias' && produced.has(node.alias.this)) {
-    node.alias.this.subquery.alias = node.alias.alias;
-    return node.alias.this;
-  }
   if (kind === 'function' && String(node.function.name).toLowerCase() === 'table' && isGenerator(node.function.args?.[0])) {
     return generatorSubquery(node.function.args[0]);
   }
@@ -77,25 +68,13 @@ export function seq(bytes: 1 | 2 | 4 | 8): FunctionTranslator {
 }
 
 const SEQ = /^seq[1248]$/;
-/** Clauses DuckDB evaluates before window functions: a SEQ there is refused with a floe error instead of DuckDB's. */
-const BEFORE_WINDOWS: Record<string, string> = { where_clause: 'WHERE', group_by: 'GROUP BY', having: 'HAVING' };
 
-/** Throws for SEQn in a WHERE, GROUP BY or HAVING clause (a subquery's own select list there is fine). */
-export function refuseSeqBeforeWindows(root: unknown): void {
-  const visit = (v: unknown, clause: string | undefined): void => {
-    if (v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach((x) => visit(x, clause));
-    const node = v as AstNode;
-    const kind = nodeKind(node);
-    if (kind === 'function' && clause && SEQ.test(String(node.function.name).toLowerCase())) {
-      const name = String(node.function.name).toUpperCase();
-      throw unsupported(`${name} in ${clause} (on DuckDB floe numbers rows with a window function, which ${clause} cannot hold; number the rows in a subquery and filter or group outside it)`);
-    }
-    for (const [key, child] of Object.entries(node)) {
-      if (kind === 'select' && key === 'select') {
-        for (const [k, c] of Object.entries(child as AstNode)) visit(c, BEFORE_WINDOWS[k]);
-      } else visit(child, kind === 'select' ? undefined : clause);
-    }
-  };
-  visit(root, undefined);
+/** Clauses DuckDB evaluates before window functions, by their key in a select node: a SEQ there is refused. */
+export const BEFORE_WINDOWS: Readonly<Record<string, string>> = { where_clause: 'WHERE', group_by: 'GROUP BY', having: 'HAVING' };
+
+/** Throws for a SEQn call inside `clause` (one of BEFORE_WINDOWS), with a floe error instead of DuckDB's. */
+export function refuseSeqIn(node: AstNode, clause: string | undefined): void {
+  if (clause === undefined || nodeKind(node) !== 'function' || !SEQ.test(String(node.function.name).toLowerCase())) return;
+  const name = String(node.function.name).toUpperCase();
+  throw unsupported(`${name} in ${clause} (on DuckDB floe numbers rows with a window function, which ${clause} cannot hold; number the rows in a subquery and filter or group outside it)`);
 }

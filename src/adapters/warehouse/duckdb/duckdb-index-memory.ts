@@ -15,6 +15,16 @@ export interface IndexMemoryOptions {
   stepBytes?: number;
 }
 
+/** DuckDB's own accounting: everything its memory manager holds, of that the indexes, and its limit now (as shown). */
+export async function readDuckDbMemory(con: DuckDBConnection): Promise<{ usedBytes: number; indexBytes: number; limit: string }> {
+  const r = await con.runAndReadAll(
+    `SELECT coalesce(sum(memory_usage_bytes), 0), coalesce(sum(memory_usage_bytes) FILTER (WHERE tag = 'ART_INDEX'), 0), ` +
+      `current_setting('memory_limit') FROM duckdb_memory()`,
+  );
+  const [used, index, limit] = r.getRows()[0] ?? [];
+  return { usedBytes: Number(used ?? 0), indexBytes: Number(index ?? 0), limit: String(limit) };
+}
+
 export class IndexMemoryAllowance {
   /** DuckDB's memory limit as last set, in bytes. */
   limitBytes: number;
@@ -24,7 +34,8 @@ export class IndexMemoryAllowance {
 
   private constructor(
     private readonly con: DuckDBConnection,
-    private readonly baseBytes: number,
+    /** The configured memory limit: for everything but the indexes. */
+    readonly baseBytes: number,
     options: IndexMemoryOptions,
   ) {
     this.limitBytes = baseBytes;
@@ -48,8 +59,7 @@ export class IndexMemoryAllowance {
   }
 
   private async adjust(): Promise<number> {
-    const r = await this.con.runAndReadAll(`SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'ART_INDEX'`);
-    const indexBytes = Number(r.getRows()[0]?.[0] ?? 0);
+    const { indexBytes } = await readDuckDbMemory(this.con);
     const wanted = this.baseBytes + Math.ceil(indexBytes / this.stepBytes) * this.stepBytes;
     // Lower only by a whole step more than needed, so that a limit near a step boundary does not flap.
     if (wanted > this.limitBytes || wanted < this.limitBytes - this.stepBytes) {
