@@ -27,6 +27,11 @@ export const scdConfigSchema = z
     keysTable: z.string().optional(),
     tombstonesTable: z.string().optional(),
     closedTable: z.string().optional(),
+    archive: z.boolean().optional(),
+    archiveTable: z.string().optional(),
+    closedArchiveTable: z.string().optional(),
+    archiveQueueTable: z.string().optional(),
+    archiveBatch: z.number().int().min(1).optional(),
     scd1: z.object({ table: z.string().min(1) }).strict().optional(),
     scd2: z
       .object({
@@ -100,6 +105,12 @@ eventLog: SCD_DEMO.SCD2.CUSTOMER_EVENTS      # every accepted event: the applier
 # keysTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_KEYS
 # tombstonesTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_TOMBSTONES
 # closedTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_CLOSED   # SCD2's closed versions (the SCD2 target is a view)
+# archive: true                             # a deleted key's events and closed versions move to the two tables
+#                                           # below, so the clustered ones hold live keys only (docs/scd.md "Archive")
+# archiveTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_ARCHIVE
+# closedArchiveTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_CLOSED_ARCHIVE
+# archiveQueueTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_ARCHIVE_QUEUE   # keys deleted since the last move
+# archiveBatch: 1000                        # move deleted keys' rows once this many keys wait
 
 scd1:
   table: SCD_DEMO.SCD2.CUSTOMER

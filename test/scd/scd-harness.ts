@@ -6,6 +6,7 @@ import { openEngine } from '../../src/engine/open-engine.js';
 import type { Engine, Session } from '../../src/engine/engine-api.js';
 import type { ScdConfig, ScdColumn } from '../../src/core/scd/scd-config.js';
 import { planScd } from '../../src/core/scd/scd-plan.js';
+import { resolveScdConfig } from '../../src/core/scd/scd-config.js';
 
 export type Val = string | number | null;
 /** (key, seq, op, values) as in scd-semantics §5; key and seq may be tuples. */
@@ -35,6 +36,8 @@ export class ScdRig {
     readonly config: ScdConfig,
     readonly apply: string,
     readonly schema: string,
+    /** Every logged event: the event log, and the archive where the plan moves deleted keys' events. */
+    readonly logged: string,
   ) {}
 
   static async open(scenario: Scenario = {}, engine?: Engine): Promise<ScdRig> {
@@ -53,6 +56,8 @@ export class ScdRig {
       eventLog: 'EVENTS',
       scd1: { table: 'CUR' },
       ...(scenario.scd2 === false ? {} : { scd2: { table: 'HIST', validFrom: 'VF', validTo: 'VT', isCurrent: 'IS_CURRENT' } }),
+      // Deleted keys move to the archive in the run that deletes them, so every case and property run goes through it.
+      archiveBatch: 1,
       ...scenario.options,
     };
     const plan = planScd(config, { refold: scenario.refold === true });
@@ -61,7 +66,9 @@ export class ScdRig {
       CREATE TABLE SRC (${cols.join(', ')});
       CREATE STREAM SRC_STREAM ON TABLE SRC;`);
     await s.query(plan.setup);
-    return new ScdRig(e, s, config, plan.apply, schema);
+    const archived = resolveScdConfig(config).archive && !scenario.refold;
+    const logged = archived ? '(SELECT * FROM EVENTS UNION ALL SELECT * FROM EVENTS_ARCHIVE)' : 'EVENTS';
+    return new ScdRig(e, s, config, plan.apply, schema, logged);
   }
 
   /** Insert the events into staging, then run the generated apply script. */

@@ -16,9 +16,10 @@
  */
 import type { ResolvedScdConfig } from './scd-config.js';
 import { OP, versionsCtes } from './scd-fold-sql.js';
+import { archivedLateEvents, archiveMoves, archiveQueueInsert } from './scd-archive-sql.js';
 import { closedInsert, eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd1Insert, seqAfter, versionColumns } from './scd-sql-parts.js';
 
-/** Marks batch work-table rows: 'B' a new event of the batch, 'L' a logged event of a late key. */
+/** Marks batch work-table rows: 'B' a new event of the batch, 'L' a logged event of a late key, 'A' an archived one. */
 export const SRC = '__SRC';
 
 /** The key-state row of every key among the fold's results (`__NEXT IS NULL`: a key's last event). */
@@ -33,7 +34,7 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
   // Key sets as derived tables joined on the key: DuckDB turns a correlated EXISTS with any filter besides the key
   // match into a join over every distinct key of the outer table (a 2.9M-row history: 170 ms instead of 15).
   const touchedKeys = `(SELECT DISTINCT ${keys} FROM ${batch})`;
-  const appendKeys = `(SELECT ${keys} FROM ${batch} GROUP BY ${keys} HAVING SUM(CASE WHEN ${SRC} = 'L' THEN 1 ELSE 0 END) = 0)`;
+  const appendKeys = `(SELECT ${keys} FROM ${batch} GROUP BY ${keys} HAVING SUM(CASE WHEN ${SRC} = 'B' THEN 0 ELSE 1 END) = 0)`;
   const [first, ...rest] = c.sequenceBy;
   // The key state as a pseudo-event: its last event, dated at the start of its open run.
   const pseudo = `SELECT ${names(c.keys, 'k.')}, k.__FROM AS ${first!.name}${rest.map((s) => `, k.${s.name}`).join('')}, k.${OP}, ${names(c.columns, 'k.')}
@@ -44,6 +45,12 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
   // Every key's last sequence: live keys' from the key states, deleted keys' from the tombstones.
   const lastSeqs = `${names(c.keys)}, ${names(c.sequenceBy)}`;
   const lastEvents = `(SELECT ${lastSeqs} FROM ${c.keysTable} UNION ALL SELECT ${lastSeqs} FROM ${c.tombstonesTable})`;
+  const lateKeys =
+    `(SELECT DISTINCT ${names(c.keys, 'w.')} FROM ${batch} w JOIN ${lastEvents} k ON ${keyMatch(c, 'k', 'w')}\n` +
+    `  WHERE w.${SRC} = 'B' AND NOT ${seqAfter(c, 'w', 'k')})`;
+  // Keys whose last event is now a delete (the fold's tombstone rows).
+  const deleted = `(SELECT ${keys} FROM ${c.versionsTable} WHERE __NEXT IS NULL AND __DEL = 1)`;
+  const refolded = (which: string): string => `(SELECT ${keys} FROM ${batch} WHERE ${SRC} ${which} GROUP BY ${keys})`;
 
   const out: string[] = [
     'BEGIN TRANSACTION;',
@@ -52,10 +59,10 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
     `-- 2. Keys with an event at or before their last one (late, or re-delivered) are refolded from all their events:\n` +
       `--    bring their logged events in. In a batch without such keys the event log is not read.\n` +
       `INSERT INTO ${batch} (${all}, ${SRC})\nSELECT ${eventColumns(c, 'l.')}, 'L'\nFROM ${c.eventLog} l\n` +
-      `JOIN (SELECT DISTINCT ${names(c.keys, 'w.')} FROM ${batch} w JOIN ${lastEvents} k ON ${keyMatch(c, 'k', 'w')}\n` +
-      `  WHERE w.${SRC} = 'B' AND NOT ${seqAfter(c, 'w', 'k')}) lk ON ${keyMatch(c, 'lk', 'l')};`,
+      `JOIN ${lateKeys} lk ON ${keyMatch(c, 'lk', 'l')};`,
+    ...(c.archive ? [archivedLateEvents(c, SRC)] : []),
     `-- 3. Drop re-deliveries: new events already in the event log (re-applied batches change nothing).\n` +
-      `DELETE FROM ${batch} e USING (SELECT ${all} FROM ${batch} WHERE ${SRC} = 'L') AS l\nWHERE e.${SRC} = 'B' AND ${sameEvent(c, 'l', 'e')};`,
+      `DELETE FROM ${batch} e USING (SELECT ${all} FROM ${batch} WHERE ${SRC} <> 'B') AS l\nWHERE e.${SRC} = 'B' AND ${sameEvent(c, 'l', 'e')};`,
     `-- 4. Reject the batch (the error ends the transaction; nothing is applied, the source is not consumed) on a\n` +
       `--    NULL key or sequence, or two different upserts with the same key and sequence (logged ones included).\n` +
       guardSql(c),
@@ -69,21 +76,25 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
     out.push(
       `-- 7. SCD2: the versions the batch closed are appended; a late key's closed versions are replaced. (Current versions\n` +
         `--    are key states, step ${c.scd1 ? 9 : 8}.)\n` +
-        `DELETE FROM ${c.closedTable} t USING (SELECT ${keys} FROM ${batch} WHERE ${SRC} = 'L' GROUP BY ${keys}) AS r WHERE ${keyMatch(c, 'r', 't')};`,
+        `DELETE FROM ${c.closedTable} t USING ${refolded("<> 'B'")} AS r WHERE ${keyMatch(c, 'r', 't')};`,
+      ...(c.archive ? [`DELETE FROM ${c.closedArchiveTable} t USING ${refolded("= 'A'")} AS r WHERE ${keyMatch(c, 'r', 't')};`] : []),
       closedInsert(c, c.versionsTable),
     );
   }
   if (c.scd1) {
     out.push(`-- ${c.scd2 ? 8 : 7}. SCD1: the current version of every touched key that is live.\n${deleteTouched(c.scd1.table)}`, scd1Insert(c, c.versionsTable));
   }
+  const step = c.scd1 && c.scd2 ? 9 : 8;
   out.push(
-    `-- ${c.scd1 && c.scd2 ? 9 : 8}. The touched keys' new states: a live key's last event, a deleted key's tombstone.\n${deleteTouched(c.keysTable)}`,
-    deleteTouched(c.tombstonesTable),
+    `-- ${step}. The touched keys' new states: a live key's last event, a deleted key's tombstone.` +
+      (c.archive ? ` A key deleted before and live\n--    again keeps its tombstone: it has archived events.` : '') +
+      `\n${deleteTouched(c.keysTable)}`,
+    c.archive ? `DELETE FROM ${c.tombstonesTable} t USING ${deleted} AS d WHERE ${keyMatch(c, 'd', 't')};` : deleteTouched(c.tombstonesTable),
     `INSERT INTO ${c.keysTable} (${all}, __FROM)\n${keyStateSelect(c, c.versionsTable)} AND __DEL = 0;`,
     `INSERT INTO ${c.tombstonesTable} (${lastSeqs})\nSELECT ${lastSeqs}\nFROM ${c.versionsTable}\nWHERE __NEXT IS NULL AND __DEL = 1;`,
-    `DELETE FROM ${batch};`,
-    `DELETE FROM ${c.versionsTable};`,
-    'COMMIT;',
   );
+  if (c.archive) out.push(archiveQueueInsert(c, deleted));
+  out.push(`DELETE FROM ${batch};`, `DELETE FROM ${c.versionsTable};`, 'COMMIT;');
+  if (c.archive) out.push(archiveMoves(c, step + 1));
   return out.join('\n\n') + '\n';
 }

@@ -37,10 +37,23 @@ export interface ScdConfig {
   versionsTable?: string;
   /** Key states: each live key's last event and the start of its current version (default: event log name + `_KEYS`). */
   keysTable?: string;
-  /** Tombstones: the last sequence of each key whose last event is a delete (default: event log name + `_TOMBSTONES`). */
+  /** Tombstones: the last delete's sequence of each key whose last event is a delete, and (with `archive`) of each key
+   *  with archived rows (default: event log name + `_TOMBSTONES`). */
   tombstonesTable?: string;
   /** SCD2's closed versions (default: event log name + `_CLOSED`); the SCD2 target is a view over it and the key states. */
   closedTable?: string;
+  /** Move a deleted key's events and closed versions out of the clustered tables into unclustered archive tables, so
+   *  those hold live keys' rows only (default true; key states only, not with `truncateWhen`). */
+  archive?: boolean;
+  /** Deleted keys' events (default: event log name + `_ARCHIVE`). */
+  archiveTable?: string;
+  /** Deleted keys' closed versions (default: event log name + `_CLOSED_ARCHIVE`). */
+  closedArchiveTable?: string;
+  /** Keys deleted since the last move (default: event log name + `_ARCHIVE_QUEUE`). */
+  archiveQueueTable?: string;
+  /** Move deleted keys' rows once this many wait (default 1000): one move of many keys costs about what one of a few
+   *  does (a scan of the clustered tables' key columns). */
+  archiveBatch?: number;
   scd1?: { table: string };
   scd2?: {
     table: string;
@@ -60,6 +73,11 @@ export interface ResolvedScdConfig extends Omit<ScdConfig, 'scd2'> {
   keysTable: string;
   tombstonesTable: string;
   closedTable: string;
+  archive: boolean;
+  archiveTable: string;
+  closedArchiveTable: string;
+  archiveQueueTable: string;
+  archiveBatch: number;
   tracked: string[];
   ignoreNull: string[];
   scd2?: { table: string; validFrom: string; validTo: string; isCurrent: string | null; endValue?: string };
@@ -83,7 +101,7 @@ function checkPredicate(key: string, sql: string | undefined): void {
 }
 
 export function resolveScdConfig(c: ScdConfig): ResolvedScdConfig {
-  for (const [key, name] of [['source.name', c.source.name], ['eventLog', c.eventLog], ['batchTable', c.batchTable], ['versionsTable', c.versionsTable], ['keysTable', c.keysTable], ['tombstonesTable', c.tombstonesTable], ['closedTable', c.closedTable], ['scd1.table', c.scd1?.table], ['scd2.table', c.scd2?.table]] as const) {
+  for (const [key, name] of [['source.name', c.source.name], ['eventLog', c.eventLog], ['batchTable', c.batchTable], ['versionsTable', c.versionsTable], ['keysTable', c.keysTable], ['tombstonesTable', c.tombstonesTable], ['closedTable', c.closedTable], ['archiveTable', c.archiveTable], ['closedArchiveTable', c.closedArchiveTable], ['archiveQueueTable', c.archiveQueueTable], ['scd1.table', c.scd1?.table], ['scd2.table', c.scd2?.table]] as const) {
     if (name !== undefined && !QUALIFIED.test(name)) throw bad(key, `'${name}' is not a [db.][schema.]name identifier`);
   }
   if (c.keys.length === 0) throw bad('keys', 'at least one key column is required');
@@ -104,6 +122,8 @@ export function resolveScdConfig(c: ScdConfig): ResolvedScdConfig {
   checkPredicate('source.where', c.source.where);
   if (!c.scd1 && !c.scd2) throw bad('scd1/scd2', 'configure at least one target table');
   if (c.truncateWhen !== undefined && c.scd2) throw bad('truncateWhen', 'truncate is supported for SCD1 only (as in Databricks AUTO CDC); remove scd2 or truncateWhen');
+  // A truncate is every key's event, so the full refold reads every key's whole log; there is nothing to archive.
+  if (c.truncateWhen !== undefined && c.archive === true) throw bad('archive', 'not with truncateWhen (every key is refolded from its whole log); remove archive or truncateWhen');
 
   const payload = c.columns.map((col) => col.name.toUpperCase());
   const pick = (key: string, names: string[]): string[] =>
@@ -141,6 +161,13 @@ export function resolveScdConfig(c: ScdConfig): ResolvedScdConfig {
   const keysTable = c.keysTable ?? `${c.eventLog}_KEYS`;
   const tombstonesTable = c.tombstonesTable ?? `${c.eventLog}_TOMBSTONES`;
   const closedTable = c.closedTable ?? `${c.eventLog}_CLOSED`;
+  const archive = c.archive ?? c.truncateWhen === undefined;
+  const archiveTable = c.archiveTable ?? `${c.eventLog}_ARCHIVE`;
+  const closedArchiveTable = c.closedArchiveTable ?? `${c.eventLog}_CLOSED_ARCHIVE`;
+  const archiveQueueTable = c.archiveQueueTable ?? `${c.eventLog}_ARCHIVE_QUEUE`;
+  const archiveBatch = c.archiveBatch ?? 1000;
+  if (!Number.isInteger(archiveBatch) || archiveBatch < 1) throw bad('archiveBatch', `${archiveBatch} is not a whole number of keys ≥ 1`);
   const { scd2: _given, ...rest } = c;
-  return { ...rest, batchTable, versionsTable, keysTable, tombstonesTable, closedTable, tracked, ignoreNull, ...(scd2 ? { scd2 } : {}) };
+  const tables = { batchTable, versionsTable, keysTable, tombstonesTable, closedTable, archiveTable, closedArchiveTable, archiveQueueTable };
+  return { ...rest, ...tables, archive, archiveBatch, tracked, ignoreNull, ...(scd2 ? { scd2 } : {}) };
 }

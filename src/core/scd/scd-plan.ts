@@ -12,6 +12,7 @@ import { resolveScdConfig, type ResolvedScdConfig, type ScdConfig } from './scd-
 import { OP, versionsCtes } from './scd-fold-sql.js';
 import { keyedApplySql, keyStateSelect, SRC } from './scd-apply-keyed.js';
 import { refoldApplySql } from './scd-apply-refold.js';
+import { archiveSetup } from './scd-archive-sql.js';
 import { closedInsert, eventColumns, names, scd2View } from './scd-sql-parts.js';
 
 export interface ScdPlan {
@@ -28,8 +29,10 @@ export interface PlanOptions {
 }
 
 export function planScd(config: ScdConfig, options: PlanOptions = {}): ScdPlan {
-  const c = resolveScdConfig(config);
-  const keyed = usesKeyStates(c) && !options.refold;
+  const resolved = resolveScdConfig(config);
+  const keyed = usesKeyStates(resolved) && !options.refold;
+  // The archive belongs to the key-state apply; the full refold reads whole logs.
+  const c = keyed ? resolved : { ...resolved, archive: false };
   return { setup: setupSql(c, keyed), apply: keyed ? keyedApplySql(c) : refoldApplySql(c) };
 }
 
@@ -83,13 +86,16 @@ function keyStateSetup(c: ResolvedScdConfig, closedColumns: string[]): string[] 
       `CREATE TABLE IF NOT EXISTS ${c.keysTable} (\n  ${[...eventDefinition(c), `__FROM ${c.sequenceBy[0]!.type}`].join(',\n  ')}\n);`,
     `-- Tombstones: the sequence of every deleted key's last event (a delete), so that an older event still counts as\n` +
       `-- late. Kept apart from the key states, which every run reads in full: a deleted key is never folded from its state.\n` +
+      (c.archive ? `-- A key upserted again after a delete keeps its row (the last delete's sequence): it may have archived rows.\n` : '') +
       `CREATE TABLE IF NOT EXISTS ${c.tombstonesTable} (\n  ${[...typed(c.keys), ...typed(c.sequenceBy)].join(',\n  ')}\n);`,
   ];
+  if (c.archive) out.push(...archiveSetup(c, eventDefinition(c), typed(c.keys), closedColumns));
   if (c.scd2) {
     out.push(
       `-- SCD2's closed versions: appended to as versions close; a key with late events has its closed versions\n` +
         `-- rewritten. Clustered by key: those are found by key (floe's DuckDB backend indexes the key).\n` +
         `CREATE TABLE IF NOT EXISTS ${c.closedTable} (\n  ${closedColumns.join(',\n  ')}\n) CLUSTER BY (${names(c.keys)});`,
+
       `-- Fill the closed versions once from an event log kept without key states (nothing to do on a new project).\n` +
         closedInsert(c, '__VERSIONS', folded, unfilled),
     );

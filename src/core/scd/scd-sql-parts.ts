@@ -88,17 +88,19 @@ WHERE __DEL = 0;`
   );
 }
 
+/** The closed-versions table's columns: keys, payload, validity. */
+export const closedColumns = (c: ResolvedScdConfig): string => [...c.keys, ...c.columns].map((col) => col.name).concat(c.scd2!.validFrom, c.scd2!.validTo).join(', ');
+
 /** SCD2's closed versions (`__NEXT` set) into the closed-versions table; `also` narrows the rows further. */
 export function closedInsert(c: ResolvedScdConfig, from: string, ctes = '', also?: string): string {
-  const s = c.scd2!;
   const cols = [...c.keys, ...c.columns].map((col) => col.name);
-  return `INSERT INTO ${c.closedTable} (${[...cols, s.validFrom, s.validTo].join(', ')})
+  return `INSERT INTO ${c.closedTable} (${closedColumns(c)})
 ${ctes}SELECT ${cols.join(', ')}, __FROM, __NEXT
 FROM ${from}
 WHERE __DEL = 0 AND __NEXT IS NOT NULL${also ? ` AND ${also}` : ''};`;
 }
 
-/** The SCD2 target over key states: the closed versions, and every live key's state as its current version. */
+/** The SCD2 target over key states: the closed versions (archived ones too), and every live key's state as its current version. */
 export function scd2View(c: ResolvedScdConfig): string {
   const s = c.scd2!;
   const cols = [...c.keys, ...c.columns].map((col) => col.name).join(', ');
@@ -109,6 +111,7 @@ export function scd2View(c: ResolvedScdConfig): string {
     `CREATE OR REPLACE VIEW ${s.table} AS\n` +
     `SELECT ${cols}, ${s.validFrom}, ${s.validTo}${flag('FALSE')} FROM ${c.closedTable}\n` +
     `UNION ALL\n` +
+    (c.archive ? `SELECT ${cols}, ${s.validFrom}, ${s.validTo}${flag('FALSE')} FROM ${c.closedArchiveTable}\nUNION ALL\n` : '') +
     `SELECT ${cols}, __FROM AS ${s.validFrom}, ${end} AS ${s.validTo}${flag('TRUE')} FROM ${c.keysTable} WHERE ${OP} = 'U';`
   );
 }
