@@ -60,7 +60,7 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
       `--    bring their logged events in. In a batch without such keys the event log is not read.\n` +
       `INSERT INTO ${batch} (${all}, ${SRC})\nSELECT ${eventColumns(c, 'l.')}, 'L'\nFROM ${c.eventLog} l\n` +
       `JOIN ${lateKeys} lk ON ${keyMatch(c, 'lk', 'l')};`,
-    ...(c.archive ? [archivedLateEvents(c, SRC)] : []),
+    ...(c.archive ? [archivedLateEvents(c, SRC, lastEvents)] : []),
     `-- 3. Drop re-deliveries: new events already in the event log (re-applied batches change nothing).\n` +
       `DELETE FROM ${batch} e USING (SELECT ${all} FROM ${batch} WHERE ${SRC} <> 'B') AS l\nWHERE e.${SRC} = 'B' AND ${sameEvent(c, 'l', 'e')};`,
     `-- 4. Reject the batch (the error ends the transaction; nothing is applied, the source is not consumed) on a\n` +
@@ -87,7 +87,7 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
   const step = c.scd1 && c.scd2 ? 9 : 8;
   out.push(
     `-- ${step}. The touched keys' new states: a live key's last event, a deleted key's tombstone.` +
-      (c.archive ? ` A key deleted before and live\n--    again keeps its tombstone: it has archived events.` : '') +
+      (c.archive ? ` A key deleted before and live\n--    again keeps its tombstone: it may have archived events.` : '') +
       `\n${deleteTouched(c.keysTable)}`,
     c.archive ? `DELETE FROM ${c.tombstonesTable} t USING ${deleted} AS d WHERE ${keyMatch(c, 'd', 't')};` : deleteTouched(c.tombstonesTable),
     `INSERT INTO ${c.keysTable} (${all}, __FROM)\n${keyStateSelect(c, c.versionsTable)} AND __DEL = 0;`,

@@ -95,7 +95,6 @@ function keyStateSetup(c: ResolvedScdConfig, closedColumns: string[]): string[] 
       `-- SCD2's closed versions: appended to as versions close; a key with late events has its closed versions\n` +
         `-- rewritten. Clustered by key: those are found by key (floe's DuckDB backend indexes the key).\n` +
         `CREATE TABLE IF NOT EXISTS ${c.closedTable} (\n  ${closedColumns.join(',\n  ')}\n) CLUSTER BY (${names(c.keys)});`,
-
       `-- Fill the closed versions once from an event log kept without key states (nothing to do on a new project).\n` +
         closedInsert(c, '__VERSIONS', folded, unfilled),
     );
