@@ -105,8 +105,8 @@ eventLog: SCD_DEMO.SCD2.CUSTOMER_EVENTS      # every accepted event: the applier
 # keysTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_KEYS
 # tombstonesTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_TOMBSTONES
 # closedTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_CLOSED   # SCD2's closed versions (the SCD2 target is a view)
-# archive: true                             # a deleted key's events and closed versions move to the two tables
-#                                           # below, so the clustered ones hold live keys only (docs/scd.md "Archive")
+# archive: true                             # deleted keys' events and closed versions move to the tables below,
+#                                           # so the clustered ones hold live keys only (default false: docs/scd.md "Archive")
 # archiveTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_ARCHIVE
 # closedArchiveTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_CLOSED_ARCHIVE
 # archiveQueueTable: SCD_DEMO.SCD2.CUSTOMER_EVENTS_ARCHIVE_QUEUE   # keys deleted since the last move

@@ -42,8 +42,9 @@ export interface ScdConfig {
   tombstonesTable?: string;
   /** SCD2's closed versions (default: event log name + `_CLOSED`); the SCD2 target is a view over it and the key states. */
   closedTable?: string;
-  /** Move a deleted key's events and closed versions out of the clustered tables into unclustered archive tables, so
-   *  those hold live keys' rows only (default true; key states only, not with `truncateWhen`). */
+  /** Move deleted keys' events and closed versions out of the clustered tables into unclustered archive tables, so
+   *  those hold live keys' rows only (default false: the moves cost more than they save in short runs; not with
+   *  `truncateWhen`). */
   archive?: boolean;
   /** Deleted keys' events (default: event log name + `_ARCHIVE`). */
   archiveTable?: string;
@@ -161,7 +162,7 @@ export function resolveScdConfig(c: ScdConfig): ResolvedScdConfig {
   const keysTable = c.keysTable ?? `${c.eventLog}_KEYS`;
   const tombstonesTable = c.tombstonesTable ?? `${c.eventLog}_TOMBSTONES`;
   const closedTable = c.closedTable ?? `${c.eventLog}_CLOSED`;
-  const archive = c.archive ?? c.truncateWhen === undefined;
+  const archive = c.archive ?? false;
   const archiveTable = c.archiveTable ?? `${c.eventLog}_ARCHIVE`;
   const closedArchiveTable = c.closedArchiveTable ?? `${c.eventLog}_CLOSED_ARCHIVE`;
   const archiveQueueTable = c.archiveQueueTable ?? `${c.eventLog}_ARCHIVE_QUEUE`;
