@@ -32,7 +32,7 @@ async function placement(r: ScdRig): Promise<Record<string, number>> {
 
 describe('SCD archive', () => {
   it('moves a deleted key out of the clustered tables and still splices late events into its history', async () => {
-    const r = await ScdRig.open({ options: { archiveBatch: 1 } }, engine);
+    const r = await ScdRig.open({ options: { archive: true, archiveBatch: 1 } }, engine);
     await r.batch([U(1, 1, 'Ann', 'Oslo'), U(1, 3, 'Ann', 'Rome'), U(2, 1, 'Bo', 'Lima')]);
     await r.batch([D(1, 5)]);
     expect(await r.scd1()).toEqual(['2 Bo/Lima']);
@@ -66,14 +66,14 @@ describe('SCD archive', () => {
   }, T);
 
   it('a conflict with an archived event rejects the batch', async () => {
-    const r = await ScdRig.open({ options: { archiveBatch: 1 } }, engine);
+    const r = await ScdRig.open({ options: { archive: true, archiveBatch: 1 } }, engine);
     await r.batch([U(1, 1, 'Ann', 'Oslo'), D(1, 2)]);
     await expect(r.batch([U(1, 1, 'Ann', 'Rome')])).rejects.toThrow(/conflicting events for key \(1\) at sequence \(1\)/);
     expect(await r.scd2()).toEqual(['1: Ann/Oslo [1,2)']);
   }, T);
 
   it('moves deleted keys once archiveBatch of them wait, a key upserted again meanwhile too, and still refolds it', async () => {
-    const r = await ScdRig.open({ options: { archiveBatch: 3 } }, engine);
+    const r = await ScdRig.open({ options: { archive: true, archiveBatch: 3 } }, engine);
     const count = async (t: string): Promise<number> => Number((await r.rows(`SELECT count(*) FROM ${t}`))[0]![0]);
     await r.batch([U(1, 10, 'Ann', 'Oslo'), U(2, 10, 'Bo', 'Lima'), U(3, 10, 'Cy', 'Rome'), U(4, 10, 'Di', 'Oslo')]);
     await r.batch([D(1, 20), D(2, 20)]);
@@ -109,7 +109,7 @@ describe('SCD archive', () => {
 
   it('archive: false keeps every event in the event log, with the same targets', async () => {
     const events: Ev[][] = [[U(1, 1, 'Ann', 'Oslo'), U(1, 3, 'Ann', 'Rome')], [D(1, 5)], [U(1, 2, 'Bea', 'Oslo'), U(1, 7, 'Cid', 'Lima')], [U(1, 4, 'Dan', 'Oslo')]];
-    const on = await ScdRig.open({ options: { archiveBatch: 1 } }, engine);
+    const on = await ScdRig.open({ options: { archive: true, archiveBatch: 1 } }, engine);
     const off = await ScdRig.open({ options: { archive: false } }, engine);
     for (const b of events) {
       await on.batch(b);

@@ -56,9 +56,6 @@ export class ScdRig {
       eventLog: 'EVENTS',
       scd1: { table: 'CUR' },
       ...(scenario.scd2 === false ? {} : { scd2: { table: 'HIST', validFrom: 'VF', validTo: 'VT', isCurrent: 'IS_CURRENT' } }),
-      // Deleted keys move to the archive in the run that deletes them, so every case and property run goes through it
-      // (the archive is off by default, and not offered with truncateWhen).
-      ...(scenario.options?.truncateWhen === undefined ? { archive: true, archiveBatch: 1 } : {}),
       ...scenario.options,
     };
     const plan = planScd(config, { refold: scenario.refold === true });
