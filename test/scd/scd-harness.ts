@@ -6,7 +6,6 @@ import { openEngine } from '../../src/engine/open-engine.js';
 import type { Engine, Session } from '../../src/engine/engine-api.js';
 import type { ScdConfig, ScdColumn } from '../../src/core/scd/scd-config.js';
 import { planScd } from '../../src/core/scd/scd-plan.js';
-import { resolveScdConfig } from '../../src/core/scd/scd-config.js';
 
 export type Val = string | number | null;
 /** (key, seq, op, values) as in scd-semantics §5; key and seq may be tuples. */
@@ -64,8 +63,7 @@ export class ScdRig {
       CREATE TABLE SRC (${cols.join(', ')});
       CREATE STREAM SRC_STREAM ON TABLE SRC;`);
     await s.query(plan.setup);
-    const archived = resolveScdConfig(config).archive && !scenario.refold;
-    const logged = archived ? '(SELECT * FROM EVENTS UNION ALL SELECT * FROM EVENTS_ARCHIVE)' : 'EVENTS';
+    const logged = plan.archive ? '(SELECT * FROM EVENTS UNION ALL SELECT * FROM EVENTS_ARCHIVE)' : 'EVENTS';
     return new ScdRig(e, s, config, plan.apply, schema, logged);
   }
 

@@ -58,8 +58,8 @@ export function archiveQueueInsert(c: ResolvedScdConfig, deleted: string): strin
  */
 export function archiveMoves(c: ResolvedScdConfig, step: number): string {
   const queued = `(SELECT DISTINCT ${names(c.keys)} FROM ${c.archiveQueueTable})`;
-  const moves = [move(c, c.eventLog, c.archiveTable, eventColumns(c), queued)];
-  if (c.scd2) moves.push(move(c, c.closedTable, c.closedArchiveTable, closedColumns(c), queued));
+  const moves = [move(c, c.eventLog, c.archiveTable, (p) => eventColumns(c, p), queued)];
+  if (c.scd2) moves.push(move(c, c.closedTable, c.closedArchiveTable, (p) => closedColumns(c, p), queued));
   const body = ['BEGIN TRANSACTION;', ...moves, `DELETE FROM ${c.archiveQueueTable};`, 'COMMIT;'].join('\n').replace(/\n/g, '\n    ');
   return (
     `-- ${step}. Once ${c.archiveBatch} deleted keys wait, their events${c.scd2 ? ' and closed versions' : ''} move to the archive, so the clustered\n` +
@@ -68,11 +68,13 @@ export function archiveMoves(c: ResolvedScdConfig, step: number): string {
   );
 }
 
-/** Move the rows of the keys `which` selects from `from` to `to`: an INSERT and a DELETE, in the caller's transaction. */
-function move(c: ResolvedScdConfig, from: string, to: string, cols: string, which: string): string {
-  const prefixed = cols.split(', ').map((col) => `f.${col}`).join(', ');
+/**
+ * Move the rows of the keys `which` selects from `from` to `to` (`cols(prefix)`: their column list): an INSERT and a
+ * DELETE, in the caller's transaction.
+ */
+function move(c: ResolvedScdConfig, from: string, to: string, cols: (prefix?: string) => string, which: string): string {
   return (
-    `INSERT INTO ${to} (${cols})\nSELECT ${prefixed}\nFROM ${from} f JOIN ${which} d ON ${keyMatch(c, 'd', 'f')};\n` +
+    `INSERT INTO ${to} (${cols()})\nSELECT ${cols('f.')}\nFROM ${from} f JOIN ${which} d ON ${keyMatch(c, 'd', 'f')};\n` +
     `DELETE FROM ${from} f USING ${which} AS d WHERE ${keyMatch(c, 'd', 'f')};`
   );
 }

@@ -18,6 +18,8 @@ import { closedInsert, eventColumns, names, scd2View } from './scd-sql-parts.js'
 export interface ScdPlan {
   setup: string;
   apply: string;
+  /** Whether the scripts keep deleted keys' rows in the archive tables (`archive`, key-state applies only). */
+  archive: boolean;
 }
 
 /** Key states need every key's last event to be its own; a truncate is every key's event (scd-apply-refold.ts). */
@@ -33,7 +35,7 @@ export function planScd(config: ScdConfig, options: PlanOptions = {}): ScdPlan {
   const keyed = usesKeyStates(resolved) && !options.refold;
   // The archive belongs to the key-state apply; the full refold reads whole logs.
   const c = keyed ? resolved : { ...resolved, archive: false };
-  return { setup: setupSql(c, keyed), apply: keyed ? keyedApplySql(c) : refoldApplySql(c) };
+  return { setup: setupSql(c, keyed), apply: keyed ? keyedApplySql(c) : refoldApplySql(c), archive: c.archive };
 }
 
 const typed = (cols: { name: string; type: string }[]): string[] => cols.map((col) => `${col.name} ${col.type}`);

@@ -89,7 +89,8 @@ WHERE __DEL = 0;`
 }
 
 /** The closed-versions table's columns: keys, payload, validity. */
-export const closedColumns = (c: ResolvedScdConfig): string => [...c.keys, ...c.columns].map((col) => col.name).concat(c.scd2!.validFrom, c.scd2!.validTo).join(', ');
+export const closedColumns = (c: ResolvedScdConfig, prefix = ''): string =>
+  [...c.keys, ...c.columns].map((col) => col.name).concat(c.scd2!.validFrom, c.scd2!.validTo).map((n) => `${prefix}${n}`).join(', ');
 
 /** SCD2's closed versions (`__NEXT` set) into the closed-versions table; `also` narrows the rows further. */
 export function closedInsert(c: ResolvedScdConfig, from: string, ctes = '', also?: string): string {
