@@ -7,6 +7,7 @@ import { parse as pgParse, generate as pgGenerate, generateDataType, Dialect } f
 import { syntaxError, FloeError } from '../../core/errors.js';
 import type { AstNode } from './ast-node.js';
 import { BoundedCache } from '../../core/bounded-cache.js';
+import { rewriteDeleteUsing } from './delete-using.js';
 
 // polyglot's parse and print cross into WASM with the whole AST serialised both ways (~5 ms for one of the SCD
 // applier's statements), while a pipeline runs the same statements every task run and load. Parse results are
@@ -22,16 +23,14 @@ const exact = (_key: string, v: unknown): unknown =>
 export function parseSnowflake(sql: string): AstNode[] {
   const hit = parsed.get(sql);
   if (hit !== undefined) return JSON.parse(hit) as AstNode[];
-  const r = pgParse(sql, Dialect.Snowflake) as {
-    success: boolean;
-    ast: AstNode[] | null;
-    error?: string | null;
-    errorLine?: number;
-    errorColumn?: number;
-  };
+  const rewrite = rewriteDeleteUsing(sql);
+  const r = parseWithPolyglot(rewrite?.sql ?? sql);
+  if (r.success && r.ast) rewrite?.restore(r.ast);
   if (!r.success || !r.ast) {
-    const line = r.errorLine ?? 1;
-    const col = r.errorColumn ?? 1;
+    // Reported at its place in the text the user wrote.
+    const at = rewrite ? rewrite.original(r.errorLine ?? 1, r.errorColumn ?? 1) : { line: r.errorLine ?? 1, column: r.errorColumn ?? 1 };
+    const line = at.line;
+    const col = at.column;
     const detail = (r.error ?? 'parse error').replace(/^Parse error at line \d+, column \d+:\s*/, '');
     throw syntaxError(`Syntax error line ${line} at position ${Math.max(0, col - 1)}: ${detail}`, line, col);
   }
@@ -44,6 +43,16 @@ export function parseSnowflake(sql: string): AstNode[] {
   if (!lossy) parsed.set(sql, json);
   return r.ast;
 }
+
+interface ParseResult {
+  success: boolean;
+  ast: AstNode[] | null;
+  error?: string | null;
+  errorLine?: number;
+  errorColumn?: number;
+}
+
+const parseWithPolyglot = (sql: string): ParseResult => pgParse(sql, Dialect.Snowflake) as ParseResult;
 
 /** Print AST nodes (statements or expressions) back to SQL text. */
 export function printSql(nodes: AstNode | AstNode[]): string {
