@@ -38,7 +38,7 @@ export function rewriteDeleteUsing(sql: string): DeleteUsingRewrite | undefined 
     return undefined; // the parser reports it
   }
   if (tokens[0]?.value !== 'DELETE') return undefined;
-  const using = topLevelIndex(tokens, 'USING');
+  const using = findTopLevel(tokens, 0, (t) => t.type === 'word' && t.value === 'USING');
   if (using < 0) return undefined;
   const edits: { start: number; end: number; text: string }[] = [];
   const qualifiers: Qualifier[] = [];
@@ -46,7 +46,7 @@ export function rewriteDeleteUsing(sql: string): DeleteUsingRewrite | undefined 
   for (let index = 0; i < tokens.length; index++) {
     const t = tokens[i]!;
     if (t.text === '(') {
-      const close = matchingParen(tokens, i);
+      const close = findTopLevel(tokens, i + 1, (u) => u.text === ')');
       if (close < 0) return undefined;
       const alias = tokens[close + 1];
       if (alias && isName(alias)) edits.push({ start: alias.start, end: alias.start, text: 'AS ' });
@@ -66,14 +66,7 @@ export function rewriteDeleteUsing(sql: string): DeleteUsingRewrite | undefined 
       i++;
     }
     // Past the item's alias (and anything else) to the next item, or the end of the list.
-    let depth = 0;
-    while (i < tokens.length) {
-      const u = tokens[i]!;
-      if (u.text === '(') depth++;
-      else if (u.text === ')') depth--;
-      else if (depth === 0 && (u.text === ',' || u.text === ';' || (u.type === 'word' && LIST_END.has(u.value)))) break;
-      i++;
-    }
+    i = findTopLevel(tokens, i, (u) => u.text === ',' || u.text === ';' || (u.type === 'word' && LIST_END.has(u.value)));
     if (tokens[i]?.text !== ',') break;
     i++;
   }
@@ -129,23 +122,17 @@ function positionOf(text: string, offset: number): { line: number; column: numbe
   return { line: before.split('\n').length, column: offset - nl };
 }
 
-/** The first `word` at parenthesis depth 0, or -1. */
-function topLevelIndex(tokens: Token[], word: string): number {
+/**
+ * The index of the first token from `from` on that `stop` accepts outside any parentheses opened after `from` (a `)`
+ * closing the one `from` is inside counts as outside), or -1.
+ */
+function findTopLevel(tokens: Token[], from: number, stop: (t: Token) => boolean): number {
   let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = from; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.text === '(') depth++;
-    else if (t.text === ')') depth--;
-    else if (depth === 0 && t.type === 'word' && t.value === word) return i;
-  }
-  return -1;
-}
-
-function matchingParen(tokens: Token[], open: number): number {
-  let depth = 0;
-  for (let i = open; i < tokens.length; i++) {
-    if (tokens[i]!.text === '(') depth++;
-    else if (tokens[i]!.text === ')' && --depth === 0) return i;
+    else if (t.text === ')' && depth > 0) depth--;
+    else if (depth === 0 && stop(t)) return i;
   }
   return -1;
 }

@@ -24,13 +24,12 @@ export function parseSnowflake(sql: string): AstNode[] {
   const hit = parsed.get(sql);
   if (hit !== undefined) return JSON.parse(hit) as AstNode[];
   const rewrite = rewriteDeleteUsing(sql);
-  const r = parseWithPolyglot(rewrite?.sql ?? sql);
+  const r = pgParse(rewrite?.sql ?? sql, Dialect.Snowflake) as ParseResult;
   if (r.success && r.ast) rewrite?.restore(r.ast);
   if (!r.success || !r.ast) {
     // Reported at its place in the text the user wrote.
-    const at = rewrite ? rewrite.original(r.errorLine ?? 1, r.errorColumn ?? 1) : { line: r.errorLine ?? 1, column: r.errorColumn ?? 1 };
-    const line = at.line;
-    const col = at.column;
+    const at = { line: r.errorLine ?? 1, column: r.errorColumn ?? 1 };
+    const { line, column: col } = rewrite ? rewrite.original(at.line, at.column) : at;
     const detail = (r.error ?? 'parse error').replace(/^Parse error at line \d+, column \d+:\s*/, '');
     throw syntaxError(`Syntax error line ${line} at position ${Math.max(0, col - 1)}: ${detail}`, line, col);
   }
@@ -51,8 +50,6 @@ interface ParseResult {
   errorLine?: number;
   errorColumn?: number;
 }
-
-const parseWithPolyglot = (sql: string): ParseResult => pgParse(sql, Dialect.Snowflake) as ParseResult;
 
 /** Print AST nodes (statements or expressions) back to SQL text. */
 export function printSql(nodes: AstNode | AstNode[]): string {
