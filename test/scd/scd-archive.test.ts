@@ -107,6 +107,21 @@ describe('SCD archive', () => {
     expect(await r.rows('SELECT S FROM EVENTS WHERE K = 2')).toEqual([[25]]);
   }, T);
 
+  it('moves a backlog bigger than one move (a backfill) in several transactions of at most ten batches of keys', async () => {
+    const r = await ScdRig.open({ options: { archive: true, archiveBatch: 2 } }, engine);
+    const keys = Array.from({ length: 47 }, (_, i) => i + 1);
+    await r.batch(keys.flatMap((k) => [U(k, 1, `N${k}`, 'Oslo'), U(k, 2, `N${k}`, 'Rome')]));
+    // 45 keys deleted in one run: a move takes 20 keys at most, so an empty queue after the run means three moves.
+    expect(r.apply).toContain('LIMIT 20)');
+    await r.batch(keys.slice(0, 45).map((k) => D(k, 3)));
+    expect(await r.rows('SELECT count(*) FROM EVENTS_ARCHIVE_QUEUE')).toEqual([[0]]);
+    expect(await r.rows('SELECT count(DISTINCT K), count(*) FROM EVENTS_ARCHIVE')).toEqual([[45, 135]]); // two upserts and the delete
+    expect(await r.rows('SELECT count(DISTINCT K), count(*) FROM EVENTS_CLOSED_ARCHIVE')).toEqual([[45, 90]]);
+    expect(await r.rows('SELECT DISTINCT K FROM EVENTS ORDER BY K')).toEqual([[46], [47]]);
+    expect(await r.scd1()).toEqual(['46 N46/Rome', '47 N47/Rome']);
+    expect((await r.scd2()).length).toBe(47 * 2);
+  }, T);
+
   it('archive: false keeps every event in the event log, with the same targets', async () => {
     const events: Ev[][] = [[U(1, 1, 'Ann', 'Oslo'), U(1, 3, 'Ann', 'Rome')], [D(1, 5)], [U(1, 2, 'Bea', 'Oslo'), U(1, 7, 'Cid', 'Lima')], [U(1, 4, 'Dan', 'Oslo')]];
     const on = await ScdRig.open({ options: { archive: true, archiveBatch: 1 } }, engine);

@@ -51,22 +51,38 @@ export function archiveQueueInsert(c: ResolvedScdConfig, deleted: string): strin
 
 /**
  * Step 10, after the apply transaction (a block of its own; the queue is committed, so a crash before it only delays
- * the move): once `archiveBatch` keys wait, one transaction moves their rows and empties the queue. A key in the queue
- * may have been upserted again since; moving its rows is harmless (its tombstone stays, so its readers read the
- * archive), and keeping it out would cost a statement every run. The check is one scripting query; the statements of
- * a move with nothing to move cost ~2 ms each on DuckDB, every run.
+ * the move): once `archiveBatch` keys wait, transactions of at most `archiveMoveKeys(c)` keys each move their rows and
+ * take them off the queue, until fewer than `archiveBatch` wait. A key in the queue may have been upserted again since;
+ * moving its rows is harmless (its tombstone stays, so its readers read the archive), and keeping it out would cost a
+ * statement every run. The check is one scripting query; the statements of a move with nothing to move cost ~2 ms
+ * each on DuckDB, every run. The bound is for a backfill: its run queues hundreds of thousands of keys, and moving all
+ * their rows (~40 % of a 10M-event log) in one transaction ran DuckDB out of its 512MB limit — fatally, in the commit.
  */
 export function archiveMoves(c: ResolvedScdConfig, step: number): string {
-  const queued = `(SELECT DISTINCT ${names(c.keys)} FROM ${c.archiveQueueTable})`;
-  const moves = [move(c, c.eventLog, c.archiveTable, (p) => eventColumns(c, p), queued)];
-  if (c.scd2) moves.push(move(c, c.closedTable, c.closedArchiveTable, (p) => closedColumns(c, p), queued));
-  const body = ['BEGIN TRANSACTION;', ...moves, `DELETE FROM ${c.archiveQueueTable};`, 'COMMIT;'].join('\n').replace(/\n/g, '\n    ');
+  const keys = names(c.keys);
+  const take = archiveMoveKeys(c);
+  const moving = `(SELECT DISTINCT ${keys} FROM ${c.archiveQueueTable} ORDER BY ${keys} LIMIT ${take})`;
+  const moves = [move(c, c.eventLog, c.archiveTable, (p) => eventColumns(c, p), moving)];
+  if (c.scd2) moves.push(move(c, c.closedTable, c.closedArchiveTable, (p) => closedColumns(c, p), moving));
+  const body = [
+    'BEGIN TRANSACTION;',
+    ...moves,
+    `DELETE FROM ${c.archiveQueueTable} q USING ${moving} AS d WHERE ${keyMatch(c, 'd', 'q')};`,
+    'COMMIT;',
+    `queued := (SELECT COUNT(*) FROM ${c.archiveQueueTable});`,
+  ]
+    .join('\n')
+    .replace(/\n/g, '\n    ');
   return (
     `-- ${step}. Once ${c.archiveBatch} deleted keys wait, their events${c.scd2 ? ' and closed versions' : ''} move to the archive, so the clustered\n` +
-    `--     tables hold live keys' rows (and at most ${c.archiveBatch} deleted keys'). Its own transaction.\n` +
-    `BEGIN\n  LET queued INTEGER := (SELECT COUNT(*) FROM ${c.archiveQueueTable});\n  IF (queued >= ${c.archiveBatch}) THEN\n    ${body}\n  END IF;\nEND;`
+    `--     tables hold live keys' rows (and at most ${c.archiveBatch} deleted keys'). Transactions of their own, ${take} keys at most\n` +
+    `--     each (a backfill queues hundreds of thousands: moved at once, their rows would need memory the warehouse may not have).\n` +
+    `BEGIN\n  LET queued INTEGER := (SELECT COUNT(*) FROM ${c.archiveQueueTable});\n  WHILE (queued >= ${c.archiveBatch}) DO\n    ${body}\n  END WHILE;\nEND;`
   );
 }
+
+/** Most keys one archive move takes: ten batches (the demo's moves take one; a backfill's backlog drains in steps). */
+export const archiveMoveKeys = (c: ResolvedScdConfig): number => c.archiveBatch * 10;
 
 /**
  * Move the rows of the keys `which` selects from `from` to `to` (`cols(prefix)`: their column list): an INSERT and a
