@@ -82,7 +82,7 @@ export function archiveMoves(c: ResolvedScdConfig, step: number): string {
 }
 
 /** Most keys one archive move takes: ten batches (the demo's moves take one; a backfill's backlog drains in steps). */
-export const archiveMoveKeys = (c: ResolvedScdConfig): number => c.archiveBatch * 10;
+const archiveMoveKeys = (c: ResolvedScdConfig): number => c.archiveBatch * 10;
 
 /**
  * Move the rows of the keys `which` selects from `from` to `to` (`cols(prefix)`: their column list): an INSERT and a
