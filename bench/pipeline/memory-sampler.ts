@@ -1,0 +1,41 @@
+/**
+ * Preload (diagnostic): where a floe process's memory is, every 2 s — DuckDB's `duckdb_memory()` by tag (MB in memory
+ * and spilled to temporary files), DuckDB's current limit (floe raises it by the indexes' memory) and the process's
+ * RSS — as JSON lines to FLOE_MEMORY_OUT. It samples the first DuckDB instance opened on a warehouse file, on a
+ * connection of its own. E.g. the backfill's floe side:
+ *   FLOE_MEMORY_OUT=mem.jsonl node --import tsx --import ./bench/pipeline/memory-sampler.ts bench/pipeline/backfill-bench.ts --worker floe DATA WORK
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { appendFileSync, readFileSync } from 'node:fs';
+
+const out = process.env['FLOE_MEMORY_OUT'] ?? 'floe-memory.jsonl';
+const create = DuckDBInstance.create.bind(DuckDBInstance);
+let sampling = false;
+
+const rssMb = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
+const mb = (bytes: unknown): number => Math.round(Number(bytes) / 2 ** 20);
+
+(DuckDBInstance as unknown as { create: typeof create }).create = async (...args: Parameters<typeof create>) => {
+  const instance = await create(...args);
+  if (!sampling && String(args[0] ?? '').endsWith('.duckdb')) {
+    sampling = true;
+    const conn = await instance.connect();
+    const t0 = Date.now();
+    setInterval(() => {
+      void (async () => {
+        const tags = await (
+          await conn.run('SELECT tag, memory_usage_bytes, temporary_storage_bytes FROM duckdb_memory() WHERE memory_usage_bytes + temporary_storage_bytes > 1e6')
+        ).getRows();
+        const limit = await (await conn.run("SELECT current_setting('memory_limit')")).getRows();
+        const sample = {
+          s: Math.round((Date.now() - t0) / 1000),
+          rssMb: Math.round(rssMb()),
+          limit: String(limit[0]?.[0]),
+          tags: Object.fromEntries(tags.map((r) => [String(r[0]), { memMb: mb(r[1]), spilledMb: mb(r[2]) }])),
+        };
+        appendFileSync(out, `${JSON.stringify(sample)}\n`);
+      })().catch(() => undefined); // closed at exit
+    }, 2000).unref();
+  }
+  return instance;
+};
