@@ -82,8 +82,9 @@ async function floeWorker(data: string, work: string): Promise<WorkerResult> {
     await p.waitApplied(names, 3 * 3600_000);
     const seconds = (performance.now() - t0) / 1000;
     // What follows a run's COMMIT in its body (the SCD archive's move of the deleted keys' rows) is not in `seconds`:
-    // the rows are visible by then. Reported apart, so that work is not hidden either.
-    await p.waitTaskIdle(3600_000);
+    // the rows are visible by then. Reported apart, so that work is not hidden either (the engine's idle(): no task
+    // run in flight).
+    await p.engine.idle();
     const idleSeconds = (performance.now() - t0) / 1000;
     if (p.failedFiles.length > 0) throw new Error(`files failed to load: ${p.failedFiles.join('; ')}`);
     const lastLoad = Math.max(...names.map((n) => p.files.get(n)!.loaded!)) - t0;
@@ -91,7 +92,7 @@ async function floeWorker(data: string, work: string): Promise<WorkerResult> {
     const detail =
       `${p.loads} pipe loads, last load committed after ${(lastLoad / 1000).toFixed(1)} s; ${runs.runs} task runs (${runs.failed} failed) ` +
       `taking ${(runs.totalMs / 1000).toFixed(1)} s in total (longest ${(runs.maxMs / 1000).toFixed(1)} s); the task idle after ${idleSeconds.toFixed(1)} s` +
-      (traceEnabled() ? `\n${sqlTraceReport(Number(process.env.FLOE_TRACE_TOP ?? 15))}` : '');
+      (traceEnabled() ? `\n${sqlTraceReport()}` : '');
     return { seconds, hwmMb: memoryMb().hwm, fingerprint: await p.fingerprint(), detail };
   } finally {
     await p.stop();

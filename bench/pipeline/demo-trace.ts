@@ -62,7 +62,7 @@ setInterval(() => {
   const mainPct = (((main - lastMain) / 100 / wall) * 100).toFixed(0);
   lastMain = main;
   const head = `\n=== minute ${++minute}: process CPU ${pct} % of a core (main thread ${mainPct} %; user ${(u.user / 1e6).toFixed(1)} s, system ${(u.system / 1e6).toFixed(1)} s)\n`;
-  const report = sqlTraceReport(Number(process.env['FLOE_TRACE_TOP'] ?? 16));
+  const report = sqlTraceReport(16);
   resetSqlTrace();
   void memoryReport()
     .catch((e: unknown) => `  memory: ${String(e)}`)

@@ -203,27 +203,6 @@ export class FloePipeline {
     return { heapMb: m.heapUsed / 2 ** 20, duckdbMb: Number(r.rows[0]?.[0] ?? 0) / 2 ** 20, rssMb: m.rss / 2 ** 20 };
   }
 
-  /**
-   * Resolves once the apply task has no run in progress (TASK_HISTORY: none without a completion time). A run's rows are
-   * visible at its COMMIT, but its body can go on after it (the SCD archive's move): this is when the task is idle.
-   */
-  async waitTaskIdle(timeoutMs: number): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    const s = await this.engine.session();
-    try {
-      await s.query('USE SCHEMA SCD_DEMO.SCD2');
-      for (;;) {
-        const [r] = await s.query(`SELECT COUNT(*) FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 10000))
-          WHERE NAME = 'APPLY_CUSTOMER_CHANGES' AND COMPLETED_TIME IS NULL AND STATE IN ('EXECUTING', 'SCHEDULED')`);
-        if (Number(r!.rows[0]![0]) === 0) return;
-        if (performance.now() > deadline) throw new Error(`floe: the apply task still running after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    } finally {
-      await s.close();
-    }
-  }
-
   /** Task runs of the apply task: count and total/longest duration in ms (TASK_HISTORY). */
   async taskRuns(): Promise<{ runs: number; failed: number; totalMs: number; maxMs: number }> {
     const s = await this.engine.session();

@@ -6,13 +6,13 @@
  *   FLOE_MEMORY_OUT=mem.jsonl node --import tsx --import ./bench/pipeline/memory-sampler.ts bench/pipeline/backfill-bench.ts --worker floe DATA WORK
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { memoryMb } from './bench-util.js';
 
 const out = process.env['FLOE_MEMORY_OUT'] ?? 'floe-memory.jsonl';
 const create = DuckDBInstance.create.bind(DuckDBInstance);
 let sampling = false;
 
-const rssMb = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
 const mb = (bytes: unknown): number => Math.round(Number(bytes) / 2 ** 20);
 
 (DuckDBInstance as unknown as { create: typeof create }).create = async (...args: Parameters<typeof create>) => {
@@ -29,7 +29,7 @@ const mb = (bytes: unknown): number => Math.round(Number(bytes) / 2 ** 20);
         const limit = await (await conn.run("SELECT current_setting('memory_limit')")).getRows();
         const sample = {
           s: Math.round((Date.now() - t0) / 1000),
-          rssMb: Math.round(rssMb()),
+          rssMb: Math.round(memoryMb().rss),
           limit: String(limit[0]?.[0]),
           tags: Object.fromEntries(tags.map((r) => [String(r[0]), { memMb: mb(r[1]), spilledMb: mb(r[2]) }])),
         };

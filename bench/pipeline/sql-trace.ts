@@ -103,9 +103,9 @@ export function resetSqlTrace(): void {
   overlapCpuMs = 0;
 }
 
-/** The `top` statement shapes by total wall time. */
+/** The `top` statement shapes by total wall time (FLOE_TRACE_TOP, when set, instead: every caller's report). */
 export function sqlTraceReport(top = 15): string {
-  const rows = [...shapes.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top);
+  const rows = [...shapes.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(process.env['FLOE_TRACE_TOP'] || top));
   const total = [...shapes.values()].reduce((a, s) => a + s.ms, 0);
   const cpu = [...shapes.values()].reduce((a, s) => a + s.cpuMs, 0);
   return [

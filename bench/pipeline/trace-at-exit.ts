@@ -8,5 +8,5 @@ installSqlTrace();
 process.on('exit', () => {
   const cpu = process.cpuUsage();
   process.stderr.write(`process CPU: user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s\n`);
-  process.stderr.write(`${sqlTraceReport(Number(process.env['FLOE_TRACE_TOP'] ?? 30))}\n`);
+  process.stderr.write(`${sqlTraceReport(30)}\n`);
 });

@@ -61,6 +61,7 @@ export function archiveQueueInsert(c: ResolvedScdConfig, deleted: string): strin
 export function archiveMoves(c: ResolvedScdConfig, step: number): string {
   const keys = names(c.keys);
   const take = archiveMoveKeys(c);
+  const queued = `(SELECT COUNT(*) FROM ${c.archiveQueueTable})`;
   const moving = `(SELECT DISTINCT ${keys} FROM ${c.archiveQueueTable} ORDER BY ${keys} LIMIT ${take})`;
   const moves = [move(c, c.eventLog, c.archiveTable, (p) => eventColumns(c, p), moving)];
   if (c.scd2) moves.push(move(c, c.closedTable, c.closedArchiveTable, (p) => closedColumns(c, p), moving));
@@ -69,7 +70,7 @@ export function archiveMoves(c: ResolvedScdConfig, step: number): string {
     ...moves,
     `DELETE FROM ${c.archiveQueueTable} q USING ${moving} AS d WHERE ${keyMatch(c, 'd', 'q')};`,
     'COMMIT;',
-    `queued := (SELECT COUNT(*) FROM ${c.archiveQueueTable});`,
+    `queued := ${queued};`,
   ]
     .join('\n')
     .replace(/\n/g, '\n    ');
@@ -77,7 +78,7 @@ export function archiveMoves(c: ResolvedScdConfig, step: number): string {
     `-- ${step}. Once ${c.archiveBatch} deleted keys wait, their events${c.scd2 ? ' and closed versions' : ''} move to the archive, so the clustered\n` +
     `--     tables hold live keys' rows (and at most ${c.archiveBatch} deleted keys'). Transactions of their own, ${take} keys at most\n` +
     `--     each (a backfill queues hundreds of thousands: moved at once, their rows would need memory the warehouse may not have).\n` +
-    `BEGIN\n  LET queued INTEGER := (SELECT COUNT(*) FROM ${c.archiveQueueTable});\n  WHILE (queued >= ${c.archiveBatch}) DO\n    ${body}\n  END WHILE;\nEND;`
+    `BEGIN\n  LET queued INTEGER := ${queued};\n  WHILE (queued >= ${c.archiveBatch}) DO\n    ${body}\n  END WHILE;\nEND;`
   );
 }
 
