@@ -17,6 +17,8 @@ import { deleteRun, insertRun, pruneHistory, recoverHistory, updateRun, type Run
 import { numberParam } from './task-params.js';
 import { runTask, type RunnerDeps } from './task-runner.js';
 
+const PRUNE_INTERVAL_MS = 60_000;
+
 export interface SchedulerOptions {
   clock: Clock;
   openSession: () => Promise<SessionImpl>;
@@ -48,6 +50,7 @@ export class TaskScheduler {
   private readonly lastRun = new Map<string, { failed: Set<string>; groupId: string; attempt: number; runId: number; ok: boolean }>();
   private readonly active = new Set<Promise<unknown>>();
   private conn: WarehouseConnection | undefined;
+  private lastPruneMs = -Infinity;
   private unsubscribe: (() => void) | undefined;
   private closed = false;
   readonly deps: RunnerDeps;
@@ -70,9 +73,17 @@ export class TaskScheduler {
     return this.conn;
   }
 
+  /** Retention is 7 days: pruning once a minute is as good as after every run (a statement less per run). */
+  private async pruneNow(): Promise<void> {
+    const now = this.options.clock.now();
+    if (now - this.lastPruneMs < PRUNE_INTERVAL_MS) return;
+    this.lastPruneMs = now;
+    await pruneHistory(await this.historyConn(), this.engine.driver.dialect, now);
+  }
+
   async start(): Promise<void> {
     await recoverHistory(await this.historyConn(), this.engine.driver.dialect, this.options.clock.now());
-    await pruneHistory(await this.historyConn(), this.engine.driver.dialect, this.options.clock.now());
+    await this.pruneNow();
     for (const t of this.engine.catalog.tasks()) if (t.state === 'started' && isRoot(t)) await this.plan(t);
     this.unsubscribe = this.engine.events.onCommit((c) => this.onCommit(c.tables.map((t) => t.id)));
   }
@@ -330,7 +341,7 @@ export class TaskScheduler {
     const fin = finalizerOf(catalog, root);
     if (fin && fin.state === 'started') await runOne(fin);
     this.lastRun.set(taskKey(root), { failed, groupId, attempt, runId: scheduledTime, ok: failed.size === 0 });
-    await pruneHistory(await this.historyConn(), this.engine.driver.dialect, this.options.clock.now());
+    await this.pruneNow();
     if (failed.size === 0) {
       this.failures.set(taskKey(root), 0);
       return;

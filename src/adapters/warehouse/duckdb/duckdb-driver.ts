@@ -1,6 +1,7 @@
 /**
  * The DuckDB warehouse driver: one DuckDB instance (a file, or :memory:) shared by all sessions of the
- * process; one DuckDB connection per floe session, so transactions and the TimeZone setting are per session.
+ * process; one DuckDB connection per floe session, so transactions and the TimeZone setting are per session. A closed
+ * session's connection is reset and kept for the next session (duckdb-connection-pool.ts).
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBMaterializedResult, type DuckDBValue } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
@@ -11,11 +12,10 @@ import type { FloeValue, ResultColumn } from '../../../core/result.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 import { mapDuckDbError } from './duckdb-errors.js';
 import { DuckDbHealth } from './duckdb-failure.js';
+import { DuckDbConnectionPool, type ReleaseState } from './duckdb-connection-pool.js';
 import { byteSize, parseSize } from '../../../core/byte-size.js';
 import { IndexMemoryAllowance, readDuckDbMemory } from './duckdb-index-memory.js';
-import { DUCKDB_MACROS, DUCKDB_SETTINGS } from './duckdb-macros.js';
 import { sfResultTypeFromDuckDb } from './duckdb-types.js';
-import { registerUdfs } from './duckdb-udfs.js';
 import { toFloeValue } from './duckdb-values.js';
 
 const CAPABILITIES: WarehouseCapabilities = {
@@ -27,19 +27,27 @@ const CAPABILITIES: WarehouseCapabilities = {
 
 class DuckDbConnection implements WarehouseConnection {
   private timeZone = 'UTC';
+  private readonly use: ReleaseState = { interrupted: false, inFlight: 0, timeZoneSet: false };
+  private released = false;
 
   constructor(
     private readonly con: DuckDBConnection,
     private readonly health: DuckDbHealth,
+    private readonly pool: DuckDbConnectionPool,
   ) {}
 
   /** Runs one statement unless the instance has failed; a fatal error fails the whole instance (duckdb-failure.ts). */
   private async run(sql: string, params?: readonly FloeValue[]): Promise<DuckDBMaterializedResult> {
     this.health.check();
+    // Once released, the DuckDB connection may be another session's.
+    if (this.released) throw mapDuckDbError(new Error('Connection Error: the connection is closed'));
+    this.use.inFlight++;
     try {
       return await this.con.run(sql, params as DuckDBValue[] | undefined);
     } catch (e) {
       throw (await this.health.observe(e, this.con)) ?? mapDuckDbError(e);
+    } finally {
+      this.use.inFlight--;
     }
   }
 
@@ -60,6 +68,8 @@ class DuckDbConnection implements WarehouseConnection {
   }
 
   cancel(): void {
+    if (this.released) return;
+    this.use.interrupted = true;
     this.con.interrupt();
   }
 
@@ -69,6 +79,7 @@ class DuckDbConnection implements WarehouseConnection {
 
   async appendRows(tempTable: string, rows: readonly (readonly (string | number | null)[])[]): Promise<void> {
     this.health.check();
+    if (this.released) throw mapDuckDbError(new Error('Connection Error: the connection is closed'));
     let appender;
     try {
       appender = await this.con.createAppender(tempTable, 'main', 'temp');
@@ -93,12 +104,15 @@ class DuckDbConnection implements WarehouseConnection {
   }
 
   async setTimeZone(tz: string): Promise<void> {
+    this.use.timeZoneSet = true;
     await this.execute(`SET TimeZone = ${duckDbDialect.quoteString(tz)}`);
     this.timeZone = tz;
   }
 
   async close(): Promise<void> {
-    this.con.closeSync();
+    if (this.released) return;
+    this.released = true;
+    await this.pool.release(this.con, this.use);
   }
 }
 
@@ -128,7 +142,12 @@ export class DuckDbDriver implements WarehouseDriver {
   private statsCon: Promise<DuckDBConnection> | undefined;
   private reading: Promise<WarehouseMemory> | undefined;
 
-  private constructor(private readonly instance: DuckDBInstance) {}
+  /** Set-up connections from closed sessions, for the next ones (duckdb-connection-pool.ts). */
+  private readonly pool: DuckDbConnectionPool;
+
+  private constructor(private readonly instance: DuckDBInstance) {
+    this.pool = new DuckDbConnectionPool(instance);
+  }
 
   /** `memoryLimit`: DuckDB's `memory_limit` (e.g. '1GB') for everything but clustered tables' indexes, which DuckDB
    *  holds in memory on top of it (duckdb-index-memory.ts); DuckDB's default is 80 % of RAM, and its buffer cache
@@ -180,10 +199,7 @@ export class DuckDbDriver implements WarehouseDriver {
 
   async connect(): Promise<WarehouseConnection> {
     this.health.check();
-    const con = await this.instance.connect();
-    for (const sql of [...DUCKDB_SETTINGS, ...DUCKDB_MACROS]) await con.run(sql);
-    registerUdfs(con);
-    return new DuckDbConnection(con, this.health);
+    return new DuckDbConnection(await this.pool.acquire(), this.health, this.pool);
   }
 
   onFailure(listener: (error: FloeError) => void): () => void {
@@ -209,6 +225,7 @@ export class DuckDbDriver implements WarehouseDriver {
     await this.indexMemory?.stop();
     await this.reading?.catch(() => undefined);
     if (this.statsCon) (await this.statsCon.catch(() => undefined))?.closeSync();
+    this.pool.close();
     this.instance.closeSync();
   }
 }
