@@ -43,7 +43,7 @@ flows:
           File Filter: '[^.].*\\.csv'          # the generator writes '.name.tmp' first, then renames
           Minimum File Age: 0 sec              # safe here: files appear by rename, never half-written
         runSchedule: 0 sec                     # list again as soon as the last listing is done (default: 1 min)
-        yieldDuration: 100 millis              # ... but wait 100 ms after a listing that found nothing (default: 1 sec)
+        yieldDuration: 20 millis               # ... but wait 20 ms after a listing that found nothing (default: 1 sec)
       fetch:
         type: FetchFile
         properties: { Completion Strategy: Delete File }

@@ -27,6 +27,8 @@ export interface StreamRead {
   table: TableDef;
   interval: StreamInterval;
   sql: string;
+  /** The offset the read started from (the transaction's, so advanceOffsets need not read it again). */
+  offset: OffsetRow;
 }
 
 export interface StatementChanges {
@@ -174,17 +176,17 @@ async function streamRead(ctx: ExecContext, stream: StreamDef, readPoint: number
   const interval: StreamInterval = { from: off.initialPending ? -1 : off.offset, to: Math.max(readPoint, off.offset) };
   if (src.view && stream.baseTableIds) {
     const hex = trackedSource(ctx.engine.driver.dialect, src.table).tableHex;
-    return { stream, table: src.table, interval, sql: viewDeltaSql(ctx, src.view, src.tables, stream.mode, interval, hex) };
+    return { stream, table: src.table, interval, offset: off, sql: viewDeltaSql(ctx, src.view, src.tables, stream.mode, interval, hex) };
   }
   const sql = netChangesSql(trackedSource(ctx.engine.driver.dialect, src.table), stream.mode, interval);
-  if (!src.view) return { stream, table: src.table, interval, sql };
+  if (!src.view) return { stream, table: src.table, interval, offset: off, sql };
   // A stream on a view: the view's query over the table's change rows, metadata columns carried through.
   const q = streamableViewQuery(src.view);
   addSnowflakeOutputNames(q);
   const t = src.table;
   const vctx: ExecContext = { ...viewContext(ctx, src.view), changes: undefined, overrides: new Map([[fullKey(t), sql]]) };
   prepareForBackend(vctx, q);
-  return { stream, table: t, interval, sql: print(q) };
+  return { stream, table: t, interval, offset: off, sql: print(q) };
 }
 
 /** Offset moves as literal statements, for DDL that consumes (CTAS) and commits through commitDdl. */
@@ -205,7 +207,7 @@ export async function advanceOffsets(ctx: ExecContext, changes: StatementChanges
   if (!txn) throw new FloeError('INTERNAL', 'stream consumed outside a transaction');
   const t = changeTables(ctx.engine.driver.dialect);
   for (const read of changes.streams.values()) {
-    if (!txn.offsetsBefore.has(read.stream.id)) txn.offsetsBefore.set(read.stream.id, await loadOffset(ctx, read.stream));
+    if (!txn.offsetsBefore.has(read.stream.id)) txn.offsetsBefore.set(read.stream.id, read.offset);
     await ctx.session.conn.query(
       `UPDATE ${t.offsets} SET offset_version = ?, initial_pending = FALSE, last_read_ms = ? WHERE stream_id = ?`,
       [read.interval.to, ctx.engine.now(), read.stream.id],
