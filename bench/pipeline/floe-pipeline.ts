@@ -175,12 +175,17 @@ export class FloePipeline {
 
   /** Resolves once every named file is applied (or failed to load); rejects after `timeoutMs`. */
   async waitApplied(names: readonly string[], timeoutMs: number): Promise<void> {
+    await this.waitFiles(names, 'applied', timeoutMs);
+  }
+
+  /** Resolves once every named file has reached `stage` (or failed to load); rejects after `timeoutMs`. */
+  async waitFiles(names: readonly string[], stage: 'loaded' | 'applied', timeoutMs: number): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     const failed = (n: string): boolean => this.failedFiles.some((f) => f.startsWith(`${n}:`) || f.includes(`/${n}:`));
-    while (!names.every((n) => this.files.get(n)?.applied !== undefined || failed(n))) {
+    while (!names.every((n) => this.files.get(n)?.[stage] !== undefined || failed(n))) {
       if (performance.now() > deadline) {
-        const missing = names.filter((n) => this.files.get(n)?.applied === undefined);
-        throw new Error(`floe: ${missing.length} file(s) not applied after ${timeoutMs} ms (first: ${missing[0]} ${JSON.stringify(this.files.get(missing[0]!) ?? {})})`);
+        const missing = names.filter((n) => this.files.get(n)?.[stage] === undefined);
+        throw new Error(`floe: ${missing.length} file(s) not ${stage} after ${timeoutMs} ms (first: ${missing[0]} ${JSON.stringify(this.files.get(missing[0]!) ?? {})})`);
       }
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
