@@ -1,11 +1,12 @@
 /**
  * Preload (diagnostic): where a floe process's memory is, every 2 s — DuckDB's `duckdb_memory()` by tag (MB in memory
  * and spilled to temporary files), DuckDB's current limit (floe raises it by the indexes' memory) and the process's
- * RSS — as JSON lines to FLOE_MEMORY_OUT. It samples the first DuckDB instance opened on a warehouse file, on a
- * connection of its own. E.g. the backfill's floe side:
+ * RSS — as JSON lines to FLOE_MEMORY_OUT, with the backend statements running at that moment (their first words and
+ * age), so a peak can be matched with what caused it. It samples the first DuckDB instance opened on a warehouse
+ * file, on a connection of its own. E.g. the backfill's floe side:
  *   FLOE_MEMORY_OUT=mem.jsonl node --import tsx --import ./bench/pipeline/memory-sampler.ts bench/pipeline/backfill-bench.ts --worker floe DATA WORK
  */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { appendFileSync } from 'node:fs';
 import { memoryMb } from './bench-util.js';
 
@@ -14,6 +15,21 @@ const create = DuckDBInstance.create.bind(DuckDBInstance);
 let sampling = false;
 
 const mb = (bytes: unknown): number => Math.round(Number(bytes) / 2 ** 20);
+
+/** Statements in flight (first words, start time). */
+const running = new Map<number, { sql: string; at: number }>();
+let next = 0;
+const proto = DuckDBConnection.prototype as unknown as { run: (sql: string, ...rest: unknown[]) => Promise<unknown> };
+const run = proto.run;
+proto.run = async function (this: object, sql: string, ...rest: unknown[]) {
+  const id = next++;
+  running.set(id, { sql: sql.replace(/\s+/g, ' ').trim().slice(0, 90), at: Date.now() });
+  try {
+    return await run.call(this, sql, ...rest);
+  } finally {
+    running.delete(id);
+  }
+};
 
 (DuckDBInstance as unknown as { create: typeof create }).create = async (...args: Parameters<typeof create>) => {
   const instance = await create(...args);
@@ -32,6 +48,7 @@ const mb = (bytes: unknown): number => Math.round(Number(bytes) / 2 ** 20);
           rssMb: Math.round(memoryMb().rss),
           limit: String(limit[0]?.[0]),
           tags: Object.fromEntries(tags.map((r) => [String(r[0]), { memMb: mb(r[1]), spilledMb: mb(r[2]) }])),
+          running: [...running.values()].filter((r) => !r.sql.includes('duckdb_memory()') && !r.sql.includes("current_setting('memory_limit')")).map((r) => `${((Date.now() - r.at) / 1000).toFixed(1)}s ${r.sql}`),
         };
         appendFileSync(out, `${JSON.stringify(sample)}\n`);
       })().catch(() => undefined); // closed at exit

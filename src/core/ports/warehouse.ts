@@ -109,12 +109,14 @@ export interface ClusterIndexDialect {
    * Present when the backend keeps rows in insertion order, so an indexed table's rows for one key end up spread over
    * its storage, and it can be rebuilt in key order in the background (engine/clustering/reclusterer.ts). Requires
    * `capabilities.rowIdentity` to number rows in storage order, growing for appended rows and never renumbering an
-   * indexed table's rows (DuckDB does not vacuum tables that have an index). `quantile`: an aggregate giving the value
-   * of `expr` below which `fraction` of the rows lie (the rebuild sorts one key range at a time). `bulkWrites`: statements
+   * indexed table's rows (DuckDB does not vacuum tables that have an index). `quantiles`: a query giving, one row per
+   * fraction and in their order, the value of `expr` below which about that fraction of the rows of `from` lie (the
+   * rebuild sorts one key range at a time; the ranges need only be about equal, so an estimate from a sample will do,
+   * and should: exact quantiles of a big table hold all its values in memory). `bulkWrites`: statements
    * turning on (and back off) whatever lets the rebuild's large appends reach storage while they run rather than at
    * their commit, where they would hold up other transactions' commits.
    */
-  recluster?: { quantile(expr: string, fraction: number): string; bulkWrites?: { on: string; off: string } };
+  recluster?: { quantiles(expr: string, fractions: readonly number[], from: string): string; bulkWrites?: { on: string; off: string } };
 }
 
 /**

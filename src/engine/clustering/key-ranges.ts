@@ -5,7 +5,7 @@
 import type { WarehouseConnection, WarehouseDialect } from '../../core/ports/warehouse.js';
 import type { FloeValue } from '../../core/result.js';
 
-type Quantiles = Pick<NonNullable<WarehouseDialect['clusterIndex']['recluster']>, 'quantile'>;
+type Quantiles = Pick<NonNullable<WarehouseDialect['clusterIndex']['recluster']>, 'quantiles'>;
 
 export interface KeyRange {
   sql: string;
@@ -14,13 +14,13 @@ export interface KeyRange {
 
 /**
  * Conditions on the key's first column `column` that split the rows of `table` into `parts` ranges of about equal
- * size, in key order (NULL keys last), from the column's quantiles.
+ * size, in key order (NULL keys last), from the column's quantiles (estimated: see the port's `quantiles`).
  */
 export async function keyRanges(conn: WarehouseConnection, q: Quantiles, table: string, column: string, parts: number): Promise<KeyRange[]> {
   let bounds: FloeValue[] = [];
   if (parts > 1) {
-    const list = Array.from({ length: parts - 1 }, (_, i) => q.quantile(column, (i + 1) / parts)).join(', ');
-    const row = (await conn.query(`SELECT ${list} FROM ${table}`)).rows[0] ?? [];
+    const fractions = Array.from({ length: parts - 1 }, (_, i) => (i + 1) / parts);
+    const row = (await conn.query(q.quantiles(column, fractions, table))).rows.map((r) => r[0] ?? null);
     // Equal quantiles (a key with many rows) would make empty ranges.
     bounds = row.filter((b, i) => b !== null && (i === 0 || String(b) !== String(row[i - 1])));
   }
