@@ -74,7 +74,7 @@ export class TaskScheduler {
   }
 
   /** Retention is 7 days: pruning once a minute is as good as after every run (a statement less per run). */
-  private async pruneNow(): Promise<void> {
+  private async pruneIfDue(): Promise<void> {
     const now = this.options.clock.now();
     if (now - this.lastPruneMs < PRUNE_INTERVAL_MS) return;
     this.lastPruneMs = now;
@@ -83,7 +83,7 @@ export class TaskScheduler {
 
   async start(): Promise<void> {
     await recoverHistory(await this.historyConn(), this.engine.driver.dialect, this.options.clock.now());
-    await this.pruneNow();
+    await this.pruneIfDue();
     for (const t of this.engine.catalog.tasks()) if (t.state === 'started' && isRoot(t)) await this.plan(t);
     this.unsubscribe = this.engine.events.onCommit((c) => this.onCommit(c.tables.map((t) => t.id)));
   }
@@ -341,7 +341,7 @@ export class TaskScheduler {
     const fin = finalizerOf(catalog, root);
     if (fin && fin.state === 'started') await runOne(fin);
     this.lastRun.set(taskKey(root), { failed, groupId, attempt, runId: scheduledTime, ok: failed.size === 0 });
-    await this.pruneNow();
+    await this.pruneIfDue();
     if (failed.size === 0) {
       this.failures.set(taskKey(root), 0);
       return;

@@ -63,10 +63,10 @@ function rejectCaseOnlyDuplicates(names: readonly string[]): void {
 const caseOnlyDuplicate = (a: string, b: string): FloeError =>
   unsupported(`columns "${a}" and "${b}" in one table (names that differ only by case; the DuckDB backend compares column names case-insensitively)`);
 
-/** Index names are per schema; a table's name is unique there, so the index is named after it. */
 /** Rows a rebuild's key ranges are estimated from: 20 ranges get ~5,000 sampled rows each, so each is within a few percent of its share. */
 const QUANTILE_SAMPLE_ROWS = 100_000;
 
+/** Index names are per schema; a table's name is unique there, so the index is named after it. */
 const clusterIndexName = (t: { database: string; schema: string; name: string }): string => quoteIdent(`${physicalParts(t.database, t.schema, t.name).name}$cluster`);
 
 export const duckDbDialect: WarehouseDialect = {
@@ -110,7 +110,7 @@ export const duckDbDialect: WarehouseDialect = {
     // An ART index finds a key's rows, but each may sit in another 256 KiB block: rows in key order share blocks.
     recluster: {
       // One quantile_disc per fraction held every value of the table once per fraction, outside DuckDB's memory limit: a
-      // rebuild of a 10M-row event log (20 ranges) took the process from ~0.9 to 2.7 GB for seconds. One list-valued
+      // rebuild of a 10M-row event log (20 ranges) took the process from ~0.9 to 2.9–3.0 GB for seconds. One list-valued
       // quantile over a reservoir sample holds the sample once: +43 MB and 0.26 s instead of +2.2 GB and 3.9 s.
       quantiles: (expr, fractions, from) =>
         `SELECT unnest(quantile_disc(${expr}, [${fractions.join(', ')}])) FROM ${from} USING SAMPLE reservoir(${QUANTILE_SAMPLE_ROWS} ROWS)`,
