@@ -6,9 +6,10 @@
  * file, on a connection of its own. E.g. the backfill's floe side:
  *   FLOE_MEMORY_OUT=mem.jsonl node --import tsx --import ./bench/pipeline/memory-sampler.ts bench/pipeline/backfill-bench.ts --worker floe DATA WORK
  */
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { appendFileSync } from 'node:fs';
 import { memoryMb } from './bench-util.js';
+import { runningStatements, watchRunningStatements } from './sql-trace.js';
 
 const out = process.env['FLOE_MEMORY_OUT'] ?? 'floe-memory.jsonl';
 const create = DuckDBInstance.create.bind(DuckDBInstance);
@@ -16,20 +17,7 @@ let sampling = false;
 
 const mb = (bytes: unknown): number => Math.round(Number(bytes) / 2 ** 20);
 
-/** Statements in flight (first words, start time). */
-const running = new Map<number, { sql: string; at: number }>();
-let next = 0;
-const proto = DuckDBConnection.prototype as unknown as { run: (sql: string, ...rest: unknown[]) => Promise<unknown> };
-const run = proto.run;
-proto.run = async function (this: object, sql: string, ...rest: unknown[]) {
-  const id = next++;
-  running.set(id, { sql: sql.replace(/\s+/g, ' ').trim().slice(0, 90), at: Date.now() });
-  try {
-    return await run.call(this, sql, ...rest);
-  } finally {
-    running.delete(id);
-  }
-};
+watchRunningStatements();
 
 (DuckDBInstance as unknown as { create: typeof create }).create = async (...args: Parameters<typeof create>) => {
   const instance = await create(...args);
@@ -48,7 +36,9 @@ proto.run = async function (this: object, sql: string, ...rest: unknown[]) {
           rssMb: Math.round(memoryMb().rss),
           limit: String(limit[0]?.[0]),
           tags: Object.fromEntries(tags.map((r) => [String(r[0]), { memMb: mb(r[1]), spilledMb: mb(r[2]) }])),
-          running: [...running.values()].filter((r) => !r.sql.includes('duckdb_memory()') && !r.sql.includes("current_setting('memory_limit')")).map((r) => `${((Date.now() - r.at) / 1000).toFixed(1)}s ${r.sql}`),
+          running: runningStatements()
+            .filter((r) => !r.sql.includes('duckdb_memory()') && !r.sql.includes("current_setting('memory_limit')"))
+            .map((r) => `${(r.ms / 1000).toFixed(1)}s ${r.sql.replace(/\s+/g, ' ').trim().slice(0, 90)}`),
         };
         appendFileSync(out, `${JSON.stringify(sample)}\n`);
       })().catch(() => undefined); // closed at exit

@@ -49,9 +49,11 @@ let started = 0;
 let overlapCpuMs = 0;
 
 const listeners = new Set<StatementListener>();
+/** Statements in flight, by start number: their SQL and start time. */
+const running = new Map<number, { sql: string; at: number }>();
 
-/** Wraps `DuckDBConnection.run` once; listeners see every statement of this process. */
-export function onBackendStatement(listener: StatementListener): () => void {
+/** Wraps `DuckDBConnection.run` once for this process. */
+function install(): void {
   if (!installed) {
     installed = true;
     const proto = DuckDBConnection.prototype as unknown as { run: (sql: string, ...rest: unknown[]) => Promise<unknown> };
@@ -61,6 +63,7 @@ export function onBackendStatement(listener: StatementListener): () => void {
       const c0 = cpuNowMs();
       const alone = ++inFlight === 1;
       const startNo = ++started;
+      running.set(startNo, { sql, at: t0 });
       let ok = false;
       try {
         const r = await original.call(this, sql, ...rest);
@@ -70,14 +73,31 @@ export function onBackendStatement(listener: StatementListener): () => void {
         const ms = performance.now() - t0;
         const cpuMs = cpuNowMs() - c0;
         inFlight--;
+        running.delete(startNo);
         const solo = alone && started === startNo;
         if (!solo) overlapCpuMs += cpuMs;
         for (const l of listeners) l(this, sql, rest[0], ms, ok, { ms: cpuMs, solo });
       }
     };
   }
+}
+
+/** Listeners see every statement of this process when it ends. */
+export function onBackendStatement(listener: StatementListener): () => void {
+  install();
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** From now on, `runningStatements()` knows the statements in flight. */
+export function watchRunningStatements(): void {
+  install();
+}
+
+/** The statements running now: their SQL and how long they have run (ms). */
+export function runningStatements(): { sql: string; ms: number }[] {
+  const now = performance.now();
+  return [...running.values()].map((r) => ({ sql: r.sql, ms: now - r.at }));
 }
 
 let tracing = false;

@@ -53,15 +53,14 @@ export class DuckDbConnectionPool {
   }
 
   async release(con: DuckDBConnection, state: ReleaseState): Promise<void> {
-    const reusable = !state.interrupted && state.inFlight === 0 && !this.closed && this.idle.length < MAX_IDLE;
-    if (reusable && (await reset(con, state))) {
-      // The pool may have closed, or filled, while the reset ran.
-      if (!this.closed && this.idle.length < MAX_IDLE) {
-        this.idle.push(con);
-        return;
-      }
-    }
-    con.closeSync();
+    const reusable = !state.interrupted && state.inFlight === 0 && this.hasRoom();
+    // The pool may have closed, or filled, while the reset ran.
+    if (reusable && (await reset(con, state)) && this.hasRoom()) this.idle.push(con);
+    else con.closeSync();
+  }
+
+  private hasRoom(): boolean {
+    return !this.closed && this.idle.length < MAX_IDLE;
   }
 
   /** Before the instance closes. */

@@ -36,11 +36,15 @@ class DuckDbConnection implements WarehouseConnection {
     private readonly pool: DuckDbConnectionPool,
   ) {}
 
+  /** Throws once the instance has failed, or once this connection is closed: its DuckDB connection may be another session's then. */
+  private checkUsable(): void {
+    this.health.check();
+    if (this.released) throw mapDuckDbError(new Error('Connection Error: the connection is closed'));
+  }
+
   /** Runs one statement unless the instance has failed; a fatal error fails the whole instance (duckdb-failure.ts). */
   private async run(sql: string, params?: readonly FloeValue[]): Promise<DuckDBMaterializedResult> {
-    this.health.check();
-    // Once released, the DuckDB connection may be another session's.
-    if (this.released) throw mapDuckDbError(new Error('Connection Error: the connection is closed'));
+    this.checkUsable();
     this.use.inFlight++;
     try {
       return await this.con.run(sql, params as DuckDBValue[] | undefined);
@@ -78,8 +82,7 @@ class DuckDbConnection implements WarehouseConnection {
   }
 
   async appendRows(tempTable: string, rows: readonly (readonly (string | number | null)[])[]): Promise<void> {
-    this.health.check();
-    if (this.released) throw mapDuckDbError(new Error('Connection Error: the connection is closed'));
+    this.checkUsable();
     let appender;
     try {
       appender = await this.con.createAppender(tempTable, 'main', 'temp');
