@@ -75,9 +75,11 @@ export async function analyzeChanges(ctx: ExecContext, ast: AstNode, writes: boo
   collectRefs(ctx, ast, streams, tracked, new Set(), named);
   const out: StatementChanges = { streams: new Map(), writes: [...tracked.values()], consumes: writes && streams.size > 0 };
   // Tables read through views need no hold: an autocommit statement only reads them, and an explicit transaction
-  // holds the gate from BEGIN anyway (transactions.ts). Any write but INSERT may edit existing rows.
-  const insert = nodeKind(ast) === 'insert';
-  for (const [table, written] of named) await enterTableGate(ctx, table, written && !insert);
+  // holds the gate from BEGIN anyway (transactions.ts). A DELETE only removes rows (a rebuild tolerates that); any
+  // other write but INSERT may change existing rows.
+  const kind = nodeKind(ast);
+  const edit = kind === 'delete' ? 'delete' : kind !== 'insert';
+  for (const [table, written] of named) await enterTableGate(ctx, table, written && edit);
   if (out.writes.length > 0) await ctx.engine.clock.acquire(ctx.session);
   if (out.consumes) for (const { def } of streams.values()) await ctx.engine.clock.acquireStream(ctx.session, def.id);
   if (streams.size === 0) return out;
@@ -93,14 +95,16 @@ const gated = (ctx: ExecContext, def: TableDef): boolean =>
   def.kind === 'TABLE' && reclusters(ctx.engine.driver.dialect) && hasClusterIndex(def);
 
 /**
- * Hold a table background reclustering may replace (table-gate.ts) until the transaction ends; `edit`: the statement
- * may change or delete existing rows (a rebuild running meanwhile must not keep its copy).
+ * Hold a table background reclustering may replace (table-gate.ts) until the transaction ends. `edit`: true when the
+ * statement may change existing rows (a rebuild running meanwhile must not keep its copy), 'delete' when it may only
+ * delete some (a rebuild drops them from its copy), false when it leaves them as they are.
  */
-export async function enterTableGate(ctx: ExecContext, def: TableDef, edit: boolean): Promise<void> {
+export async function enterTableGate(ctx: ExecContext, def: TableDef, edit: boolean | 'delete'): Promise<void> {
   if (!gated(ctx, def)) return;
   const key = tableGateKey(def);
   await ctx.engine.clock.gate.enter(ctx.session, key);
-  if (edit) ctx.engine.clock.gate.noteEdit(key);
+  if (edit === 'delete') ctx.engine.clock.gate.noteDelete(key);
+  else if (edit) ctx.engine.clock.gate.noteEdit(key);
 }
 
 /**

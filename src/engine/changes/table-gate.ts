@@ -26,6 +26,7 @@ export class TableGate {
   /** Closers waiting for some key to lose its last holder. */
   private drained: (() => void)[] = [];
   private readonly edits = new Map<string, number>();
+  private readonly deletes = new Map<string, number>();
 
   /** Hold `key` for `owner` until `release(owner)`; waits while the key is closed for maintenance. */
   async enter(owner: object, key: string): Promise<void> {
@@ -92,7 +93,10 @@ export class TableGate {
     }
   }
 
-  /** A statement that may change or delete existing rows of `key` ran (counted, for `editCount`). */
+  /**
+   * A statement that may change existing rows of `key` other than by deleting them ran (UPDATE, MERGE, TRUNCATE;
+   * counted, for `editCount`).
+   */
   noteEdit(key: string): void {
     this.edits.set(key, (this.edits.get(key) ?? 0) + 1);
   }
@@ -100,5 +104,18 @@ export class TableGate {
   /** How many edits of `key` were noted: a rebuild that saw it change while copying gives up. */
   editCount(key: string): number {
     return this.edits.get(key) ?? 0;
+  }
+
+  /**
+   * A DELETE of `key` ran (counted apart from edits, for `deleteCount`): the rows left keep their values, so a rebuild
+   * copying the table meanwhile need only drop the deleted ones from its copy.
+   */
+  noteDelete(key: string): void {
+    this.deletes.set(key, (this.deletes.get(key) ?? 0) + 1);
+  }
+
+  /** How many DELETEs of `key` were noted: a rebuild whose copy may hold deleted rows looks for them. */
+  deleteCount(key: string): number {
+    return this.deletes.get(key) ?? 0;
   }
 }

@@ -9,36 +9,44 @@
  * demo), the reclusterer rebuilds it in key order, without stopping its writers for the rebuild itself:
  *  1. with the table's gate closed for an instant (no transaction uses it or may use it: table-gate.ts), note its
  *     row count and its highest row id — every later row is appended beyond it;
- *  2. gate open: copy the rows up to that row id into a new table with the same columns, in key order, one key range
- *     per transaction (the backend's bulk writes on, so no commit of the copy holds up the pipeline's), paced to a
- *     multiple of the table's growth rate (recluster-pace.ts); then, while many rows were appended meanwhile, note
- *     the row id again (gate closed for an instant) and copy those too, in key order among themselves;
- *  3. gate closed again: give up if the table changed other than by appends (an UPDATE, DELETE, MERGE or TRUNCATE
- *     was noted, rows at or below the noted row id went missing, or its definition changed) — and wait for it to
- *     grow as much again before the next try; else, in one transaction, copy the appended rows, drop the table, give the
- *     new one its name and index, record the count.
- * A table edited (other than by appends) since the previous check is not copied: its copy would likely be wasted.
+ *  2. gate open: copy the rows up to that row id into a new table with the same columns plus one, each row's source
+ *     row id, in key order, one key range per transaction (the backend's bulk writes on, so no commit of the copy
+ *     holds up the pipeline's), paced to a multiple of the rate rows are appended (recluster-pace.ts); then, while
+ *     many rows were appended meanwhile, note the row id again (gate closed for an instant) and copy those too, in key
+ *     order among themselves; if a DELETE ran meanwhile (counted apart from other edits, table-gate.ts), drop from the
+ *     copy the rows the table no longer has (copy-deletes.ts);
+ *  3. gate closed again: give up if the table changed other than by appends and deletes (an UPDATE, MERGE or TRUNCATE
+ *     was noted, rows at or below the noted row id went missing with no DELETE noted, or its definition changed) —
+ *     and wait for as many rows appended again before the next try; else, in one transaction, drop from the copy the
+ *     rows deleted since step 2 (only if its row count differs from the table's), drop the source row id column,
+ *     copy the appended rows, drop the table, give the new one its name and index, record its row ids.
+ * A table edited (other than by appends and deletes) since the previous check is not copied: its copy would likely be
+ * wasted. The trigger counts rows appended (row ids), not rows: a table whose deletes balance its appends (the SCD
+ * applier's log, its deleted customers' rows archived) keeps its count while its unsorted tail grows, and so do its
+ * deleted rows, which DuckDB never compacts in an indexed table (a rebuild sheds them).
  * Writers of the table, and explicit transactions, wait only for step 3 (the appended rows and the index: 0.2 s at
- * 1.2M rows, 0.65 s at 3.5M in the demo). A crash leaves the table as it was (step 3 is one transaction) and at most
- * an orphan copy, dropped by the next process's first pass.
+ * 1.2M rows, 0.65 s at 3.5M in the demo; rows deleted since step 2 add an anti join, 0.1–0.3 s at 2M rows). A crash
+ * leaves the table as it was (step 3 is one transaction) and at most an orphan copy, dropped by the next process's
+ * first pass.
  */
 import { FloeError } from '../../core/errors.js';
 import type { TableDef } from '../../core/catalog/catalog-model.js';
 import type { WarehouseConnection } from '../../core/ports/warehouse.js';
 import type { EngineCore, ExecContext } from '../exec-context.js';
 import type { SessionImpl } from '../session.js';
-import { METADATA_SCHEMA } from '../metadata-store.js';
 import { columnSpecsOf } from '../handlers/column-defs.js';
 import { createClusterIndexSql, hasClusterIndex } from '../handlers/clustering-key.js';
 import { tableGateKey } from '../changes/statement-changes.js';
 import { EXPLICIT_TRANSACTIONS, reclusters } from '../changes/table-gate.js';
 import { GrowthRates, restAfterCopy } from './recluster-pace.js';
 import { keyRanges } from './key-ranges.js';
+import { type CopyNames, dropDeletedRows, reconcileCopy, sourceRowIdColumn } from './copy-deletes.js';
+import { RebuildRecords, stateKey } from './rebuild-records.js';
 
 export interface ReclusterPolicy {
   /** Tables smaller than this are left alone (a scan of them is cheap anyway). */
   minRows: number;
-  /** Rebuild once the rows appended since the last rebuild reach this share of the rows it sorted. */
+  /** Rebuild once the rows appended since the last rebuild reach this share of the row ids it started with. */
   growth: number;
   /** How often tables are checked. */
   checkMs: number;
@@ -49,9 +57,9 @@ export interface ReclusterPolicy {
   /** Most of the time rebuilds may take: after one that kept the backend busy for T, the next waits T × (1 / share − 1)
    *  (a backfill grows a table faster than rebuilds of a quarter's growth could keep up with). */
   maxBusyShare: number;
-  /** A rebuild copies rows at most this many times as fast as the table grew since it was last counted or rebuilt
-   *  (resting between its statements), so it spreads over the time until the next one is due; 0: flat out. At 10 and a
-   *  growth of a quarter, a rebuild takes about 40 % of that time, which leaves room for a second table's. */
+  /** A rebuild copies rows at most this many times as fast as rows were appended since the table was first measured
+   *  or rebuilt (resting between its statements), so it spreads over the time until the next one is due; 0: flat out.
+   *  At 10 and a growth of a quarter, a rebuild takes about 40 % of that time, which leaves room for a second table's. */
   paceFactor: number;
   /** Longest rest between two copy statements of a rebuild. */
   maxRestMs: number;
@@ -85,11 +93,11 @@ export class Reclusterer {
   /** Called between the copy and the swap (tests change the table there). */
   afterCopy: (() => Promise<void>) | undefined;
   private session: SessionImpl | undefined;
-  private sorted: Map<string, number> | undefined;
-  /** Rows a table had when a rebuild gave up because it changed (edited while copied): the next try waits for as
-   *  much growth again, so a table edited on every run costs one wasted copy per growth step, not one per check. */
+  private readonly records: RebuildRecords;
+  /** Row ids a table used when a rebuild gave up because it changed (edited while copied): the next try waits for as
+   *  many rows appended again, so a table edited on every run costs one wasted copy per growth step, not one per check. */
   private readonly changedAt = new Map<string, number>();
-  /** Each table's edit count (table-gate.ts) at the previous pass: a table edited since is not copied now. */
+  /** Each table's edit count (table-gate.ts; deletes apart) at the previous pass: a table edited since is not copied now. */
   private readonly editsSeen = new Map<string, number>();
   /** Tables whose leftover copy (from a crash) this process has dropped. */
   private readonly swept = new Set<string>();
@@ -104,7 +112,9 @@ export class Reclusterer {
   constructor(
     private readonly engine: EngineCore,
     private readonly openSession: () => Promise<SessionImpl>,
-  ) {}
+  ) {
+    this.records = new RebuildRecords(engine.driver.dialect);
+  }
 
   /** Check tables every `policy.checkMs` in the background (only on backends that recluster). */
   start(): void {
@@ -133,28 +143,29 @@ export class Reclusterer {
         if (copy) await conn.execute(`DROP TABLE IF EXISTS ${copy}`);
         this.swept.add(stateKey(def));
       }
-      // A table updated or deleted from since the previous check would most likely be edited during the copy too
-      // (the SCD applier's closed versions: on every run with late events), so the copy would be wasted — and it
-      // is not even counted (a COUNT(*) of a big table every check). A process's first check only notes edit counts:
-      // edits are counted from the process's start, so at the first check the closed versions of a resumed demo
-      // looked quiet, and their copy (8.6 s at 3.3M rows) was given up at the swap.
+      // A table updated since the previous check would most likely be edited during the copy too (the SCD applier's
+      // closed versions: on every run with late events), so the copy would be wasted — and it is not even measured
+      // (two scans of a big table every check). Deletes do not count: the copy drops the deleted rows. A process's
+      // first check only notes edit counts: edits are counted from the process's start, so at the first check the
+      // closed versions of a resumed demo looked quiet, and their copy (8.6 s at 3.3M rows) was given up at the swap.
       const edits = this.engine.clock.gate.editCount(tableGateKey(def));
       const first = !this.editsSeen.has(stateKey(def));
       const quiet = this.editsSeen.get(stateKey(def)) === edits;
       this.editsSeen.set(stateKey(def), edits);
-      // The first check counts rows too, so that a rebuild due at the next one already knows how fast to copy.
-      if (!quiet && first) this.growth.note(stateKey(def), await this.rowCount(conn, def), Date.now());
+      // The first check measures too, so that a rebuild due at the next one already knows how fast to copy.
+      if (!quiet && first) this.growth.note(stateKey(def), (await this.measure(conn, def)).rowIds, Date.now());
       if (!quiet) continue;
-      const rows = await this.rowCount(conn, def);
-      const rate = this.growth.note(stateKey(def), rows, Date.now());
-      const base = Math.max((await this.sortedRows()).get(stateKey(def)) ?? 0, this.changedAt.get(stateKey(def)) ?? 0);
-      if (rows < this.policy.minRows || rows - base < base * this.policy.growth) continue;
+      // Rows appended, from row ids: the row count of a table whose deletes balance its appends does not grow.
+      const { rows, rowIds } = await this.measure(conn, def);
+      const rate = this.growth.note(stateKey(def), rowIds, Date.now());
+      const base = Math.max((await this.records.load(conn)).get(stateKey(def)) ?? 0, this.changedAt.get(stateKey(def)) ?? 0);
+      if (rows < this.policy.minRows || rowIds - base < base * this.policy.growth) continue;
       if (Date.now() < this.nextAt) continue;
       const busy = { ms: 0 };
       const outcome = await this.recluster(def, { rowsPerMs: rate === undefined ? undefined : rate * this.policy.paceFactor, busy });
       this.nextAt = Date.now() + busy.ms * (1 / this.policy.maxBusyShare - 1);
       this.growth.reset(stateKey(def));
-      if (outcome === 'changed') this.changedAt.set(stateKey(def), rows);
+      if (outcome === 'changed') this.changedAt.set(stateKey(def), rowIds);
     }
   }
 
@@ -175,13 +186,15 @@ export class Reclusterer {
       key: tableGateKey(def),
       phys: this.physical(def),
       copy,
+      src: sourceRowIdColumn(d, def),
+      rowId: this.rowId(),
       cols: def.columns.map((c) => d.quoteIdent(c.name)).join(', '),
       keyCols,
       order: keyCols.join(', '),
       conn: await this.conn(),
       pace: { rowsPerMs: pace.rowsPerMs, busy: pace.busy ?? { ms: 0 } },
     };
-    await this.sortedRows();
+    await this.records.load(job.conn);
     await job.conn.execute(`DROP TABLE IF EXISTS ${job.copy}`);
     const snap = await this.snapshot(job);
     if (!snap) return 'busy';
@@ -196,15 +209,19 @@ export class Reclusterer {
     return outcome;
   }
 
-  /** 1. Noted while no transaction uses or may use the table: its rows are those up to `top`; later ones are appended. */
+  /**
+   * 1. Noted while no transaction uses or may use the table: its rows are those up to `top`; later ones are appended.
+   * Every DELETE counted in `deletes` has ended (committed or not): a statement that begins after sees its effect.
+   */
   private async snapshot(job: Job): Promise<Snapshot | undefined> {
     const gate = this.engine.clock.gate;
     const keys = gateKeys(job);
     if (!(await gate.tryClose(keys, this.policy.gateWaitMs))) return undefined;
     try {
       const edits = gate.editCount(job.key);
-      const r = await job.conn.query(`SELECT COUNT(*), COALESCE(MAX(${this.rowId()}), -1) FROM ${job.phys}`);
-      return { count: Number(r.rows[0]?.[0]), top: Number(r.rows[0]?.[1]), edits };
+      const deletes = gate.deleteCount(job.key);
+      const r = await job.conn.query(`SELECT COUNT(*), COALESCE(MAX(${job.rowId}), -1) FROM ${job.phys}`);
+      return { count: Number(r.rows[0]?.[0]), top: Number(r.rows[0]?.[1]), edits, deletes };
     } finally {
       gate.open(keys);
     }
@@ -212,34 +229,43 @@ export class Reclusterer {
 
   /**
    * 2. The rows up to the snapshot's `top` copied in key order, one key range per transaction, while the table stays
-   * in use. Those rows stay as noted unless the table is edited other than by appends, which the swap checks. One
-   * transaction for the whole copy made its commit write every row at once, and every other commit waited for it
-   * (2.2 s at 3.6M rows). Then the rows appended meanwhile, while there are more than the swap should copy with the
-   * writers held up (a paced copy of 3.6M rows lasts over a minute: 300,000 appended rows in the demo). Returns the
-   * snapshot the copy reaches (the edit count stays the first one's: an edit during any of it is a change).
+   * in use. Those rows stay as noted unless the table is edited other than by appends and deletes, which the swap
+   * checks. One transaction for the whole copy made its commit write every row at once, and every other commit
+   * waited for it (2.2 s at 3.6M rows). Then the rows appended meanwhile, while there are more than the swap should
+   * copy with the writers held up (a paced copy of 3.6M rows lasts over a minute: 300,000 appended rows in the demo);
+   * then, if a DELETE ran, the rows deleted so far dropped from the copy, so that the swap has at most those deleted
+   * since to find. Returns the snapshot the copy reaches (the edit count stays the first one's: an edit during any of
+   * it is a change; the delete count is the one the copy was last checked against).
    */
   private async copy(job: Job, snap: Snapshot): Promise<Snapshot> {
-    const { conn } = job;
+    const { conn, rowId } = job;
     const d = this.engine.driver.dialect;
     const bulk = d.clusterIndex.recluster?.bulkWrites;
-    const rowId = this.rowId();
     await conn.execute(d.createTable(job.copy, columnSpecsOf(this.context(), job.def), false, { readByKey: true }));
+    await conn.execute(`ALTER TABLE ${job.copy} ADD COLUMN ${job.src} BIGINT`);
     if (bulk) await conn.execute(bulk.on);
     try {
       // One range of the key's first column at a time: a sort of the whole table would take the memory the
       // pipeline's own statements need (a 10M-event backfill ran out of its 512MB limit with both at once).
       await this.copyRows(job, `${rowId} <= ${snap.top}`, snap.count);
       let reached = snap;
+      let seen = snap;
       for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
         const next = await this.snapshot(job);
-        if (!next || next.edits !== snap.edits || next.count - reached.count <= this.policy.swapRows) break;
-        await this.copyRows(job, `${rowId} > ${reached.top} AND ${rowId} <= ${next.top}`, next.count - reached.count);
-        reached = { count: next.count, top: next.top, edits: snap.edits };
+        if (next) seen = next;
+        // Rows appended, from row ids: deletes meanwhile do not make them fewer.
+        if (!next || next.edits !== snap.edits || next.top - reached.top <= this.policy.swapRows) break;
+        await this.copyRows(job, `${rowId} > ${reached.top} AND ${rowId} <= ${next.top}`, next.top - reached.top);
+        reached = { ...snap, count: next.count, top: next.top };
+      }
+      // After the latest snapshot, whose DELETEs have all ended: the swap then looks only for rows deleted since.
+      if (seen.edits === snap.edits && seen.deletes !== snap.deletes) {
+        await this.paced(job, 0, () => dropDeletedRows(conn, job, reached.top));
       }
       // No CHECKPOINT here: the bulk writes put the copy in the database file already, and a checkpoint that gets its
       // moment (DuckDB refuses one while other transactions write) writes everything else the pipeline appended since
       // the last one too, holding up every commit meanwhile (2.8 s in the demo) — an extra stall.
-      return reached;
+      return { ...reached, deletes: seen.edits === snap.edits ? seen.deletes : snap.deletes };
     } finally {
       if (bulk) await conn.execute(bulk.off);
     }
@@ -257,7 +283,10 @@ export class Reclusterer {
     const ranges = await keyRanges(conn, this.engine.driver.dialect.clusterIndex.recluster!, `(SELECT ${key} FROM ${job.phys} WHERE ${which}) __r`, key, parts);
     for (const where of ranges) {
       await this.paced(job, rows / ranges.length, () =>
-        conn.query(`INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${which} AND (${where.sql}) ORDER BY ${job.order}`, where.params),
+        conn.query(
+          `INSERT INTO ${job.copy} (${job.cols}, ${job.src}) SELECT ${job.cols}, ${job.rowId} FROM ${job.phys} WHERE ${which} AND (${where.sql}) ORDER BY ${job.order}`,
+          where.params,
+        ),
       );
     }
   }
@@ -283,33 +312,36 @@ export class Reclusterer {
     }
   }
 
-  /** 3. The swap, unless the table changed other than by appends since the snapshot. */
+  /**
+   * 3. The swap, unless the table changed other than by appends and deletes since the snapshot: the copy loses the
+   * rows deleted since it was last checked (copy-deletes.ts) and its source row id column, and gains the rows appended.
+   */
   private async swap(job: Job, snap: Snapshot): Promise<ReclusterOutcome> {
-    const { conn, def } = job;
+    const { conn, def, rowId } = job;
     const gate = this.engine.clock.gate;
     const keys = gateKeys(job);
     const d = this.engine.driver.dialect;
-    const rowId = this.rowId();
     if (this.closed || !(await gate.tryClose(keys, this.policy.gateWaitMs))) return 'busy';
     const started = Date.now();
     try {
       if (this.engine.catalog.table(def.database, def.schema, def.name) !== def || gate.editCount(job.key) !== snap.edits) return 'changed';
       await conn.execute('BEGIN TRANSACTION');
       try {
-        const kept = Number((await conn.query(`SELECT COUNT(*) FROM ${job.phys} WHERE ${rowId} <= ${snap.top}`)).rows[0]?.[0]);
-        if (kept !== snap.count) {
+        const copied = await reconcileCopy(conn, job, snap.top, gate.deleteCount(job.key) !== snap.deletes);
+        if (!copied) {
           await conn.execute('ROLLBACK');
           return 'changed';
         }
         await conn.execute(`INSERT INTO ${job.copy} (${job.cols}) SELECT ${job.cols} FROM ${job.phys} WHERE ${rowId} > ${snap.top} ORDER BY ${job.order}`);
         const total = Number((await conn.query(`SELECT COUNT(*) FROM ${job.copy}`)).rows[0]?.[0]);
+        // The row ids the rebuilt table uses: its appended rows get theirs after the copy's (deleted ones included).
+        const rowIds = copied.rowIds + total - copied.rows;
         await conn.execute(`DROP TABLE ${job.phys}`);
         await conn.execute(`ALTER TABLE ${job.copy} RENAME TO ${d.quoteIdent(d.physicalParts(def.database, def.schema, def.name).name)}`);
         for (const sql of createClusterIndexSql(d, def)) await conn.execute(sql);
-        await conn.query(`DELETE FROM ${this.stateTable} WHERE table_key = ?`, [stateKey(def)]);
-        await conn.query(`INSERT INTO ${this.stateTable} VALUES (?, ?)`, [stateKey(def), total]);
+        await this.records.record(conn, def, rowIds);
         await conn.execute('COMMIT');
-        (await this.sortedRows()).set(stateKey(def), total);
+        this.records.committed(def, rowIds);
         return 'reclustered';
       } catch (e) {
         await conn.execute('ROLLBACK').catch(() => undefined);
@@ -350,13 +382,14 @@ export class Reclusterer {
     this.session = undefined;
   }
 
-  private get stateTable(): string {
-    const d = this.engine.driver.dialect;
-    return `${d.quoteIdent(METADATA_SCHEMA)}.${d.quoteIdent('table_clustering')}`;
-  }
-
-  private async rowCount(conn: WarehouseConnection, def: TableDef): Promise<number> {
-    return Number((await conn.query(`SELECT COUNT(*) FROM ${this.physical(def)}`)).rows[0]?.[0] ?? 0);
+  /**
+   * The table's rows, and the row ids it used: its highest + 1 (rows deleted keep theirs, appended ones get higher
+   * ones; a rebuild numbers its rows from 0). One scan of the row ids: 5–12 ms at 3M rows (200,000 deleted) on
+   * DuckDB, ~4 ms more than COUNT(*) alone.
+   */
+  private async measure(conn: WarehouseConnection, def: TableDef): Promise<{ rows: number; rowIds: number }> {
+    const r = await conn.query(`SELECT COUNT(*), COALESCE(MAX(${this.rowId()}), -1) + 1 FROM ${this.physical(def)}`);
+    return { rows: Number(r.rows[0]?.[0] ?? 0), rowIds: Number(r.rows[0]?.[1] ?? 0) };
   }
 
   private physical(def: TableDef): string {
@@ -372,24 +405,12 @@ export class Reclusterer {
   private context(): ExecContext {
     return { engine: this.engine, session: this.session!.state, stmt: { sql: '', tokens: [], line: 1 } };
   }
-
-  /** Rows each table had at its last rebuild (`_floe.table_clustering`). */
-  private async sortedRows(): Promise<Map<string, number>> {
-    if (this.sorted) return this.sorted;
-    const conn = await this.conn();
-    await conn.execute(`CREATE TABLE IF NOT EXISTS ${this.stateTable} (table_key VARCHAR NOT NULL, sorted_rows BIGINT NOT NULL)`);
-    const r = await conn.query(`SELECT table_key, sorted_rows FROM ${this.stateTable}`);
-    this.sorted = new Map(r.rows.map((row) => [String(row[0]), Number(row[1])]));
-    return this.sorted;
-  }
 }
 
 /** One rebuild's names: the table, its copy, its columns and key, and the reclusterer's connection. */
-interface Job {
+interface Job extends CopyNames {
   def: TableDef;
   key: string;
-  phys: string;
-  copy: string;
   cols: string;
   keyCols: string[];
   order: string;
@@ -410,13 +431,11 @@ interface Snapshot {
   count: number;
   top: number;
   edits: number;
+  deletes: number;
 }
 
 /** Explicit transactions too: one that began before the swap may write the table after it. */
 const gateKeys = (job: Job): string[] => [job.key, EXPLICIT_TRANSACTIONS];
-
-/** Where a table's last rebuild is recorded: its id (kept by renames; tables from before ids: the name). */
-const stateKey = (def: TableDef): string => def.id ?? [def.database, def.schema, def.name].join('.');
 
 /** A table with the backend's index for its key, whose automatic clustering is not suspended. */
 function reclusterable(def: TableDef): boolean {
