@@ -256,6 +256,28 @@ describe('reclustering', () => {
     expect(await rows(s, 'SELECT COUNT(*) FROM T')).toEqual([[1500]]);
   });
 
+  it('pause() lets a rebuild in progress finish, then checks no more until start()', async () => {
+    const { e, s, r } = await clusteredEngine(1200);
+    r.policy.minRows = 1000;
+    r.policy.checkMs = 10;
+    r.policy.maxRestMs = 0; // no pacing: the test waits for the rebuilds
+    await r.pause(); // the engine started it, checking at the default interval
+    let paused: Promise<void> | undefined;
+    r.afterCopy = async () => {
+      paused ??= r.pause();
+    };
+    r.start();
+    while (!paused) await new Promise((resolve) => setTimeout(resolve, 10));
+    await paused;
+    expect(sortedRuns((await physical(e)).keys)).toBe(1);
+    await s.query(`INSERT INTO T (K, V) VALUES ${values(600, 5000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sortedRuns((await physical(e)).keys)).toBeGreaterThan(1);
+    r.start();
+    while (sortedRuns((await physical(e)).keys) > 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await rows(s, 'SELECT COUNT(*) FROM T')).toEqual([[1800]]);
+  });
+
   it('after a rebuild gave up on an edit, waits for the table to grow by a quarter again before the next try', async () => {
     const { e, s, r, copies } = await countingCopies(1200);
     const other = await otherSession(e);

@@ -17,7 +17,7 @@
 import type { ResolvedScdConfig } from './scd-config.js';
 import { OP, versionsCtes } from './scd-fold-sql.js';
 import { archivedLateEvents, archiveMoves, archiveQueueInsert } from './scd-archive-sql.js';
-import { closedInsert, eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd1Insert, seqAfter, versionColumns } from './scd-sql-parts.js';
+import { archiveOrder, closedInsert, eventColumns, guardSql, keyMatch, names, normalisedSource, sameEvent, scd1Insert, seqAfter, versionColumns } from './scd-sql-parts.js';
 
 /** Marks batch work-table rows: 'B' a new event of the batch, 'L' a logged event of a late key, 'A' an archived one. */
 export const SRC = '__SRC';
@@ -69,7 +69,7 @@ export function keyedApplySql(c: ResolvedScdConfig): string {
     `-- 4. Reject the batch (the error ends the transaction; nothing is applied, the source is not consumed) on a\n` +
       `--    NULL key or sequence, or two different upserts with the same key and sequence (logged ones included).\n` +
       guardSql(c),
-    `-- 5. Remember the new events.\nINSERT INTO ${c.eventLog} (${all}) SELECT ${all} FROM ${batch} WHERE ${SRC} = 'B';`,
+    `-- 5. Remember the new events.\nINSERT INTO ${c.eventLog} (${all}) SELECT ${all} FROM ${batch} WHERE ${SRC} = 'B'${archiveOrder(c)};`,
     `-- 6. Fold every touched key: a late key from all its events, any other from its state and its new events.\nDELETE FROM ${c.versionsTable};`,
     `INSERT INTO ${c.versionsTable} (${versionCols})\n${ctes}\nSELECT ${versionCols}\nFROM __VERSIONS;`,
   ];
