@@ -28,7 +28,7 @@ tasks:
 # The embedded warehouse (DuckDB) keeps at most this much in memory and spills the rest to .floe/; without a
 # limit its cache grows with the warehouse, towards 80 % of the machine's RAM. 512MB applies a 10M-event backfill
 # within 1.5 GB of process memory; more makes big batches a little faster. The event log's and closed versions'
-# indexes (CLUSTER BY) live in memory on top of this limit and grow with them (~10 MB a minute at 5 files/s).
+# indexes (CLUSTER BY) live in memory on top of this limit; with scd.yaml's archive they hold live customers only.
 warehouse:
   memoryLimit: 512MB
 
@@ -180,8 +180,8 @@ floe verify                               # recompute the SCD tables from the lo
 | \`sql/01_database.sql\` | database \`SCD_DEMO\`, schema \`SCD2\` |
 | \`sql/02_staging.sql\` | file format, stage, staging table \`CUSTOMER_RAW\`, pipe \`CUSTOMER_S3_PIPE\` |
 | \`sql/03_stream.sql\` | stream \`CUSTOMER_RAW_STREAM\` on the staging table |
-| \`sql/04_scd.sql\` | event log, key states, \`CUSTOMER\`, \`CUSTOMER_HISTORY\` (a view over the closed versions and the key states) and the task (generated from \`scd.yaml\`) |
-| \`scd.yaml\` | the SCD rules: key, sequence column, delete condition, end date of the current version |
+| \`sql/04_scd.sql\` | event log, key states, \`CUSTOMER\`, \`CUSTOMER_HISTORY\` (a view over the closed versions and the key states), the archive of deleted customers' rows, and the task (generated from \`scd.yaml\`) |
+| \`scd.yaml\` | the SCD rules: key, sequence column, delete condition, end date of the current version, the archive |
 
 \`floe run\` applies each statement once and remembers it (\`.floe/\`); a restart skips what was applied and
 refuses to silently re-create an existing object (\`floe run --replace-existing\` to do it on purpose).
@@ -216,9 +216,11 @@ The SQL files are Snowflake SQL. On Snowflake, create a storage integration for 
 \`notification_channel\` (\`SHOW PIPES\`), and add \`WAREHOUSE = …\` to the task (or keep it serverless).
 `;
 
-/** The template's "Run:" line points at a plain SQL file; in this project the apply part is a task body. */
-// The demo deletes ~5 % of its customers' events, so without the archive the indexed event log and closed
-// versions keep every deleted customer's rows and the process grows for as long as it runs.
+/**
+ * The template's "Run:" line points at a plain SQL file; in this project the apply part is a task body. The archive
+ * is on: the demo deletes ~5 % of its customers' events, and without it the indexed event log and closed versions
+ * keep every deleted customer's rows, so the process grows for as long as it runs (docs/scd.md "Archive").
+ */
 function projectScdConfig(): string {
   const header = /^# up to date from a change feed\. Run:.*$/m;
   const archive = /^# archive: true( +)#/m;

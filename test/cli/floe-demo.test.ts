@@ -57,7 +57,7 @@ describe('floe demo', () => {
   it('inits, runs, stops by itself once the generated files are in both SCD tables, and prints the summary', { timeout: 180_000 }, async () => {
     const r = await demo(['d1', '--files', '5', '--interval', '200', '--seed', '1', '--rows-per-file', '50', '--customers', '100']);
     expect(r.stderr).toContain('floe demo: created the customer project in d1');
-    expect(r.stderr).toContain('project SQL: 22 run');
+    expect(r.stderr).toContain('project SQL: 25 run');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\[\d+s\] running · files \d\/5 generated/m);
     expect(r.stdout).toMatch(/^\[\d+s\] stopped · files 5\/5 generated, 0 landing, 0 in flow, 0 queued, 5 loaded, 0 failed · rows raw 250, stream 0/m);
@@ -122,7 +122,7 @@ describe('floe demo', () => {
     expect(resumed.code).toBe(0);
     const summary = JSON.parse(resumed.stdout) as { reason: string; generated: { files: number }; files: { failed: number; outstanding: number } };
     expect(summary).toMatchObject({ reason: 'done', generated: { files: 2 }, files: { failed: 0, outstanding: 0 } });
-    expect(resumed.stderr).toContain('project SQL: 3 run, 19 already applied'); // only the USE statements run again
+    expect(resumed.stderr).toContain('project SQL: 3 run, 22 already applied'); // only the USE statements run again
     const total = genState();
     expect(total.fileSeq).toBe(afterStop.fileSeq + 2);
 

@@ -57,7 +57,7 @@ describe('floe init', () => {
     const gen = floe(['generate', '--project', 'p2', '--files', '3', '--rows-per-file', '100', '--customers', '60', '--seed', '7', '--late-ratio', '0.1', '--json']);
     expect(gen.status).toBe(0);
     const run = floe(['run', '--project', 'p2', '--once']);
-    expect(run.stderr).toContain('project SQL: 22 run');
+    expect(run.stderr).toContain('project SQL: 25 run');
     expect(run.stderr).not.toContain('invalid');
     expect(run.status).toBe(0);
     expect(fs.readdirSync(path.join(p, 'data', 'landing'))).toEqual([]); // the flow deleted what it fetched
