@@ -17,15 +17,16 @@ afterAll(async () => {
 });
 
 /**
- * The cases run twice: as `floe scd`'s template generates them (no archive) and as `floe init`'s project does (the
- * archive on; here with archiveBatch 1, so every batch that deletes a key moves its rows). truncateWhen refuses the
- * archive, so those cases keep it off.
+ * A rig for one case. The cases run twice: as `floe scd`'s template generates them (no archive) and as `floe init`'s
+ * project does (the archive on; here with archiveBatch 1, so every batch that deletes a key moves its rows).
+ * truncateWhen refuses the archive, so those cases keep it off.
  */
-let archive = false;
-const rig = (scenario: Scenario = {}): Promise<ScdRig> => {
-  const on = archive && !scenario.options?.truncateWhen;
-  return ScdRig.open({ ...scenario, options: { ...(on ? { archive: true, archiveBatch: 1 } : {}), ...scenario.options } }, engine);
-};
+const rigFor =
+  (archive: boolean) =>
+  (scenario: Scenario = {}): Promise<ScdRig> => {
+    const on = archive && !scenario.options?.truncateWhen;
+    return ScdRig.open({ ...scenario, options: { ...(on ? { archive: true, archiveBatch: 1 } : {}), ...scenario.options } }, engine);
+  };
 const U = (k: number, s: number, name: string | null, city: string | null): Ev => [k, s, 'U', [name, city]];
 const D = (k: number, s: number): Ev => [k, s, 'D'];
 
@@ -56,10 +57,8 @@ const CASE26_SCD2 = [
   '126: Lily/Cancun [2,NULL)',
 ];
 
-describe.each([false, true])('scd-semantics §5 cases through the generated SQL (archive: %s)', (withArchive) => {
-  beforeAll(() => {
-    archive = withArchive;
-  });
+describe.each([false, true])('scd-semantics §5 cases through the generated SQL (archive: %s)', (archive) => {
+  const rig = rigFor(archive);
 
   it('1 plain lifecycle', async () => {
     const r = await rig();

@@ -384,10 +384,8 @@ export class Reclusterer {
   async close(): Promise<void> {
     this.closed = true;
     this.wake?.();
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
     this.session?.state.conn.cancel();
-    await this.running;
+    await this.pause();
     await this.session?.close();
     this.session = undefined;
   }
